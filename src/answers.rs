@@ -1,0 +1,317 @@
+//! Answers and answers files: `[answers]` maps question ids to option ids, lists of option
+//! ids, integers or text; `[meta]` says who answered, when, and for which tree. The wizard
+//! saves its sessions in this same format.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{LoadError, Problem, ProblemKind};
+use crate::flow::Flow;
+use crate::model::{Kind, Question, Tree};
+use crate::source::{Source, Span};
+
+/// One answer to one question.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Answer {
+    /// The option id chosen for a `single` or `yes_no` question.
+    Choice(String),
+    /// The option ids chosen for a `multiple` question (possibly none).
+    Choices(Vec<String>),
+    /// The value given to a `scale` question.
+    Scale(i64),
+    /// The text given to a `text` question.
+    Text(String),
+}
+
+impl Answer {
+    /// The answer as a TOML value, as written in answers files.
+    pub fn to_toml(&self) -> toml::Value {
+        match self {
+            Answer::Choice(s) | Answer::Text(s) => toml::Value::String(s.clone()),
+            Answer::Choices(v) => {
+                toml::Value::Array(v.iter().cloned().map(toml::Value::String).collect())
+            }
+            Answer::Scale(n) => toml::Value::Integer(*n),
+        }
+    }
+
+    /// The answer in words, using the question's option labels and scale labels.
+    pub fn describe(&self, q: &Question) -> String {
+        let label = |id: &str| q.option(id).map_or(id, |o| o.label.as_str()).to_string();
+        match self {
+            Answer::Choice(c) => label(c),
+            Answer::Choices(cs) if cs.is_empty() => "(none)".to_string(),
+            Answer::Choices(cs) => cs.iter().map(|c| label(c)).collect::<Vec<_>>().join(", "),
+            Answer::Scale(v) => match q.scale.as_ref().and_then(|s| s.label(*v)) {
+                Some(l) => format!("{v} ({l})"),
+                None => v.to_string(),
+            },
+            Answer::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// The `[meta]` table of an answers file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswersMeta {
+    pub respondent: Option<String>,
+    pub date: Option<String>,
+    pub tree: Option<String>,
+    pub tree_version: Option<String>,
+}
+
+/// A set of answers, keyed by question id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answers {
+    pub meta: AnswersMeta,
+    pub values: BTreeMap<String, Answer>,
+}
+
+/// How to treat answers that do not fit the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strictness {
+    /// Every mismatch is an error.
+    Strict,
+    /// Mismatched answers are dropped and returned as warnings.
+    Lenient,
+}
+
+/// Answers checked against a tree, with the problems that were set aside (lenient mode)
+/// and notes that never block (a different tree id or version).
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub answers: Answers,
+    pub dropped: Vec<Problem>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAnswersFile {
+    #[serde(default)]
+    meta: AnswersMeta,
+    #[serde(default)]
+    answers: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+}
+
+impl Answers {
+    /// Parses an answers file and checks every answer against `tree`.
+    pub fn parse(
+        source: &Source,
+        tree: &Tree,
+        strictness: Strictness,
+    ) -> Result<Checked, LoadError> {
+        let raw: RawAnswersFile =
+            toml::from_str(source.text()).map_err(|e| LoadError::from_toml(source, &e))?;
+        let mut answers = Answers {
+            meta: raw.meta,
+            values: BTreeMap::new(),
+        };
+        let mut problems = Vec::new();
+        let mut spans: BTreeMap<String, Span> = BTreeMap::new();
+        for (key, value) in raw.answers {
+            let span = key.span();
+            let id = key.into_inner();
+            match convert(tree, &id, value.get_ref()) {
+                Ok(answer) => {
+                    answers.values.insert(id.clone(), answer);
+                    spans.insert(id, span);
+                }
+                Err((kind, msg)) => {
+                    let at = if kind == ProblemKind::UnknownQuestion {
+                        span
+                    } else {
+                        value.span()
+                    };
+                    problems.push(Problem::at(source, &at, kind, Some(&id), msg));
+                }
+            }
+        }
+        // Answers to questions hidden by the other answers do not count.
+        let flow = Flow::new(tree, &answers);
+        for (id, span) in &spans {
+            if tree.question_index(id).is_some_and(|i| !flow.is_shown(i)) {
+                problems.push(Problem::at(
+                    source,
+                    span,
+                    ProblemKind::HiddenQuestion,
+                    Some(id),
+                    format!("`{id}` is answered, but the other answers hide this question (its `show_if` does not hold), so the answer cannot count"),
+                ));
+            }
+        }
+        let notes = tree_notes(tree, &answers.meta);
+        if !problems.is_empty() && strictness == Strictness::Strict {
+            return Err(LoadError::invalid(source, problems));
+        }
+        let answers = flow.effective(tree, &answers);
+        problems.sort();
+        Ok(Checked {
+            answers,
+            dropped: problems,
+            notes,
+        })
+    }
+
+    /// The answers as an answers file, questions in tree order.
+    pub fn to_toml(&self, tree: &Tree) -> String {
+        let mut out = String::from("[meta]\n");
+        let meta = [
+            ("respondent", &self.meta.respondent),
+            ("date", &self.meta.date),
+            ("tree", &self.meta.tree),
+            ("tree_version", &self.meta.tree_version),
+        ];
+        for (key, value) in meta {
+            if let Some(v) = value {
+                let _ = writeln!(out, "{key} = {}", toml::Value::String(v.clone()));
+            }
+        }
+        out.push_str("\n[answers]\n");
+        let in_tree = tree
+            .questions
+            .iter()
+            .filter_map(|q| Some((&q.id, self.values.get(&q.id)?)));
+        let others = self
+            .values
+            .iter()
+            .filter(|(id, _)| tree.question_index(id).is_none());
+        for (id, answer) in in_tree.chain(others) {
+            let _ = writeln!(out, "{} = {}", toml_key(id), answer.to_toml());
+        }
+        out
+    }
+
+    /// Fills `[meta]` with the tree's id and version.
+    pub fn stamp(&mut self, tree: &Tree) {
+        self.meta.tree = Some(tree.meta.id.clone());
+        self.meta.tree_version = Some(tree.meta.version.clone());
+    }
+}
+
+/// A key as TOML writes it: bare when it can be, quoted otherwise.
+fn toml_key(id: &str) -> String {
+    if crate::validate::is_valid_id(id) && !id.contains('.') {
+        id.to_string()
+    } else {
+        toml::Value::String(id.to_string()).to_string()
+    }
+}
+
+fn tree_notes(tree: &Tree, meta: &AnswersMeta) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(t) = &meta.tree
+        && *t != tree.meta.id
+    {
+        notes.push(format!(
+            "the answers were given for tree `{t}`, not `{}`",
+            tree.meta.id
+        ));
+    } else if let Some(v) = &meta.tree_version
+        && *v != tree.meta.version
+    {
+        notes.push(format!(
+            "the answers were given for version {v} of `{}`; this is version {}",
+            tree.meta.id, tree.meta.version
+        ));
+    }
+    notes
+}
+
+/// Turns one TOML value into an answer to question `id`, or says why it cannot be one.
+fn convert(tree: &Tree, id: &str, value: &toml::Value) -> Result<Answer, (ProblemKind, String)> {
+    let Some(q) = tree.question(id) else {
+        return Err((
+            ProblemKind::UnknownQuestion,
+            format!("`{id}` is not a question of tree `{}`", tree.meta.id),
+        ));
+    };
+    let option_list = || {
+        q.options
+            .iter()
+            .map(|o| format!("\"{}\"", o.id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let check_option = |o: &str| {
+        if q.option(o).is_some() {
+            Ok(o.to_string())
+        } else {
+            Err((
+                ProblemKind::BadAnswer,
+                format!(
+                    "`{id}` has no option \"{o}\"; its options are {}",
+                    option_list()
+                ),
+            ))
+        }
+    };
+    let wrong = |expected: String| {
+        Err((
+            ProblemKind::WrongType,
+            format!(
+                "`{id}` is a {} question: its answer must be {expected}, not {} {}",
+                q.kind.name(),
+                article(value.type_str()),
+                value.type_str()
+            ),
+        ))
+    };
+    match (q.kind, value) {
+        (Kind::YesNo, toml::Value::Boolean(b)) => {
+            Ok(Answer::Choice(if *b { "yes" } else { "no" }.into()))
+        }
+        (Kind::Single | Kind::YesNo, toml::Value::String(s)) => check_option(s).map(Answer::Choice),
+        (Kind::Single | Kind::YesNo, _) => {
+            wrong(format!("one option id, one of {}", option_list()))
+        }
+        (Kind::Multiple, toml::Value::Array(items)) => {
+            let mut chosen = Vec::with_capacity(items.len());
+            for item in items {
+                let Some(s) = item.as_str() else {
+                    return wrong(format!("a list of option ids from {}", option_list()));
+                };
+                let o = check_option(s)?;
+                if !chosen.contains(&o) {
+                    chosen.push(o);
+                }
+            }
+            // Keep the tree's option order, so equal choices compare equal.
+            chosen.sort_by_key(|c| q.options.iter().position(|o| &o.id == c));
+            Ok(Answer::Choices(chosen))
+        }
+        (Kind::Multiple, _) => wrong(format!("a list of option ids from {}", option_list())),
+        (Kind::Scale, toml::Value::Integer(v)) => {
+            let s = q.scale.as_ref().map_or((1, 5), |s| (s.min, s.max));
+            if (s.0..=s.1).contains(v) {
+                Ok(Answer::Scale(*v))
+            } else {
+                Err((
+                    ProblemKind::BadAnswer,
+                    format!(
+                        "`{id}` is answered {v}, outside its scale from {} to {}",
+                        s.0, s.1
+                    ),
+                ))
+            }
+        }
+        (Kind::Scale, _) => {
+            let s = q.scale.as_ref().map_or((1, 5), |s| (s.min, s.max));
+            wrong(format!("a whole number from {} to {}", s.0, s.1))
+        }
+        (Kind::Text, toml::Value::String(s)) => Ok(Answer::Text(s.clone())),
+        (Kind::Text, _) => wrong("a string".to_string()),
+    }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}

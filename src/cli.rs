@@ -1,0 +1,264 @@
+//! The command line: arguments (clap) and the headless subcommands.
+
+use std::io::{IsTerminal as _, Read as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use mlops_wizard::answers::{Answers, Strictness};
+use mlops_wizard::error::LoadError;
+use mlops_wizard::load::{self, DEFAULT_TREE, DEFAULT_TREE_NAME};
+use mlops_wizard::source::Source;
+use mlops_wizard::{Recommendation, ReportInput, Tree, atomic, report};
+
+/// Decide between an open-source and a proprietary MLOps stack before a project kicks off.
+///
+/// Run without a command to start the full-screen wizard. The commands below do the same
+/// work without a terminal, for scripts and CI.
+#[derive(Debug, Parser)]
+#[command(
+    name = "mlops-wizard",
+    version,
+    about,
+    long_about,
+    max_term_width = 100
+)]
+#[command(
+    after_help = "Exit status: 0 success, 2 bad input (invalid tree, answers or arguments), 1 other failures.\n\nExamples:\n  mlops-wizard                                  walk through the questions\n  mlops-wizard recommend --answers answers.toml  print the recommendation as markdown\n  mlops-wizard validate my-tree.toml            check a custom question tree"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Question tree to use instead of the built-in one.
+    #[arg(long, short = 'q', value_name = "FILE", global = true)]
+    pub questions: Option<PathBuf>,
+
+    /// Start the wizard from an existing answers file.
+    #[arg(long, short = 'a', value_name = "FILE", conflicts_with = "resume")]
+    pub answers: Option<PathBuf>,
+
+    /// Continue the last wizard session where it stopped.
+    #[arg(long)]
+    pub resume: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score an answers file and write the recommendation (markdown or JSON).
+    ///
+    /// Answers that do not fit the tree (unknown questions or options, wrong types,
+    /// questions hidden by the other answers) are errors unless --lenient is given.
+    Recommend {
+        /// The answers file (TOML); `-` reads standard input.
+        #[arg(long, short = 'a', value_name = "FILE")]
+        answers: PathBuf,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+        /// Write to this file instead of standard output (atomically).
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Overwrite the output file if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Skip answers that do not fit the tree, with a warning, instead of failing.
+        #[arg(long)]
+        lenient: bool,
+        /// The date printed in the report (YYYY-MM-DD); today by default.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        date: Option<String>,
+    },
+    /// Check question-tree files and print every problem (the built-in tree when none given).
+    Validate {
+        /// Question-tree files (TOML).
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Print the built-in question tree, to copy and adapt.
+    Questions,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A decision record in markdown (CommonMark with GitHub tables).
+    Markdown,
+    /// The same content as JSON.
+    Json,
+}
+
+/// How a command failed: decides the exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad input: invalid tree, answers or arguments (exit 2). Already printed.
+    BadInput(String),
+    /// Anything else (exit 1).
+    Other(String),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::BadInput(_) => 2,
+            Failure::Other(_) => 1,
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::BadInput(m) | Failure::Other(m) => m,
+        }
+    }
+}
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Self {
+        Failure::BadInput(e.to_string())
+    }
+}
+
+fn parse_date(s: &str) -> Result<String, String> {
+    s.parse::<jiff::civil::Date>()
+        .map(|d| d.strftime("%Y-%m-%d").to_string())
+        .map_err(|_| format!("`{s}` is not a date in the form YYYY-MM-DD"))
+}
+
+/// Today's date in the local time zone, `YYYY-MM-DD`.
+pub fn today() -> String {
+    jiff::ZonedDateTime::now()
+        .date()
+        .strftime("%Y-%m-%d")
+        .to_string()
+}
+
+/// The tree given with `--questions`, or the built-in one.
+pub fn load_tree(path: Option<&Path>) -> Result<Tree, Failure> {
+    match path {
+        Some(p) => Ok(Tree::load(p)?),
+        None => Ok(Tree::default_tree()),
+    }
+}
+
+/// Runs a headless subcommand.
+pub fn run(command: Command, questions: Option<&Path>) -> Result<(), Failure> {
+    match command {
+        Command::Questions => print(DEFAULT_TREE),
+        Command::Validate { files } => validate(&files),
+        Command::Recommend {
+            answers,
+            format,
+            output,
+            force,
+            lenient,
+            date,
+        } => {
+            let tree = load_tree(questions)?;
+            let source = if answers.as_os_str() == "-" {
+                read_stdin()?
+            } else {
+                load::read_source(&answers)?
+            };
+            let strictness = if lenient {
+                Strictness::Lenient
+            } else {
+                Strictness::Strict
+            };
+            let checked = Answers::parse(&source, &tree, strictness)?;
+            for note in &checked.notes {
+                eprintln!("note: {note}");
+            }
+            for p in &checked.dropped {
+                eprintln!("warning: ignoring this answer (--lenient)\n{p}\n");
+            }
+            let recommendation = Recommendation::new(&tree, &checked.answers);
+            let date = date.unwrap_or_else(today);
+            let input = ReportInput {
+                tree: &tree,
+                answers: &checked.answers,
+                recommendation: &recommendation,
+                date: &date,
+            };
+            let text = match format {
+                Format::Markdown => report::to_markdown(&input),
+                Format::Json => report::to_json(&input),
+            };
+            match output {
+                None => print(&text),
+                Some(path) => atomic::write(&path, text.as_bytes(), force).map_err(|e| match e {
+                    atomic::WriteError::Exists { .. } => Failure::BadInput(e.to_string()),
+                    atomic::WriteError::Io { .. } => Failure::Other(e.to_string()),
+                }),
+            }
+        }
+    }
+}
+
+fn validate(files: &[PathBuf]) -> Result<(), Failure> {
+    let mut failed = 0;
+    let mut check = |result: Result<Tree, LoadError>, name: &str| match result {
+        Ok(t) => println!(
+            "ok: {name}: {} questions, {} criteria, {} alternatives, {} risks",
+            t.questions.len(),
+            t.criteria.len(),
+            t.alternatives.len(),
+            t.risks.len()
+        ),
+        Err(e) => {
+            failed += 1;
+            eprintln!("{e}\n");
+        }
+    };
+    if files.is_empty() {
+        check(
+            Tree::parse(DEFAULT_TREE_NAME, DEFAULT_TREE),
+            DEFAULT_TREE_NAME,
+        );
+    }
+    for f in files {
+        check(Tree::load(f), &f.display().to_string());
+    }
+    match failed {
+        0 => Ok(()),
+        n => Err(Failure::BadInput(format!(
+            "{n} of {} file(s) invalid",
+            files.len().max(1)
+        ))),
+    }
+}
+
+fn read_stdin() -> Result<Source, Failure> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Err(Failure::BadInput(
+            "--answers - reads the answers file from standard input, but standard input is a terminal; pipe a file in or give its path".into(),
+        ));
+    }
+    let mut text = String::new();
+    stdin
+        .lock()
+        .take(load::MAX_FILE_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| {
+            Failure::BadInput(format!("cannot read the answers from standard input: {e}"))
+        })?;
+    if text.len() as u64 > load::MAX_FILE_BYTES {
+        return Err(Failure::BadInput(format!(
+            "the answers on standard input are larger than the limit of {} bytes",
+            load::MAX_FILE_BYTES
+        )));
+    }
+    Ok(Source::new("<stdin>", text))
+}
+
+/// Prints to standard output; a closed pipe (`| head`) is not an error.
+fn print(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Other(format!(
+            "cannot write to standard output: {e}"
+        ))),
+    }
+}

@@ -1,0 +1,210 @@
+//! Errors of the engine: every one says what went wrong and where.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::source::{Location, Source, Span};
+
+/// One problem found in an input file, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub location: Location,
+    /// What kind of problem, for programs and tests.
+    pub kind: ProblemKind,
+    /// The id of the item concerned (question, option, criterion...), if any.
+    pub id: Option<String>,
+    /// What is wrong, in words.
+    pub message: String,
+    /// The source line the problem points at.
+    pub line_text: String,
+    /// How many characters of the line to underline.
+    pub width: usize,
+}
+
+/// The classes of problem in question trees and answers files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProblemKind {
+    /// TOML syntax, an unknown or missing key, or a value of the wrong type.
+    Syntax,
+    /// An id that is empty or has characters outside letters, digits, `_`, `-`, `.`.
+    BadId,
+    /// A required text is empty.
+    EmptyText,
+    /// Two items of one kind share an id.
+    DuplicateId,
+    /// A reference to an alternative, criterion, question or option that does not exist.
+    UnknownReference,
+    /// A condition on a question that is not asked before the one it guards.
+    NotAskedBefore,
+    /// Conditions that depend on each other in a circle.
+    Cycle,
+    /// A condition whose shape or test does not fit (for example `at_least` on a choice).
+    BadCondition,
+    /// A question whose condition can never hold.
+    NeverShown,
+    /// A criterion that no effect informs.
+    UninformedCriterion,
+    /// An alternative that no answers can make win.
+    CannotWin,
+    /// A weight or points value that is not finite, or a negative weight.
+    BadNumber,
+    /// A rule of the question's kind is broken (options, range, labels).
+    KindRule,
+    /// The tree as a whole lacks something (alternatives, criteria, questions).
+    Incomplete,
+    /// An answer names a question the tree does not have.
+    UnknownQuestion,
+    /// An answer names an option the question does not have, or is out of range.
+    BadAnswer,
+    /// An answer of the wrong type for its question.
+    WrongType,
+    /// An answer to a question that its condition hides, given the other answers.
+    HiddenQuestion,
+    /// A file is larger than the limit.
+    TooLarge,
+}
+
+impl ProblemKind {
+    /// A short name, printed in brackets after `error`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProblemKind::Syntax => "syntax",
+            ProblemKind::BadId => "bad-id",
+            ProblemKind::EmptyText => "empty-text",
+            ProblemKind::DuplicateId => "duplicate-id",
+            ProblemKind::UnknownReference => "unknown-reference",
+            ProblemKind::NotAskedBefore => "not-asked-before",
+            ProblemKind::Cycle => "cycle",
+            ProblemKind::BadCondition => "bad-condition",
+            ProblemKind::NeverShown => "never-shown",
+            ProblemKind::UninformedCriterion => "uninformed-criterion",
+            ProblemKind::CannotWin => "cannot-win",
+            ProblemKind::BadNumber => "bad-number",
+            ProblemKind::KindRule => "kind-rule",
+            ProblemKind::Incomplete => "incomplete",
+            ProblemKind::UnknownQuestion => "unknown-question",
+            ProblemKind::BadAnswer => "bad-answer",
+            ProblemKind::WrongType => "wrong-type",
+            ProblemKind::HiddenQuestion => "hidden-question",
+            ProblemKind::TooLarge => "too-large",
+        }
+    }
+}
+
+impl Problem {
+    /// A problem at `span` of `source`.
+    pub fn at(
+        source: &Source,
+        span: &Span,
+        kind: ProblemKind,
+        id: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
+        let location = source.locate(span);
+        let line_text = source.line(location.position.line).to_string();
+        let rest = line_text.chars().count() + 1
+            - location.position.column.min(line_text.chars().count() + 1);
+        let span_chars = source
+            .text()
+            .get(span.clone())
+            .map_or(1, |s| s.lines().next().unwrap_or("").chars().count());
+        Problem {
+            location,
+            kind,
+            id: id.map(str::to_string),
+            message: message.into(),
+            line_text,
+            width: span_chars.clamp(1, rest.max(1)),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    /// Prints the problem the way compilers do: the message, the place, the line, a caret.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error[{}]: {}", self.kind.name(), self.message)?;
+        let line_no = self.location.position.line.to_string();
+        let pad = " ".repeat(line_no.len());
+        writeln!(f, "{pad}--> {}", self.location)?;
+        if !self.line_text.is_empty() {
+            let col = self.location.position.column;
+            let lead: String = self
+                .line_text
+                .chars()
+                .take(col.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{line_no} | {}", self.line_text)?;
+            write!(f, "{pad} | {lead}{}", "^".repeat(self.width))?;
+        }
+        Ok(())
+    }
+}
+
+/// Problems found in one file, in the order they appear in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problems(pub Vec<Problem>);
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a question tree or answers file could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file was read but is wrong: syntax, schema or meaning. All problems are listed.
+    #[error("{problems}\n\n{file}: {} problem{} found", problems.0.len(), if problems.0.len() == 1 { "" } else { "s" })]
+    Invalid { file: String, problems: Problems },
+}
+
+impl LoadError {
+    /// The problems, when the file was read but is wrong.
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            LoadError::Invalid { problems, .. } => &problems.0,
+            LoadError::Read { .. } => &[],
+        }
+    }
+
+    pub(crate) fn invalid(source: &Source, mut problems: Vec<Problem>) -> Self {
+        problems.sort();
+        problems.dedup();
+        LoadError::Invalid {
+            file: source.name().to_string(),
+            problems: Problems(problems),
+        }
+    }
+
+    /// A TOML syntax or schema error from the `toml` crate, placed in `source`.
+    pub(crate) fn from_toml(source: &Source, err: &toml::de::Error) -> Self {
+        let span = err.span().unwrap_or(0..0);
+        let message = err.message().trim().to_string();
+        Self::invalid(
+            source,
+            vec![Problem::at(
+                source,
+                &span,
+                ProblemKind::Syntax,
+                None,
+                message,
+            )],
+        )
+    }
+}

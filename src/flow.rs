@@ -1,0 +1,126 @@
+//! Traversal: which questions are shown for a set of answers, and in what order they come.
+//! Questions are asked in file order; a question whose `show_if` is false is skipped, and a
+//! test on a skipped or unanswered question is false. Conditions only test earlier
+//! questions, so one pass in order decides everything, and every walk ends.
+
+use crate::answers::{Answer, Answers};
+use crate::model::{Condition, Test, Tree};
+
+/// Which questions of a tree are shown for a given set of answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flow {
+    shown: Vec<bool>,
+}
+
+impl Flow {
+    /// Decides, in one pass in order, which questions are shown.
+    pub fn new(tree: &Tree, answers: &Answers) -> Flow {
+        let mut shown = Vec::with_capacity(tree.questions.len());
+        for q in &tree.questions {
+            let visible = q
+                .show_if
+                .as_ref()
+                .is_none_or(|c| holds(tree, c, answers, &shown));
+            shown.push(visible);
+        }
+        Flow { shown }
+    }
+
+    /// Whether the question at this position is shown.
+    pub fn is_shown(&self, index: usize) -> bool {
+        self.shown.get(index).copied().unwrap_or(false)
+    }
+
+    /// Positions of the shown questions, in order.
+    pub fn visible(&self) -> impl DoubleEndedIterator<Item = usize> + '_ {
+        self.shown
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &s)| s.then_some(i))
+    }
+
+    /// How many questions are shown.
+    pub fn len(&self) -> usize {
+        self.shown.iter().filter(|&&s| s).count()
+    }
+
+    /// Whether no question is shown.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The first shown question after `index` (or the first of all, for `None`).
+    pub fn next(&self, index: Option<usize>) -> Option<usize> {
+        let start = index.map_or(0, |i| i + 1);
+        (start..self.shown.len()).find(|&i| self.shown[i])
+    }
+
+    /// The last shown question before `index`.
+    pub fn previous(&self, index: usize) -> Option<usize> {
+        (0..index.min(self.shown.len()))
+            .rev()
+            .find(|&i| self.shown[i])
+    }
+
+    /// The 1-based place of a question among the shown ones.
+    pub fn position(&self, index: usize) -> usize {
+        self.shown[..index.min(self.shown.len())]
+            .iter()
+            .filter(|&&s| s)
+            .count()
+            + 1
+    }
+
+    /// The answers that count: those to shown questions.
+    pub fn effective(&self, tree: &Tree, answers: &Answers) -> Answers {
+        let mut out = Answers {
+            meta: answers.meta.clone(),
+            ..Answers::default()
+        };
+        for (id, a) in &answers.values {
+            if tree.question_index(id).is_some_and(|i| self.is_shown(i)) {
+                out.values.insert(id.clone(), a.clone());
+            }
+        }
+        out
+    }
+}
+
+/// Whether a condition holds for these answers, given which earlier questions were shown
+/// (`shown` may be shorter than the tree: questions past its end count as not shown).
+pub fn holds(tree: &Tree, cond: &Condition, answers: &Answers, shown: &[bool]) -> bool {
+    match cond {
+        Condition::All(cs, _) => cs.iter().all(|c| holds(tree, c, answers, shown)),
+        Condition::Any(cs, _) => cs.iter().any(|c| holds(tree, c, answers, shown)),
+        Condition::Test { question, test, .. } => {
+            let was_shown = tree
+                .question_index(question)
+                .is_some_and(|i| shown.get(i).copied().unwrap_or(false));
+            match answers.values.get(question) {
+                Some(answer) if was_shown => test_holds(test, answer),
+                _ => false,
+            }
+        }
+    }
+}
+
+fn test_holds(test: &Test, answer: &Answer) -> bool {
+    let chosen = |o: &String| match answer {
+        Answer::Choice(c) => c == o,
+        Answer::Choices(cs) => cs.contains(o),
+        Answer::Scale(_) | Answer::Text(_) => false,
+    };
+    match test {
+        Test::Answered => true,
+        Test::AnyOf(opts) => opts.iter().any(chosen),
+        Test::NoneOf(opts) => {
+            matches!(answer, Answer::Choice(_) | Answer::Choices(_)) && !opts.iter().any(chosen)
+        }
+        Test::Range { at_least, at_most } => match answer {
+            Answer::Scale(v) => {
+                at_least.is_none_or(|lo| *v >= lo) && at_most.is_none_or(|hi| *v <= hi)
+            }
+            _ => false,
+        },
+    }
+}

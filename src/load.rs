@@ -1,0 +1,570 @@
+//! Reading a question tree from TOML: syntax and schema through serde, then the meaning
+//! through [`crate::validate`]. Every mistake becomes a [`LoadError`], never a panic.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{LoadError, Problem, ProblemKind};
+use crate::model::{
+    Alternative, AnswerOption, Condition, Criterion, Effect, Index, Kind, Question, Risk, Scale,
+    Test, Tree, TreeMeta,
+};
+use crate::source::{Source, Span};
+use crate::validate;
+
+/// The default tree, embedded in the binary.
+pub const DEFAULT_TREE: &str = include_str!("../questions/mlops.toml");
+
+/// The name under which the default tree is reported.
+pub const DEFAULT_TREE_NAME: &str = "questions/mlops.toml (built in)";
+
+/// Files larger than this are refused before they are parsed.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+impl Tree {
+    /// Parses and validates a tree from TOML text; `name` is used in error messages.
+    pub fn parse(name: &str, text: &str) -> Result<Tree, LoadError> {
+        let source = Source::new(name, text);
+        Self::from_source(&source)
+    }
+
+    /// Parses and validates a tree from a [`Source`].
+    pub fn from_source(source: &Source) -> Result<Tree, LoadError> {
+        let raw: RawFile =
+            toml::from_str(source.text()).map_err(|e| LoadError::from_toml(source, &e))?;
+        let mut builder = Builder {
+            source,
+            problems: Vec::new(),
+        };
+        let tree = builder.tree(raw);
+        let mut problems = builder.problems;
+        problems.extend(validate::check(&tree, source));
+        if problems.is_empty() {
+            Ok(tree)
+        } else {
+            Err(LoadError::invalid(source, problems))
+        }
+    }
+
+    /// The default MLOps tree embedded in the binary.
+    pub fn default_tree() -> Tree {
+        // The embedded tree is validated by the test suite; failing here is a build defect.
+        Tree::parse(DEFAULT_TREE_NAME, DEFAULT_TREE)
+            .unwrap_or_else(|e| panic!("the built-in question tree is invalid:\n{e}"))
+    }
+
+    /// Reads, parses and validates a tree file.
+    pub fn load(path: &Path) -> Result<Tree, LoadError> {
+        let source = read_source(path)?;
+        Self::from_source(&source)
+    }
+}
+
+/// Reads a file as UTF-8 text, refusing files over [`MAX_FILE_BYTES`].
+pub fn read_source(path: &Path) -> Result<Source, LoadError> {
+    let read_err = |source| LoadError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let len = file.metadata().map_err(read_err)?.len();
+    if len > MAX_FILE_BYTES {
+        let source = Source::new(&name, "");
+        return Err(LoadError::invalid(
+            &source,
+            vec![Problem::at(
+                &source,
+                &(0..0),
+                ProblemKind::TooLarge,
+                None,
+                format!(
+                    "the file is {len} bytes; the limit is {MAX_FILE_BYTES} bytes ({} MiB)",
+                    MAX_FILE_BYTES / 1024 / 1024
+                ),
+            )],
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(read_err)?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Source::new(name, text)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let source = Source::new(name, text);
+            Err(LoadError::invalid(
+                &source,
+                vec![Problem::at(
+                    &source,
+                    &(at..at + 1),
+                    ProblemKind::Syntax,
+                    None,
+                    "the file is not valid UTF-8",
+                )],
+            ))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The file as serde sees it. Spans are kept on everything an error may point at.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    format: Option<Spanned<i64>>,
+    tree: Spanned<RawMeta>,
+    #[serde(default)]
+    alternatives: Vec<Spanned<RawAlternative>>,
+    #[serde(default)]
+    criteria: Vec<Spanned<RawCriterion>>,
+    #[serde(default)]
+    questions: Vec<Spanned<RawQuestion>>,
+    #[serde(default)]
+    risks: Vec<Spanned<RawRisk>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeta {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    version: Spanned<String>,
+    #[serde(default)]
+    description: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAlternative {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    strengths: Vec<String>,
+    #[serde(default)]
+    weaknesses: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCriterion {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    weight: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+enum RawKind {
+    Single,
+    Multiple,
+    YesNo,
+    Scale,
+    Text,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    id: Spanned<String>,
+    kind: Spanned<RawKind>,
+    prompt: Spanned<String>,
+    help: Spanned<String>,
+    section: Option<String>,
+    show_if: Option<Spanned<RawCondition>>,
+    #[serde(default)]
+    options: Vec<Spanned<RawOption>>,
+    min: Option<Spanned<i64>>,
+    max: Option<Spanned<i64>>,
+    labels: Option<Spanned<Vec<String>>>,
+    weight_of: Option<Spanned<String>>,
+    #[serde(default)]
+    effects: Vec<Spanned<RawEffect>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOption {
+    id: Spanned<String>,
+    label: Spanned<String>,
+    description: Option<String>,
+    #[serde(default)]
+    effects: Vec<Spanned<RawEffect>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEffect {
+    alternative: Spanned<String>,
+    criterion: Spanned<String>,
+    points: Spanned<f64>,
+    reason: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCondition {
+    question: Option<Spanned<String>>,
+    any_of: Option<Vec<Spanned<String>>>,
+    none_of: Option<Vec<Spanned<String>>>,
+    at_least: Option<i64>,
+    at_most: Option<i64>,
+    answered: Option<bool>,
+    all: Option<Vec<Spanned<RawCondition>>>,
+    any: Option<Vec<Spanned<RawCondition>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRisk {
+    id: Spanned<String>,
+    applies_to: Spanned<String>,
+    when: Option<Spanned<RawCondition>>,
+    title: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    mitigation: Spanned<String>,
+}
+
+// ---------------------------------------------------------------------------------------
+// From the raw file to the model, noting shape problems that serde cannot see.
+
+struct Builder<'s> {
+    source: &'s Source,
+    problems: Vec<Problem>,
+}
+
+impl Builder<'_> {
+    fn problem(&mut self, span: &Span, kind: ProblemKind, id: Option<&str>, msg: String) {
+        self.problems
+            .push(Problem::at(self.source, span, kind, id, msg));
+    }
+
+    /// Notes an empty required text.
+    fn text(&mut self, value: Spanned<String>, what: &str, id: &str) -> String {
+        if value.get_ref().trim().is_empty() {
+            let span = value.span();
+            self.problem(
+                &span,
+                ProblemKind::EmptyText,
+                Some(id),
+                format!("{what} of `{id}` is empty"),
+            );
+        }
+        value.into_inner()
+    }
+
+    fn tree(&mut self, raw: RawFile) -> Tree {
+        if let Some(format) = &raw.format
+            && *format.get_ref() != 1
+        {
+            self.problem(
+                &format.span(),
+                ProblemKind::Syntax,
+                None,
+                format!(
+                    "unsupported format version {}; this mlops-wizard reads format 1",
+                    format.get_ref()
+                ),
+            );
+        }
+        let meta_span = raw.tree.span();
+        let meta = raw.tree.into_inner();
+        let tree_id = meta.id.get_ref().clone();
+        let meta = TreeMeta {
+            id: tree_id.clone(),
+            title: self.text(meta.title, "the title", &tree_id),
+            version: self.text(meta.version, "the version", &tree_id),
+            description: meta.description,
+        };
+        let alternatives: Vec<Alternative> = raw
+            .alternatives
+            .into_iter()
+            .map(|a| {
+                let span = a.span();
+                let a = a.into_inner();
+                let id = a.id.into_inner();
+                Alternative {
+                    title: self.text(a.title, "the title", &id),
+                    id,
+                    summary: a.summary,
+                    strengths: a.strengths,
+                    weaknesses: a.weaknesses,
+                    span,
+                }
+            })
+            .collect();
+        let criteria: Vec<Criterion> = raw
+            .criteria
+            .into_iter()
+            .map(|c| {
+                let c = c.into_inner();
+                let span = c.id.span();
+                let id = c.id.into_inner();
+                let weight = match c.weight {
+                    None => 1.0,
+                    Some(w) => {
+                        let value = *w.get_ref();
+                        if !value.is_finite() || value < 0.0 {
+                            self.problem(
+                                &w.span(),
+                                ProblemKind::BadNumber,
+                                Some(&id),
+                                format!(
+                                    "the weight of criterion `{id}` is {value}; weights must be finite and zero or more"
+                                ),
+                            );
+                        }
+                        value
+                    }
+                };
+                Criterion {
+                    title: self.text(c.title, "the title", &id),
+                    id,
+                    description: c.description,
+                    weight,
+                    span,
+                }
+            })
+            .collect();
+        let questions: Vec<Question> = raw
+            .questions
+            .into_iter()
+            .map(|q| self.question(q.into_inner()))
+            .collect();
+        let risks: Vec<Risk> = raw
+            .risks
+            .into_iter()
+            .map(|r| {
+                let r = r.into_inner();
+                let span = r.id.span();
+                let id = r.id.into_inner();
+                Risk {
+                    applies_to: r.applies_to.get_ref().clone(),
+                    when: r.when.and_then(|c| self.condition(c)),
+                    title: self.text(r.title, "the title", &id),
+                    mitigation: self.text(r.mitigation, "the mitigation", &id),
+                    description: r.description,
+                    span,
+                    id,
+                }
+            })
+            .collect();
+        let index = Index {
+            questions: first_index(questions.iter().map(|q| q.id.as_str())),
+            alternatives: first_index(alternatives.iter().map(|a| a.id.as_str())),
+            criteria: first_index(criteria.iter().map(|c| c.id.as_str())),
+        };
+        Tree {
+            meta,
+            alternatives,
+            criteria,
+            questions,
+            risks,
+            index,
+            meta_span,
+        }
+    }
+
+    fn question(&mut self, q: RawQuestion) -> Question {
+        let span = q.id.span();
+        let id = q.id.into_inner();
+        let kind = match q.kind.get_ref() {
+            RawKind::Single => Kind::Single,
+            RawKind::Multiple => Kind::Multiple,
+            RawKind::YesNo => Kind::YesNo,
+            RawKind::Scale => Kind::Scale,
+            RawKind::Text => Kind::Text,
+        };
+        let kind_span = q.kind.span();
+        let options: Vec<AnswerOption> = q
+            .options
+            .into_iter()
+            .map(|o| {
+                let o = o.into_inner();
+                let span = o.id.span();
+                let oid = o.id.into_inner();
+                AnswerOption {
+                    label: self.text(o.label, "the label", &format!("{id}.{oid}")),
+                    id: oid,
+                    description: o.description,
+                    effects: o.effects.into_iter().map(|e| self.effect(e)).collect(),
+                    span,
+                }
+            })
+            .collect();
+        let effects: Vec<Effect> = q.effects.into_iter().map(|e| self.effect(e)).collect();
+        let scale = if kind == Kind::Scale {
+            let min = q.min.as_ref().map(|m| *m.get_ref());
+            let max = q.max.as_ref().map(|m| *m.get_ref());
+            let (min, max) = match (min, max) {
+                (Some(min), Some(max)) => (min, max),
+                _ => {
+                    self.problem(
+                        &kind_span,
+                        ProblemKind::KindRule,
+                        Some(&id),
+                        format!("scale question `{id}` needs both `min` and `max`"),
+                    );
+                    (1, 5)
+                }
+            };
+            let labels = q.labels.map(Spanned::into_inner).unwrap_or_default();
+            Some(Scale {
+                min,
+                max,
+                labels,
+                weight_of: q.weight_of.map(Spanned::into_inner),
+                effects,
+            })
+        } else {
+            for (key, present) in [
+                ("min", q.min.is_some()),
+                ("max", q.max.is_some()),
+                ("labels", q.labels.is_some()),
+                ("weight_of", q.weight_of.is_some()),
+                ("effects", !effects.is_empty()),
+            ] {
+                if present {
+                    self.problem(
+                        &kind_span,
+                        ProblemKind::KindRule,
+                        Some(&id),
+                        format!(
+                            "`{key}` belongs to scale questions, but `{id}` is a {} question{}",
+                            kind.name(),
+                            if key == "effects" && kind.is_choice() {
+                                "; put effects on its options"
+                            } else {
+                                ""
+                            }
+                        ),
+                    );
+                }
+            }
+            None
+        };
+        Question {
+            prompt: self.text(q.prompt, "the prompt", &id),
+            help: self.text(q.help, "the help text", &id),
+            show_if: q.show_if.and_then(|c| self.condition(c)),
+            id,
+            kind,
+            section: q.section,
+            options,
+            scale,
+            span,
+        }
+    }
+
+    fn effect(&mut self, e: Spanned<RawEffect>) -> Effect {
+        let span = e.span();
+        let e = e.into_inner();
+        let points = *e.points.get_ref();
+        if !points.is_finite() {
+            self.problem(
+                &e.points.span(),
+                ProblemKind::BadNumber,
+                None,
+                format!("points must be a finite number, not {points}"),
+            );
+        }
+        let criterion = e.criterion.get_ref().clone();
+        Effect {
+            alternative: e.alternative.get_ref().clone(),
+            criterion: criterion.clone(),
+            points,
+            reason: self.text(e.reason, "the reason of an effect on", &criterion),
+            span: if span.is_empty() {
+                e.alternative.span()
+            } else {
+                span
+            },
+        }
+    }
+
+    /// Converts a raw condition, reporting shapes that mix or miss forms.
+    fn condition(&mut self, raw: Spanned<RawCondition>) -> Option<Condition> {
+        let span = raw.span();
+        let c = raw.into_inner();
+        let forms = usize::from(c.question.is_some())
+            + usize::from(c.all.is_some())
+            + usize::from(c.any.is_some());
+        if forms != 1 {
+            self.problem(
+                &span,
+                ProblemKind::BadCondition,
+                None,
+                "a condition needs exactly one of `question = ...`, `all = [...]` or `any = [...]`"
+                    .to_string(),
+            );
+            return None;
+        }
+        if let Some(list) = c.all {
+            return Some(Condition::All(self.conditions(list), span));
+        }
+        if let Some(list) = c.any {
+            return Some(Condition::Any(self.conditions(list), span));
+        }
+        let question = c.question?;
+        let qid = question.get_ref().clone();
+        let ids = |v: Vec<Spanned<String>>| v.into_iter().map(Spanned::into_inner).collect();
+        let range = c.at_least.is_some() || c.at_most.is_some();
+        let tests = usize::from(c.any_of.is_some())
+            + usize::from(c.none_of.is_some())
+            + usize::from(range)
+            + usize::from(c.answered.is_some());
+        let test = if tests != 1 {
+            None
+        } else if let Some(v) = c.any_of {
+            Some(Test::AnyOf(ids(v)))
+        } else if let Some(v) = c.none_of {
+            Some(Test::NoneOf(ids(v)))
+        } else if range {
+            Some(Test::Range {
+                at_least: c.at_least,
+                at_most: c.at_most,
+            })
+        } else if c.answered == Some(true) {
+            Some(Test::Answered)
+        } else {
+            None
+        };
+        let Some(test) = test else {
+            self.problem(
+                &span,
+                ProblemKind::BadCondition,
+                Some(&qid),
+                format!(
+                    "the test on `{qid}` needs exactly one of `any_of`, `none_of`, `at_least`/`at_most` or `answered = true`"
+                ),
+            );
+            return None;
+        };
+        Some(Condition::Test {
+            question: qid,
+            test,
+            span: question.span(),
+        })
+    }
+
+    fn conditions(&mut self, list: Vec<Spanned<RawCondition>>) -> Vec<Condition> {
+        list.into_iter().filter_map(|c| self.condition(c)).collect()
+    }
+}
+
+/// Maps each id to the position of its first occurrence.
+fn first_index<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        map.entry(id.to_string()).or_insert(i);
+    }
+    map
+}

@@ -1,0 +1,365 @@
+//! The recommender: from a tree and answers to a verdict, explained criterion by criterion.
+//!
+//! It works in two steps so that later features need no rewrite:
+//! 1. [`Evaluation::new`] turns answers into a ledger of [`Contribution`]s (one per applied
+//!    effect) and criterion weights. Merging several people's answers means combining
+//!    ledgers; "which answers would flip the verdict" means re-evaluating with one answer
+//!    changed.
+//! 2. [`Evaluation::recommend`] scores a ledger. It is a pure function of its input, summing
+//!    in tree order, so the same input always gives the same output.
+
+use crate::answers::{Answer, Answers};
+use crate::flow::{self, Flow};
+use crate::model::{Kind, Tree};
+
+/// Relative difference under which two scores count as equal.
+const TIE_EPSILON: f64 = 1e-9;
+
+/// One applied effect: an answer giving points to an alternative on a criterion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    /// Position of the question in the tree.
+    pub question: usize,
+    /// Position of the chosen option, or `None` for a scale answer.
+    pub option: Option<usize>,
+    pub alternative: usize,
+    pub criterion: usize,
+    /// Points before weighting (scale effects already scaled by the answer).
+    pub points: f64,
+    /// The reason text of the effect.
+    pub reason: String,
+}
+
+/// A scale answer that changed a criterion's weight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeightChange {
+    pub question: usize,
+    pub value: i64,
+    pub multiplier: f64,
+}
+
+/// The answers of one respondent, turned into contributions and weights.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    pub contributions: Vec<Contribution>,
+    /// Final weight per criterion, in tree order.
+    pub weights: Vec<f64>,
+    /// Per criterion, the answers that changed its weight.
+    pub weight_changes: Vec<Vec<WeightChange>>,
+    /// Shown questions, in order.
+    pub asked: Vec<usize>,
+    /// Shown questions without an answer, in order.
+    pub unanswered: Vec<usize>,
+    /// Shown questions that can move a score or weight.
+    pub scored_asked: usize,
+    /// Of those, how many were answered.
+    pub scored_answered: usize,
+    /// Risks whose `when` holds, whatever the verdict.
+    pub risks_holding: Vec<usize>,
+}
+
+/// The verdict: one alternative, or a tie between several.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    Alternative(usize),
+    Tie(Vec<usize>),
+}
+
+/// How sure the recommendation is, from 0 to 1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Confidence {
+    pub value: f64,
+    /// How far the winner is ahead, relative to all points given.
+    pub decisiveness: f64,
+    /// Share of the scored questions asked that were answered.
+    pub coverage: f64,
+}
+
+/// A word for a confidence value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Low,
+    Medium,
+    High,
+}
+
+impl Level {
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Low => "low",
+            Level::Medium => "medium",
+            Level::High => "high",
+        }
+    }
+}
+
+impl Confidence {
+    pub fn level(&self) -> Level {
+        if self.value >= 0.6 {
+            Level::High
+        } else if self.value >= 0.3 {
+            Level::Medium
+        } else {
+            Level::Low
+        }
+    }
+}
+
+/// Where a criterion leans.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Leaning {
+    Alternative(usize),
+    /// No points, or equal points for the best alternatives.
+    Even,
+}
+
+/// One answer that moved a criterion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    pub question: usize,
+    pub option: Option<usize>,
+    pub alternative: usize,
+    /// Weighted points.
+    pub points: f64,
+    pub text: String,
+}
+
+/// The outcome on one criterion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CriterionResult {
+    pub criterion: usize,
+    pub weight: f64,
+    pub weight_changes: Vec<WeightChange>,
+    /// Weighted points per alternative, in tree order.
+    pub points: Vec<f64>,
+    pub leaning: Leaning,
+    pub reasons: Vec<Reason>,
+}
+
+/// The full recommendation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recommendation {
+    pub verdict: Verdict,
+    /// Score per alternative, in tree order.
+    pub scores: Vec<f64>,
+    pub confidence: Confidence,
+    pub criteria: Vec<CriterionResult>,
+    pub asked: Vec<usize>,
+    pub unanswered: Vec<usize>,
+    /// Risks that apply to the verdict (to every tied alternative on a tie).
+    pub risks: Vec<usize>,
+}
+
+impl Recommendation {
+    /// Evaluates and scores answers in one step.
+    pub fn new(tree: &Tree, answers: &Answers) -> Recommendation {
+        Evaluation::new(tree, answers).recommend(tree)
+    }
+}
+
+impl Evaluation {
+    /// Collects the contributions and weights of `answers`. Answers to hidden or unknown
+    /// questions, and unknown options, are ignored.
+    pub fn new(tree: &Tree, answers: &Answers) -> Evaluation {
+        let flow = Flow::new(tree, answers);
+        let mut weights: Vec<f64> = tree.criteria.iter().map(|c| c.weight).collect();
+        let mut weight_changes = vec![Vec::new(); tree.criteria.len()];
+        let mut contributions = Vec::new();
+        let mut asked = Vec::new();
+        let mut unanswered = Vec::new();
+        let (mut scored_asked, mut scored_answered) = (0, 0);
+        for qi in flow.visible() {
+            let q = &tree.questions[qi];
+            asked.push(qi);
+            let answer = answers.values.get(&q.id);
+            if answer.is_none() {
+                unanswered.push(qi);
+            }
+            if q.is_scored() {
+                scored_asked += 1;
+                scored_answered += usize::from(answer.is_some());
+            }
+            let Some(answer) = answer else { continue };
+            let mut apply =
+                |option: Option<usize>, effects: &[crate::model::Effect], factor: f64| {
+                    for e in effects {
+                        let (Some(a), Some(c)) = (
+                            tree.alternative_index(&e.alternative),
+                            tree.criterion_index(&e.criterion),
+                        ) else {
+                            continue;
+                        };
+                        contributions.push(Contribution {
+                            question: qi,
+                            option,
+                            alternative: a,
+                            criterion: c,
+                            points: e.points * factor,
+                            reason: e.reason.clone(),
+                        });
+                    }
+                };
+            match (q.kind, answer) {
+                (Kind::Single | Kind::YesNo, Answer::Choice(o)) => {
+                    if let Some(oi) = q.options.iter().position(|x| &x.id == o) {
+                        apply(Some(oi), &q.options[oi].effects, 1.0);
+                    }
+                }
+                (Kind::Multiple, Answer::Choices(chosen)) => {
+                    for (oi, opt) in q.options.iter().enumerate() {
+                        if chosen.contains(&opt.id) {
+                            apply(Some(oi), &opt.effects, 1.0);
+                        }
+                    }
+                }
+                (Kind::Scale, Answer::Scale(v)) => {
+                    if let Some(s) = &q.scale {
+                        let v = (*v).clamp(s.min, s.max);
+                        let fraction = s.fraction(v);
+                        apply(None, &s.effects, fraction);
+                        if let Some(c) =
+                            s.weight_of.as_deref().and_then(|c| tree.criterion_index(c))
+                        {
+                            let multiplier = 2.0 * fraction;
+                            weights[c] *= multiplier;
+                            weight_changes[c].push(WeightChange {
+                                question: qi,
+                                value: v,
+                                multiplier,
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let shown: Vec<bool> = (0..tree.questions.len())
+            .map(|i| flow.is_shown(i))
+            .collect();
+        let risks_holding = tree
+            .risks
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.when
+                    .as_ref()
+                    .is_none_or(|c| flow::holds(tree, c, answers, &shown))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        Evaluation {
+            contributions,
+            weights,
+            weight_changes,
+            asked,
+            unanswered,
+            scored_asked,
+            scored_answered,
+            risks_holding,
+        }
+    }
+
+    /// Scores the ledger: the verdict, confidence and per-criterion explanation.
+    pub fn recommend(&self, tree: &Tree) -> Recommendation {
+        let n_alt = tree.alternatives.len();
+        let mut criteria: Vec<CriterionResult> = tree
+            .criteria
+            .iter()
+            .enumerate()
+            .map(|(ci, _)| CriterionResult {
+                criterion: ci,
+                weight: self.weights[ci],
+                weight_changes: self.weight_changes[ci].clone(),
+                points: vec![0.0; n_alt],
+                leaning: Leaning::Even,
+                reasons: Vec::new(),
+            })
+            .collect();
+        let mut total_abs = 0.0;
+        for c in &self.contributions {
+            let result = &mut criteria[c.criterion];
+            let weighted = c.points * result.weight;
+            result.points[c.alternative] += weighted;
+            total_abs += weighted.abs();
+            if weighted != 0.0 {
+                result.reasons.push(Reason {
+                    question: c.question,
+                    option: c.option,
+                    alternative: c.alternative,
+                    points: weighted,
+                    text: c.reason.clone(),
+                });
+            }
+        }
+        let mut scores = vec![0.0; n_alt];
+        for result in &mut criteria {
+            for (s, p) in scores.iter_mut().zip(&result.points) {
+                *s += p;
+            }
+            result.leaning = match leaders(&result.points).as_slice() {
+                [one] => Leaning::Alternative(*one),
+                _ => Leaning::Even,
+            };
+        }
+        let top = leaders(&scores);
+        let verdict = match top.as_slice() {
+            [one] => Verdict::Alternative(*one),
+            _ => Verdict::Tie(top.clone()),
+        };
+        let confidence = self.confidence(&scores, total_abs, &verdict);
+        let risks = self
+            .risks_holding
+            .iter()
+            .copied()
+            .filter(|&r| {
+                tree.alternative_index(&tree.risks[r].applies_to)
+                    .is_some_and(|a| top.contains(&a))
+            })
+            .collect();
+        Recommendation {
+            verdict,
+            scores,
+            confidence,
+            criteria,
+            asked: self.asked.clone(),
+            unanswered: self.unanswered.clone(),
+            risks,
+        }
+    }
+
+    fn confidence(&self, scores: &[f64], total_abs: f64, verdict: &Verdict) -> Confidence {
+        let coverage = if self.scored_asked == 0 {
+            0.0
+        } else {
+            self.scored_answered as f64 / self.scored_asked as f64
+        };
+        let decisiveness = match verdict {
+            Verdict::Tie(_) => 0.0,
+            Verdict::Alternative(_) if total_abs > 0.0 => {
+                let mut sorted = scores.to_vec();
+                sorted.sort_by(|a, b| b.total_cmp(a));
+                (2.0 * (sorted[0] - sorted[1]) / total_abs).min(1.0)
+            }
+            Verdict::Alternative(_) => 0.0,
+        };
+        Confidence {
+            value: decisiveness * coverage,
+            decisiveness,
+            coverage,
+        }
+    }
+}
+
+/// Positions of the highest values (several when they are equal within [`TIE_EPSILON`]).
+fn leaders(values: &[f64]) -> Vec<usize> {
+    let Some(max) = values.iter().copied().reduce(f64::max) else {
+        return Vec::new();
+    };
+    let scale = values.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+    values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| max - **v <= TIE_EPSILON * scale)
+        .map(|(i, _)| i)
+        .collect()
+}

@@ -1,0 +1,86 @@
+//! Report writers: the recommendation as a markdown decision record or as JSON.
+
+mod json;
+mod markdown;
+
+pub use json::to_json;
+pub use markdown::{escape_inline, escape_multiline, to_markdown};
+
+use crate::answers::{Answer, Answers};
+use crate::model::{Kind, Tree};
+use crate::recommend::{Leaning, Recommendation, Verdict};
+
+/// The id of the text question whose answer names the project in report titles.
+pub const PROJECT_NAME_QUESTION: &str = "project_name";
+
+/// Everything a report is written from.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportInput<'a> {
+    pub tree: &'a Tree,
+    /// The answers that count (see [`crate::flow::Flow::effective`]).
+    pub answers: &'a Answers,
+    pub recommendation: &'a Recommendation,
+    /// The date printed in the report, `YYYY-MM-DD`.
+    pub date: &'a str,
+}
+
+impl ReportInput<'_> {
+    /// The project name, when the tree asks for one and it was given.
+    pub fn project_name(&self) -> Option<&str> {
+        let q = self.tree.question(PROJECT_NAME_QUESTION)?;
+        match self.answers.values.get(&q.id) {
+            Some(Answer::Text(t)) if q.kind == Kind::Text && !t.trim().is_empty() => Some(t.trim()),
+            _ => None,
+        }
+    }
+
+    /// The verdict's id, or `tie`.
+    pub fn verdict_id(&self) -> &str {
+        match &self.recommendation.verdict {
+            Verdict::Alternative(a) => &self.tree.alternatives[*a].id,
+            Verdict::Tie(_) => "tie",
+        }
+    }
+
+    /// The id a criterion leans to, or `even`.
+    pub fn leaning_id(&self, leaning: &Leaning) -> &str {
+        match leaning {
+            Leaning::Alternative(a) => &self.tree.alternatives[*a].id,
+            Leaning::Even => "even",
+        }
+    }
+}
+
+/// A number for people: no trailing zeros, at most two decimals, `-0` shown as `0`.
+pub fn format_points(v: f64) -> String {
+    let r = (v * 100.0).round() / 100.0;
+    let r = if r == 0.0 { 0.0 } else { r };
+    let s = format!("{r:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Like [`format_points`], with a sign on positive numbers.
+pub fn format_signed(v: f64) -> String {
+    let s = format_points(v);
+    if v > 0.0 && s != "0" {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_read_well() {
+        assert_eq!(format_points(2.0), "2");
+        assert_eq!(format_points(1.5), "1.5");
+        assert_eq!(format_points(1.23456), "1.23");
+        assert_eq!(format_points(-0.0001), "0");
+        assert_eq!(format_signed(3.0), "+3");
+        assert_eq!(format_signed(-1.25), "-1.25");
+        assert_eq!(format_signed(0.0), "0");
+    }
+}

@@ -1,0 +1,730 @@
+//! The meaning checks of a question tree: references, ordering, cycles, reachability,
+//! criteria coverage and alternatives that cannot win. Every check is linear in the size of
+//! the tree; none enumerates paths.
+
+use std::collections::HashMap;
+
+use crate::error::{Problem, ProblemKind};
+use crate::model::{Condition, Kind, Question, Test, Tree};
+use crate::source::{Source, Span};
+
+/// Scale questions may have at most this many steps.
+pub const MAX_SCALE_STEPS: i64 = 100;
+
+/// Checks a freshly built tree and returns every problem found.
+pub(crate) fn check(tree: &Tree, source: &Source) -> Vec<Problem> {
+    let mut c = Checker {
+        tree,
+        source,
+        problems: Vec::new(),
+    };
+    c.completeness();
+    c.ids();
+    c.kinds_and_effects();
+    let cyclic = c.cycles();
+    let possible = c.conditions(&cyclic);
+    c.risks();
+    c.uninformed_criteria();
+    c.winnable(&possible);
+    c.problems
+}
+
+struct Checker<'a> {
+    tree: &'a Tree,
+    source: &'a Source,
+    problems: Vec<Problem>,
+}
+
+/// Whether `id` is a valid identifier: letters, digits, `_`, `-`, `.`.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+impl<'a> Checker<'a> {
+    fn problem(&mut self, span: &Span, kind: ProblemKind, id: Option<&str>, msg: String) {
+        self.problems
+            .push(Problem::at(self.source, span, kind, id, msg));
+    }
+
+    fn line(&self, span: &Span) -> usize {
+        self.source.position(span.start).line
+    }
+
+    fn completeness(&mut self) {
+        let t = self.tree;
+        let span = &t.meta_span;
+        if t.alternatives.len() < 2 {
+            self.problem(
+                span,
+                ProblemKind::Incomplete,
+                Some(&t.meta.id),
+                format!(
+                    "the tree has {} alternative(s); a decision needs at least two `[[alternatives]]`",
+                    t.alternatives.len()
+                ),
+            );
+        }
+        if t.criteria.is_empty() {
+            self.problem(
+                span,
+                ProblemKind::Incomplete,
+                Some(&t.meta.id),
+                "the tree has no `[[criteria]]`".to_string(),
+            );
+        }
+        if t.questions.is_empty() {
+            self.problem(
+                span,
+                ProblemKind::Incomplete,
+                Some(&t.meta.id),
+                "the tree has no `[[questions]]`".to_string(),
+            );
+        }
+    }
+
+    /// Bad characters in ids, and duplicate ids within each kind of item.
+    fn ids(&mut self) {
+        let t = self.tree;
+        if !is_valid_id(&t.meta.id) {
+            self.bad_id("tree", &t.meta.id, &t.meta_span.clone());
+        }
+        let groups: [(&str, Vec<(&str, &Span)>); 4] = [
+            (
+                "alternative",
+                t.alternatives
+                    .iter()
+                    .map(|a| (a.id.as_str(), &a.span))
+                    .collect(),
+            ),
+            (
+                "criterion",
+                t.criteria
+                    .iter()
+                    .map(|c| (c.id.as_str(), &c.span))
+                    .collect(),
+            ),
+            (
+                "question",
+                t.questions
+                    .iter()
+                    .map(|q| (q.id.as_str(), &q.span))
+                    .collect(),
+            ),
+            (
+                "risk",
+                t.risks.iter().map(|r| (r.id.as_str(), &r.span)).collect(),
+            ),
+        ];
+        for (what, items) in groups {
+            self.unique(what, "", &items);
+        }
+        for q in &t.questions {
+            let items: Vec<(&str, &Span)> =
+                q.options.iter().map(|o| (o.id.as_str(), &o.span)).collect();
+            self.unique("option", &format!(" in question `{}`", q.id), &items);
+        }
+    }
+
+    fn bad_id(&mut self, what: &str, id: &str, span: &Span) {
+        self.problem(
+            span,
+            ProblemKind::BadId,
+            Some(id),
+            format!(
+                "{what} id `{id}` is not valid: use letters, digits, `_`, `-` and `.`, and not nothing"
+            ),
+        );
+    }
+
+    /// Reports bad and repeated ids among `items`; `scope` ends the message (" in ...").
+    fn unique(&mut self, what: &str, scope: &str, items: &[(&str, &Span)]) {
+        let mut seen: HashMap<&str, &Span> = HashMap::with_capacity(items.len());
+        for &(id, span) in items {
+            if !is_valid_id(id) {
+                self.bad_id(what, id, span);
+            }
+            if let Some(first) = seen.get(id) {
+                let first_line = self.line(first);
+                self.problem(
+                    span,
+                    ProblemKind::DuplicateId,
+                    Some(id),
+                    format!(
+                        "duplicate {what} id `{id}`{scope} (first defined on line {first_line})"
+                    ),
+                );
+            } else {
+                seen.insert(id, span);
+            }
+        }
+    }
+
+    /// The rules of each question kind, and the references of effects and `weight_of`.
+    fn kinds_and_effects(&mut self) {
+        let t = self.tree;
+        for q in &t.questions {
+            let id = q.id.as_str();
+            match q.kind {
+                Kind::Single | Kind::Multiple if q.options.len() < 2 => self.problem(
+                    &q.span,
+                    ProblemKind::KindRule,
+                    Some(id),
+                    format!(
+                        "{} question `{id}` has {} option(s); it needs at least two",
+                        q.kind.name(),
+                        q.options.len()
+                    ),
+                ),
+                Kind::YesNo => {
+                    let mut ids: Vec<&str> = q.options.iter().map(|o| o.id.as_str()).collect();
+                    ids.sort_unstable();
+                    if ids != ["no", "yes"] {
+                        self.problem(
+                            &q.span,
+                            ProblemKind::KindRule,
+                            Some(id),
+                            format!(
+                                "yes_no question `{id}` must have exactly two options, `yes` and `no` (it has: {})",
+                                list(&ids)
+                            ),
+                        );
+                    }
+                }
+                Kind::Scale | Kind::Text if !q.options.is_empty() => self.problem(
+                    &q.options[0].span,
+                    ProblemKind::KindRule,
+                    Some(id),
+                    format!(
+                        "{} question `{id}` cannot have options; only single, multiple and yes_no questions do",
+                        q.kind.name()
+                    ),
+                ),
+                _ => {}
+            }
+            if let Some(s) = &q.scale {
+                let steps = s.max.checked_sub(s.min).unwrap_or(i64::MAX);
+                if s.min >= s.max || steps > MAX_SCALE_STEPS {
+                    self.problem(
+                        &q.span,
+                        ProblemKind::KindRule,
+                        Some(id),
+                        format!(
+                            "scale question `{id}` goes from {} to {}; `min` must be below `max`, at most {MAX_SCALE_STEPS} steps apart",
+                            s.min, s.max
+                        ),
+                    );
+                } else if !s.labels.is_empty() && s.labels.len() as i64 != steps + 1 {
+                    self.problem(
+                        &q.span,
+                        ProblemKind::KindRule,
+                        Some(id),
+                        format!(
+                            "scale question `{id}` has {} labels for {} values from {} to {}; give one label per value or none",
+                            s.labels.len(),
+                            steps + 1,
+                            s.min,
+                            s.max
+                        ),
+                    );
+                }
+                if let Some(c) = &s.weight_of
+                    && t.criterion_index(c).is_none()
+                {
+                    self.problem(
+                        &q.span,
+                        ProblemKind::UnknownReference,
+                        Some(id),
+                        format!(
+                            "`weight_of` of question `{id}` names criterion `{c}`, which the tree does not have{}",
+                            self.suggest(c, t.criteria.iter().map(|c| c.id.as_str()))
+                        ),
+                    );
+                }
+            }
+            for e in q.effects() {
+                if t.alternative_index(&e.alternative).is_none() {
+                    self.problem(
+                        &e.span,
+                        ProblemKind::UnknownReference,
+                        Some(id),
+                        format!(
+                            "an effect in question `{id}` names alternative `{}`, which the tree does not have{}",
+                            e.alternative,
+                            self.suggest(&e.alternative, t.alternatives.iter().map(|a| a.id.as_str()))
+                        ),
+                    );
+                }
+                if t.criterion_index(&e.criterion).is_none() {
+                    self.problem(
+                        &e.span,
+                        ProblemKind::UnknownReference,
+                        Some(id),
+                        format!(
+                            "an effect in question `{id}` names criterion `{}`, which the tree does not have{}",
+                            e.criterion,
+                            self.suggest(&e.criterion, t.criteria.iter().map(|c| c.id.as_str()))
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn suggest<'i>(&self, wrong: &str, ids: impl Iterator<Item = &'i str>) -> String {
+        let known: Vec<&str> = ids.collect();
+        if known.is_empty() {
+            String::new()
+        } else if known.len() <= 12 {
+            format!(" (it has: {})", list(&known))
+        } else {
+            let close: Vec<&str> = known
+                .into_iter()
+                .filter(|k| k.contains(wrong) || wrong.contains(*k))
+                .take(5)
+                .collect();
+            if close.is_empty() {
+                String::new()
+            } else {
+                format!(" (did you mean {}?)", list(&close))
+            }
+        }
+    }
+
+    /// Questions whose conditions depend on each other in a circle, found with Tarjan's
+    /// strongly connected components (iterative, so deep trees cannot overflow the stack).
+    /// Returns, per question, whether it is on a cycle; reports each cycle once.
+    fn cycles(&mut self) -> Vec<bool> {
+        let t = self.tree;
+        let n = t.questions.len();
+        let edges: Vec<Vec<usize>> = t
+            .questions
+            .iter()
+            .map(|q| {
+                let mut out = Vec::new();
+                if let Some(c) = &q.show_if {
+                    c.for_each_test(&mut |qid, _, _| {
+                        if let Some(i) = t.question_index(qid) {
+                            out.push(i);
+                        }
+                    });
+                }
+                out
+            })
+            .collect();
+        let components = strongly_connected(&edges);
+        let mut on_cycle = vec![false; n];
+        for comp in components {
+            let self_loop = comp.len() == 1 && edges[comp[0]].contains(&comp[0]);
+            if comp.len() < 2 && !self_loop {
+                continue;
+            }
+            let mut members = comp.clone();
+            members.sort_unstable();
+            for &m in &members {
+                on_cycle[m] = true;
+            }
+            let first = &t.questions[members[0]];
+            let span = first
+                .show_if
+                .as_ref()
+                .map_or(&first.span, |c| c.span())
+                .clone();
+            let msg = if self_loop {
+                format!(
+                    "the condition of question `{}` depends on its own answer",
+                    first.id
+                )
+            } else {
+                let names: Vec<&str> = members
+                    .iter()
+                    .map(|&m| t.questions[m].id.as_str())
+                    .collect();
+                format!(
+                    "the conditions of questions {} depend on each other in a cycle: none can be asked first",
+                    list(&names)
+                )
+            };
+            self.problem(&span, ProblemKind::Cycle, Some(&first.id), msg);
+        }
+        on_cycle
+    }
+
+    /// References and tests of every `show_if`, and which questions can ever be shown.
+    fn conditions(&mut self, on_cycle: &[bool]) -> Vec<bool> {
+        let t = self.tree;
+        let mut possible = vec![true; t.questions.len()];
+        for (i, q) in t.questions.iter().enumerate() {
+            let Some(cond) = &q.show_if else { continue };
+            let before = self.problems.len();
+            cond.for_each_test(&mut |qid, test, span| {
+                let Some(j) = t.question_index(qid) else {
+                    self.problem(
+                        span,
+                        ProblemKind::UnknownReference,
+                        Some(&q.id),
+                        format!(
+                            "the condition of question `{}` tests question `{qid}`, which the tree does not have",
+                            q.id
+                        ),
+                    );
+                    return;
+                };
+                if j >= i {
+                    if !on_cycle[i] {
+                        let msg = if j == i {
+                            format!("the condition of question `{}` tests its own answer", q.id)
+                        } else {
+                            format!(
+                                "the condition of question `{}` tests question `{qid}`, which is asked after it (line {}); a condition can only test questions asked before",
+                                q.id,
+                                self.line(&t.questions[j].span)
+                            )
+                        };
+                        self.problem(span, ProblemKind::NotAskedBefore, Some(&q.id), msg);
+                    }
+                    return;
+                }
+                self.check_test(&q.id, &t.questions[j], test, span);
+            });
+            let clean = self.problems.len() == before && !on_cycle[i];
+            possible[i] = !clean || satisfiable(t, cond, &possible, i);
+            if !possible[i] {
+                self.problem(
+                    cond.span(),
+                    ProblemKind::NeverShown,
+                    Some(&q.id),
+                    format!(
+                        "question `{}` can never be shown: its `show_if` can never hold",
+                        q.id
+                    ),
+                );
+            }
+        }
+        possible
+    }
+
+    /// Whether a test fits the kind of the question it tests, and names real options.
+    fn check_test(&mut self, owner: &str, target: &Question, test: &Test, span: &Span) {
+        let tid = target.id.as_str();
+        match test {
+            Test::AnyOf(opts) | Test::NoneOf(opts) => {
+                if !target.kind.is_choice() {
+                    self.problem(
+                        span,
+                        ProblemKind::BadCondition,
+                        Some(owner),
+                        format!(
+                            "a condition in `{owner}` tests options of `{tid}`, but `{tid}` is a {} question (use {})",
+                            target.kind.name(),
+                            if target.kind == Kind::Scale { "`at_least`/`at_most`" } else { "`answered = true`" }
+                        ),
+                    );
+                    return;
+                }
+                for o in opts {
+                    if target.option(o).is_none() {
+                        let ids: Vec<&str> = target.options.iter().map(|o| o.id.as_str()).collect();
+                        self.problem(
+                            span,
+                            ProblemKind::UnknownReference,
+                            Some(owner),
+                            format!(
+                                "a condition in `{owner}` names option `{o}` of question `{tid}`, which has no such option (it has: {})",
+                                list(&ids)
+                            ),
+                        );
+                    }
+                }
+            }
+            Test::Range { .. } if target.kind != Kind::Scale => self.problem(
+                span,
+                ProblemKind::BadCondition,
+                Some(owner),
+                format!(
+                    "a condition in `{owner}` uses `at_least`/`at_most` on `{tid}`, which is a {} question, not a scale",
+                    target.kind.name()
+                ),
+            ),
+            _ => {}
+        }
+    }
+
+    fn risks(&mut self) {
+        let t = self.tree;
+        for r in &t.risks {
+            if t.alternative_index(&r.applies_to).is_none() {
+                self.problem(
+                    &r.span,
+                    ProblemKind::UnknownReference,
+                    Some(&r.id),
+                    format!(
+                        "risk `{}` applies to alternative `{}`, which the tree does not have{}",
+                        r.id,
+                        r.applies_to,
+                        self.suggest(&r.applies_to, t.alternatives.iter().map(|a| a.id.as_str()))
+                    ),
+                );
+            }
+            if let Some(cond) = &r.when {
+                cond.for_each_test(&mut |qid, test, span| match t.question(qid) {
+                    Some(target) => self.check_test(&r.id, target, test, span),
+                    None => self.problem(
+                        span,
+                        ProblemKind::UnknownReference,
+                        Some(&r.id),
+                        format!(
+                            "the condition of risk `{}` tests question `{qid}`, which the tree does not have",
+                            r.id
+                        ),
+                    ),
+                });
+            }
+        }
+    }
+
+    fn uninformed_criteria(&mut self) {
+        let t = self.tree;
+        let mut informed = vec![false; t.criteria.len()];
+        for e in t.questions.iter().flat_map(Question::effects) {
+            if let Some(i) = t.criterion_index(&e.criterion) {
+                informed[i] = true;
+            }
+        }
+        for (c, informed) in t.criteria.iter().zip(informed) {
+            if !informed {
+                self.problem(
+                    &c.span,
+                    ProblemKind::UninformedCriterion,
+                    Some(&c.id),
+                    format!(
+                        "criterion `{}` is informed by no question: no effect names it",
+                        c.id
+                    ),
+                );
+            }
+        }
+    }
+
+    /// An alternative can win only if, for every other alternative, some answer gives it
+    /// more points on some criterion that carries weight. Each option's effects are summed
+    /// per criterion and compared pairwise: linear in the number of effects.
+    fn winnable(&mut self, possible: &[bool]) {
+        let t = self.tree;
+        let n = t.alternatives.len();
+        if n < 2 {
+            return;
+        }
+        let mut beats = vec![false; n * n];
+        let mut sums: HashMap<usize, Vec<f64>> = HashMap::new();
+        for (q, _) in t.questions.iter().zip(possible).filter(|(_, p)| **p) {
+            let bundles = q
+                .options
+                .iter()
+                .map(|o| &o.effects)
+                .chain(q.scale.iter().map(|s| &s.effects));
+            for effects in bundles {
+                sums.clear();
+                for e in effects {
+                    let (Some(a), Some(c)) = (
+                        t.alternative_index(&e.alternative),
+                        t.criterion_index(&e.criterion),
+                    ) else {
+                        continue;
+                    };
+                    if t.criteria[c].weight > 0.0 && e.points.is_finite() {
+                        sums.entry(c).or_insert_with(|| vec![0.0; n])[a] += e.points;
+                    }
+                }
+                for s in sums.values() {
+                    for a in 0..n {
+                        for b in 0..n {
+                            if s[a] > s[b] {
+                                beats[a * n + b] = true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (a, alt) in t.alternatives.iter().enumerate() {
+            if let Some(b) = (0..n).find(|&b| b != a && !beats[a * n + b]) {
+                self.problem(
+                    &alt.span,
+                    ProblemKind::CannotWin,
+                    Some(&alt.id),
+                    format!(
+                        "alternative `{}` can never win: no answer gives it more points than `{}` on any weighted criterion",
+                        alt.id, t.alternatives[b].id
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Whether a condition can hold, given which earlier questions can be shown. Tests of
+/// unknown or later questions count as possible: they are reported elsewhere.
+fn satisfiable(t: &Tree, c: &Condition, possible: &[bool], upto: usize) -> bool {
+    match c {
+        Condition::Test { question, test, .. } => match t.question_index(question) {
+            Some(j) if j < upto => possible[j] && test_satisfiable(&t.questions[j], test),
+            _ => true,
+        },
+        Condition::Any(cs, _) => cs.iter().any(|c| satisfiable(t, c, possible, upto)),
+        Condition::All(cs, _) => {
+            cs.iter().all(|c| satisfiable(t, c, possible, upto)) && consistent(t, cs)
+        }
+    }
+}
+
+fn test_satisfiable(q: &Question, test: &Test) -> bool {
+    match test {
+        Test::AnyOf(opts) => !opts.is_empty(),
+        Test::NoneOf(opts) => {
+            q.kind == Kind::Multiple || q.options.iter().any(|o| !opts.contains(&o.id))
+        }
+        Test::Range { at_least, at_most } => q.scale.as_ref().is_none_or(|s| {
+            at_least.unwrap_or(s.min).max(s.min) <= at_most.unwrap_or(s.max).min(s.max)
+        }),
+        Test::Answered => true,
+    }
+}
+
+/// Whether the direct tests in an `all` can hold together: one option of a single-answer
+/// question, one value of a scale.
+fn consistent(t: &Tree, cs: &[Condition]) -> bool {
+    let mut allowed: HashMap<usize, Vec<&str>> = HashMap::new();
+    let mut ranges: HashMap<usize, (i64, i64)> = HashMap::new();
+    for c in cs {
+        let Condition::Test { question, test, .. } = c else {
+            continue;
+        };
+        let Some(j) = t.question_index(question) else {
+            continue;
+        };
+        let q = &t.questions[j];
+        match (q.kind, test) {
+            (Kind::Single | Kind::YesNo, Test::AnyOf(opts) | Test::NoneOf(opts)) => {
+                let set = allowed
+                    .entry(j)
+                    .or_insert_with(|| q.options.iter().map(|o| o.id.as_str()).collect());
+                let keep_listed = matches!(test, Test::AnyOf(_));
+                set.retain(|o| opts.iter().any(|x| x == o) == keep_listed);
+                if set.is_empty() {
+                    return false;
+                }
+            }
+            (Kind::Scale, Test::Range { at_least, at_most }) => {
+                let Some(s) = &q.scale else { continue };
+                let r = ranges.entry(j).or_insert((s.min, s.max));
+                r.0 = r.0.max(at_least.unwrap_or(i64::MIN));
+                r.1 = r.1.min(at_most.unwrap_or(i64::MAX));
+                if r.0 > r.1 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
+/// Strongly connected components of a graph given as adjacency lists (Tarjan's algorithm,
+/// with an explicit stack).
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut out = Vec::new();
+    let mut next = 0;
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        // Each frame: node and the position of the next edge to follow.
+        let mut frames = vec![(root, 0)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&(v, e)) = frames.last() {
+            if let Some(&w) = edges[v].get(e) {
+                if let Some(frame) = frames.last_mut() {
+                    frame.1 += 1;
+                }
+                if index[w] == UNSEEN {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    frames.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+            } else {
+                frames.pop();
+                if let Some(&(parent, _)) = frames.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    let mut comp = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        comp.push(w);
+                        if w == v {
+                            break;
+                        }
+                    }
+                    out.push(comp);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `a`, `b`, `c` as one string of backquoted ids.
+fn list(ids: &[&str]) -> String {
+    if ids.is_empty() {
+        return "none".to_string();
+    }
+    ids.iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_find_cycles_and_leave_chains() {
+        let edges = vec![vec![1], vec![2], vec![0], vec![0], vec![4]];
+        let mut comps: Vec<Vec<usize>> = strongly_connected(&edges)
+            .into_iter()
+            .map(|mut c| {
+                c.sort();
+                c
+            })
+            .collect();
+        comps.sort();
+        assert_eq!(comps, vec![vec![0, 1, 2], vec![3], vec![4]]);
+    }
+
+    #[test]
+    fn ids() {
+        assert!(is_valid_id("team_oss-expertise.v2"));
+        assert!(!is_valid_id(""));
+        assert!(!is_valid_id("has space"));
+        assert!(!is_valid_id("ünï"));
+    }
+}
