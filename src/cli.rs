@@ -9,7 +9,7 @@ use mlops_wizard::answers::{Answers, Strictness};
 use mlops_wizard::error::LoadError;
 use mlops_wizard::load::{self, DEFAULT_TREE, DEFAULT_TREE_NAME};
 use mlops_wizard::source::Source;
-use mlops_wizard::{Recommendation, ReportInput, Tree, atomic, report};
+use mlops_wizard::{Recommendation, ReportInput, Tree, atomic, report, tui};
 
 /// Decide between an open-source and a proprietary MLOps stack before a project kicks off.
 ///
@@ -192,6 +192,49 @@ pub fn run(command: Command, questions: Option<&Path>) -> Result<(), Failure> {
             }
         }
     }
+}
+
+/// Runs the full-screen wizard.
+pub fn wizard(
+    questions: Option<&Path>,
+    answers: Option<&Path>,
+    resume: bool,
+) -> Result<(), Failure> {
+    let tree = load_tree(questions)?;
+    let answers =
+        match answers {
+            None => None,
+            Some(path) => {
+                let source = load::read_source(path)?;
+                let checked = Answers::parse(&source, &tree, Strictness::Lenient)?;
+                let mut notes = checked.notes;
+                notes.extend(checked.dropped.iter().map(|p| {
+                    format!("{}: an answer could not be used: {}", p.location, p.message)
+                }));
+                Some((checked.answers, notes))
+            }
+        };
+    let outcome = tui::run(tui::Options {
+        tree,
+        answers,
+        resume,
+        date: today(),
+    })
+    .map_err(|e| match e {
+        tui::RunError::NotATerminal(_) => Failure::BadInput(e.to_string()),
+        tui::RunError::Io(_) => Failure::Other(e.to_string()),
+    })?;
+    for path in &outcome.exported {
+        eprintln!("mlops-wizard: wrote {}", path.display());
+    }
+    if let Some(session) = outcome.session.filter(|_| outcome.answered > 0) {
+        eprintln!(
+            "mlops-wizard: {} answer(s) saved in {}; `mlops-wizard --resume` continues.",
+            outcome.answered,
+            session.display()
+        );
+    }
+    Ok(())
 }
 
 fn validate(files: &[PathBuf]) -> Result<(), Failure> {

@@ -16,6 +16,7 @@ pub mod model;
 pub mod recommend;
 pub mod report;
 pub mod source;
+pub mod tui;
 pub mod validate;
 
 pub use answers::{Answer, Answers, Strictness};

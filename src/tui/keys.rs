@@ -1,0 +1,310 @@
+//! The one place where key and mouse events become [`Action`]s, and the table of key
+//! bindings that the help overlay and the footer print.
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::Rect;
+use tui_input::InputRequest;
+
+use super::app::{Action, App, Overlay, Screen};
+use super::view;
+use crate::model::Kind;
+
+/// Where a key binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Everywhere,
+    Welcome,
+    Question,
+    TextField,
+    Review,
+    Verdict,
+    Export,
+}
+
+impl Context {
+    /// The heading of the group in the help overlay.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Everywhere => "Everywhere",
+            Context::Welcome => "Welcome",
+            Context::Question => "Questions",
+            Context::TextField => "Text fields",
+            Context::Review => "Review",
+            Context::Verdict => "Verdict",
+            Context::Export => "Export",
+        }
+    }
+}
+
+/// One key binding, as the help overlay shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub context: Context,
+    pub keys: &'static str,
+    pub what: &'static str,
+    /// Shown in the footer of its screen.
+    pub footer: bool,
+}
+
+const fn b(context: Context, keys: &'static str, what: &'static str, footer: bool) -> Binding {
+    Binding {
+        context,
+        keys,
+        what,
+        footer,
+    }
+}
+
+/// Every key binding of the wizard.
+pub const BINDINGS: &[Binding] = &[
+    b(Context::Everywhere, "?", "help (this list)", true),
+    b(Context::Everywhere, "g", "go to any question asked", true),
+    b(
+        Context::Everywhere,
+        "q Esc",
+        "quit (asks if not exported)",
+        true,
+    ),
+    b(
+        Context::Everywhere,
+        "Ctrl-C",
+        "quit at once (answers are saved)",
+        false,
+    ),
+    b(
+        Context::Everywhere,
+        "mouse",
+        "click to choose, wheel to move",
+        false,
+    ),
+    b(Context::Welcome, "Enter", "start", true),
+    b(Context::Welcome, "r", "resume the saved session", true),
+    b(Context::Question, "↑↓ j k", "move", true),
+    b(Context::Question, "Enter", "choose and go on", true),
+    b(
+        Context::Question,
+        "Space",
+        "tick or untick (multiple choice)",
+        true,
+    ),
+    b(Context::Question, "1-9 y n", "choose directly", false),
+    b(
+        Context::Question,
+        "→ l Tab",
+        "next, keeping the answer",
+        true,
+    ),
+    b(Context::Question, "← h S-Tab", "previous question", true),
+    b(Context::Question, "c", "clear the answer", false),
+    b(Context::Question, "r v", "review answers, verdict", false),
+    b(Context::TextField, "type", "edit; ← → Home End move", true),
+    b(Context::TextField, "Enter", "save and go on", true),
+    b(
+        Context::TextField,
+        "Tab S-Tab",
+        "next, previous question",
+        true,
+    ),
+    b(
+        Context::TextField,
+        "Esc",
+        "stop editing (i edits again)",
+        true,
+    ),
+    b(
+        Context::TextField,
+        "Ctrl-W Ctrl-U",
+        "delete word, delete all",
+        false,
+    ),
+    b(Context::TextField, "F1", "help", true),
+    b(Context::Review, "↑↓ j k", "move", true),
+    b(Context::Review, "Enter", "change this answer", true),
+    b(Context::Review, "v →", "verdict", true),
+    b(Context::Review, "e", "export", true),
+    b(Context::Verdict, "↑↓ j k", "select a criterion", true),
+    b(Context::Verdict, "Tab", "reasons, risks, unanswered", true),
+    b(Context::Verdict, "PgUp PgDn", "scroll the panel", false),
+    b(Context::Verdict, "e → Enter", "export", true),
+    b(Context::Verdict, "r ←", "review answers", true),
+    b(Context::Export, "↑↓", "move", true),
+    b(
+        Context::Export,
+        "Enter Space",
+        "edit path, tick, write",
+        true,
+    ),
+    b(Context::Export, "w", "write the files", true),
+    b(Context::Export, "← v", "back to the verdict", true),
+];
+
+/// Whether a binding means something on the current screen (the footer leaves out the
+/// others).
+pub fn relevant(app: &App, binding: &Binding) -> bool {
+    match (binding.context, binding.keys) {
+        (Context::Welcome, "r") => app.resumable.is_some(),
+        (Context::Question, "Space") => app.current().kind == Kind::Multiple,
+        (Context::Everywhere, _) => !editing_text(app),
+        _ => true,
+    }
+}
+
+/// The contexts whose bindings apply now, most specific first.
+pub fn contexts(app: &App) -> Vec<Context> {
+    let screen = match app.screen {
+        Screen::Welcome => Context::Welcome,
+        Screen::Question if app.current().kind == Kind::Text && app.editing => Context::TextField,
+        Screen::Question => Context::Question,
+        Screen::Review => Context::Review,
+        Screen::Verdict => Context::Verdict,
+        Screen::Export if app.export.editing => Context::TextField,
+        Screen::Export => Context::Export,
+    };
+    vec![screen, Context::Everywhere]
+}
+
+/// Whether a text field has the keyboard.
+pub fn editing_text(app: &App) -> bool {
+    app.overlay.is_none()
+        && match app.screen {
+            Screen::Question => app.current().kind == Kind::Text && app.editing,
+            Screen::Export => app.export.editing,
+            _ => false,
+        }
+}
+
+/// Turns a terminal event into an action; `area` is the size of the screen (for clicks).
+pub fn action_for_event(app: &App, event: &Event, area: Rect) -> Option<Action> {
+    match event {
+        Event::Key(key) => action_for_key(app, *key),
+        Event::Mouse(mouse) => action_for_mouse(app, *mouse, area),
+        Event::Paste(text) if editing_text(app) => Some(Action::Paste(text.clone())),
+        _ => None,
+    }
+}
+
+/// Turns a key press into an action. Releases and repeats of other kinds are ignored.
+pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
+    if key.kind != KeyEventKind::Press {
+        return None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    if ctrl && matches!(key.code, KeyCode::Char('c')) {
+        return Some(Action::ForceQuit);
+    }
+    if let Some(overlay) = &app.overlay {
+        return overlay_key(overlay, key);
+    }
+    if editing_text(app) {
+        return text_key(app, key, ctrl, alt);
+    }
+    if ctrl {
+        return None;
+    }
+    let screen = app.screen;
+    let action = match key.code {
+        KeyCode::Char('?') | KeyCode::F(1) => Action::Help,
+        KeyCode::Char('q') | KeyCode::Esc => Action::Quit,
+        KeyCode::Char('g') => Action::JumpList,
+        KeyCode::Up | KeyCode::Char('k') => Action::Up,
+        KeyCode::Down | KeyCode::Char('j') => Action::Down,
+        KeyCode::Home => Action::Top,
+        KeyCode::End | KeyCode::Char('G') => Action::Bottom,
+        KeyCode::PageUp => Action::PageUp,
+        KeyCode::PageDown => Action::PageDown,
+        KeyCode::Enter => Action::Confirm,
+        KeyCode::Char(' ') => Action::Toggle,
+        KeyCode::Tab if screen == Screen::Verdict => Action::NextPanel,
+        KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => Action::Next,
+        KeyCode::Left | KeyCode::Char('h') | KeyCode::BackTab | KeyCode::Backspace => Action::Back,
+        KeyCode::Char('r') if screen == Screen::Welcome => Action::Resume,
+        KeyCode::Char('r') => Action::Review,
+        KeyCode::Char('v') => Action::Verdict,
+        KeyCode::Char('e') => Action::Export,
+        KeyCode::Char('w') if screen == Screen::Export => Action::Next,
+        KeyCode::Char('i') => Action::Edit,
+        KeyCode::Char('c') | KeyCode::Delete => Action::Clear,
+        KeyCode::Char('y') => Action::Yes,
+        KeyCode::Char('n') => Action::No,
+        KeyCode::Char(d @ '0'..='9') => return digit(app, d),
+        _ => return None,
+    };
+    Some(action)
+}
+
+/// A digit picks the n-th option, or the value n of a scale.
+fn digit(app: &App, d: char) -> Option<Action> {
+    let n = i64::from(d.to_digit(10)?);
+    if app.screen == Screen::Question
+        && let Some(s) = &app.current().scale
+    {
+        return usize::try_from(n - s.min).ok().map(Action::Pick);
+    }
+    usize::try_from(n - 1).ok().map(Action::Pick)
+}
+
+fn overlay_key(overlay: &Overlay, key: KeyEvent) -> Option<Action> {
+    let action = match (overlay, key.code) {
+        (Overlay::Help, _) => Action::Cancel,
+        (Overlay::ConfirmQuit | Overlay::ConfirmOverwrite { .. }, KeyCode::Char('y' | 'Y')) => {
+            Action::Yes
+        }
+        (Overlay::ConfirmQuit | Overlay::ConfirmOverwrite { .. }, _) => Action::No,
+        (Overlay::Jump { .. }, code) => match code {
+            KeyCode::Up | KeyCode::Char('k') => Action::Up,
+            KeyCode::Down | KeyCode::Char('j') => Action::Down,
+            KeyCode::Home => Action::Top,
+            KeyCode::End | KeyCode::Char('G') => Action::Bottom,
+            KeyCode::PageUp => Action::PageUp,
+            KeyCode::PageDown => Action::PageDown,
+            KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => Action::Confirm,
+            KeyCode::Esc | KeyCode::Char('q' | 'g') | KeyCode::Left => Action::Cancel,
+            _ => return None,
+        },
+    };
+    Some(action)
+}
+
+fn text_key(app: &App, key: KeyEvent, ctrl: bool, alt: bool) -> Option<Action> {
+    use InputRequest as R;
+    let req = match key.code {
+        KeyCode::Enter => return Some(Action::Confirm),
+        KeyCode::Esc => return Some(Action::StopEditing),
+        KeyCode::Tab => return Some(Action::Next),
+        KeyCode::BackTab => return Some(Action::Back),
+        KeyCode::F(1) => return Some(Action::Help),
+        KeyCode::Down if app.screen == Screen::Export => return Some(Action::Down),
+        KeyCode::Left if ctrl || alt => R::GoToPrevWord,
+        KeyCode::Right if ctrl || alt => R::GoToNextWord,
+        KeyCode::Left => R::GoToPrevChar,
+        KeyCode::Right => R::GoToNextChar,
+        KeyCode::Home => R::GoToStart,
+        KeyCode::End => R::GoToEnd,
+        KeyCode::Backspace if ctrl || alt => R::DeletePrevWord,
+        KeyCode::Backspace => R::DeletePrevChar,
+        KeyCode::Delete => R::DeleteNextChar,
+        KeyCode::Char('a') if ctrl => R::GoToStart,
+        KeyCode::Char('e') if ctrl => R::GoToEnd,
+        KeyCode::Char('b') if ctrl => R::GoToPrevChar,
+        KeyCode::Char('f') if ctrl => R::GoToNextChar,
+        KeyCode::Char('w') if ctrl => R::DeletePrevWord,
+        KeyCode::Char('u') if ctrl => R::DeleteLine,
+        KeyCode::Char('k') if ctrl => R::DeleteTillEnd,
+        KeyCode::Char(c) if !ctrl => R::InsertChar(c),
+        _ => return None,
+    };
+    Some(Action::Input(req))
+}
+
+/// A click chooses what is under it; the wheel moves like the arrow keys.
+fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Action> {
+    match mouse.kind {
+        MouseEventKind::ScrollUp => Some(Action::Up),
+        MouseEventKind::ScrollDown => Some(Action::Down),
+        MouseEventKind::Down(MouseButton::Left) => view::hit(app, area, mouse.column, mouse.row),
+        _ => None,
+    }
+}

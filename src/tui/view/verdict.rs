@@ -1,0 +1,391 @@
+//! The verdict screen: the verdict and its confidence, the scores as bars, the criteria
+//! with their leaning, and a panel with the reasons of the selected criterion, the risks or
+//! the unanswered questions.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::{inside, truncate, window_start};
+use crate::answers::Answer;
+use crate::recommend::{Leaning, Verdict};
+use crate::report::{format_points, format_signed};
+use crate::tui::app::{Action, App, Panel};
+
+struct Parts {
+    summary: Rect,
+    bars: Rect,
+    table: Rect,
+    panel: Rect,
+}
+
+fn parts(app: &App, area: Rect) -> Parts {
+    let n_alt = app.tree.alternatives.len() as u16;
+    let [summary, _, bars, _, rest] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(n_alt.min(area.height / 4).max(1)),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let (table, panel) = if rest.width >= 76 {
+        let [t, _, p] = Layout::horizontal([
+            Constraint::Percentage(48),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ])
+        .areas(rest);
+        (t, p)
+    } else {
+        let rows = (app.tree.criteria.len() as u16 + 1).min(rest.height / 2);
+        let [t, p] = Layout::vertical([Constraint::Length(rows), Constraint::Fill(1)]).areas(rest);
+        (t, p)
+    };
+    Parts {
+        summary,
+        bars,
+        table,
+        panel,
+    }
+}
+
+pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let p = parts(app, area);
+    summary(app, p.summary, buf);
+    bars(app, p.bars, buf);
+    table(app, p.table, buf);
+    panel(app, p.panel, buf);
+}
+
+fn summary(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let rec = &app.recommendation;
+    let c = &rec.confidence;
+    let mut spans = match &rec.verdict {
+        Verdict::Alternative(a) => vec![
+            Span::styled("Recommended: ", theme.text),
+            Span::styled(
+                app.tree.alternatives[*a].title.clone(),
+                theme.good.add_modifier(ratatui::style::Modifier::BOLD),
+            ),
+        ],
+        Verdict::Tie(tied) => {
+            let names: Vec<&str> = tied
+                .iter()
+                .map(|&a| app.tree.alternatives[a].title.as_str())
+                .collect();
+            vec![
+                Span::styled("No clear winner: ", theme.warn),
+                Span::styled(names.join(" = "), theme.title),
+            ]
+        }
+    };
+    spans.push(Span::styled(
+        format!(
+            "   confidence {} ({:.0}%, {:.0}% answered)",
+            c.level().name(),
+            c.value * 100.0,
+            c.coverage * 100.0
+        ),
+        theme.muted,
+    ));
+    Paragraph::new(Line::from(spans)).render(area, buf);
+}
+
+fn bars(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let rec = &app.recommendation;
+    let name_w = app
+        .tree
+        .alternatives
+        .iter()
+        .map(|a| a.title.width())
+        .max()
+        .unwrap_or(0)
+        .min(usize::from(area.width) / 3);
+    let max = rec.scores.iter().copied().fold(0.0f64, f64::max);
+    let bar_room = usize::from(area.width).saturating_sub(name_w + 10);
+    let leaders = match &rec.verdict {
+        Verdict::Alternative(a) => vec![*a],
+        Verdict::Tie(t) => t.clone(),
+    };
+    for (i, (alt, score)) in app.tree.alternatives.iter().zip(&rec.scores).enumerate() {
+        if i as u16 >= area.height {
+            break;
+        }
+        let len = if max > 0.0 {
+            ((score.max(0.0) / max) * bar_room as f64).round() as usize
+        } else {
+            0
+        };
+        let name = truncate(&alt.title, name_w);
+        let style = if leaders.contains(&i) {
+            theme.good
+        } else {
+            theme.accent
+        };
+        Line::from(vec![
+            Span::styled(
+                format!("{name}{} ", " ".repeat(name_w.saturating_sub(name.width()))),
+                theme.text,
+            ),
+            Span::styled("█".repeat(len), style),
+            Span::styled(format!(" {}", format_points(*score)), theme.text),
+        ])
+        .render(
+            Rect {
+                y: area.y + i as u16,
+                height: 1,
+                ..area
+            },
+            buf,
+        );
+    }
+}
+
+/// Column widths of the criteria table: title, weight, one per alternative, leaning.
+fn columns(app: &App, width: usize) -> (usize, usize) {
+    let n = app.tree.alternatives.len();
+    let num_w = 6;
+    let fixed = 2 + 5 + n * num_w + 1;
+    let lean_w = 10.min(width.saturating_sub(fixed + 8));
+    (width.saturating_sub(fixed + lean_w).max(4), lean_w)
+}
+
+fn short_title(title: &str, width: usize) -> String {
+    truncate(title.split_whitespace().next().unwrap_or(title), width)
+}
+
+fn table(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let rec = &app.recommendation;
+    let width = usize::from(area.width);
+    let (title_w, lean_w) = columns(app, width);
+    let mut head = format!("  {:<title_w$}{:>5}", "Criterion", "W");
+    for alt in &app.tree.alternatives {
+        head.push_str(&format!("{:>6}", short_title(&alt.title, 5)));
+    }
+    head.push_str(&format!(" {:<lean_w$}", truncate("Leans", lean_w)));
+    buf.set_string(area.x, area.y, truncate(&head, width), theme.muted);
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    let height = usize::from(body.height);
+    let start = window_start(rec.criteria.len(), app.criterion, height);
+    for (row, c) in rec.criteria.iter().enumerate().skip(start).take(height) {
+        let selected = row == app.criterion;
+        let base = if selected { theme.selected } else { theme.text };
+        let title = truncate(&app.tree.criteria[c.criterion].title, title_w);
+        let mut spans = vec![
+            Span::styled(if selected { "❯ " } else { "  " }, base),
+            Span::styled(
+                format!(
+                    "{title}{}",
+                    " ".repeat(title_w.saturating_sub(title.width()))
+                ),
+                base,
+            ),
+            Span::styled(
+                format!("{:>5}", format_points(c.weight)),
+                if selected { base } else { theme.muted },
+            ),
+        ];
+        for (a, pts) in c.points.iter().enumerate() {
+            let lead = c.leaning == Leaning::Alternative(a);
+            let style = if selected {
+                base
+            } else if lead {
+                theme.good
+            } else {
+                theme.text
+            };
+            spans.push(Span::styled(format!("{:>6}", format_points(*pts)), style));
+        }
+        let lean = match c.leaning {
+            Leaning::Alternative(a) => short_title(&app.tree.alternatives[a].title, lean_w),
+            Leaning::Even => "even".to_string(),
+        };
+        spans.push(Span::styled(
+            format!(" {lean}"),
+            if selected { base } else { theme.accent },
+        ));
+        let mut line = Line::from(spans);
+        if selected {
+            let used = line.width();
+            line.push_span(Span::styled(" ".repeat(width.saturating_sub(used)), base));
+        }
+        line.render(
+            Rect {
+                y: body.y + (row - start) as u16,
+                height: 1,
+                ..body
+            },
+            buf,
+        );
+    }
+}
+
+fn panel(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let tabs = [
+        (Panel::Reasons, "Why"),
+        (Panel::Risks, "Risks"),
+        (Panel::Unanswered, "Unanswered"),
+    ];
+    let mut title = vec![Span::raw(" ")];
+    for (panel, name) in tabs {
+        let style = if panel == app.panel {
+            theme.title
+        } else {
+            theme.muted
+        };
+        title.push(Span::styled(name, style));
+        title.push(Span::raw(" "));
+    }
+    title.push(Span::styled("(Tab) ", theme.muted));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Line::from(title));
+    let lines = match app.panel {
+        Panel::Reasons => reasons(app),
+        Panel::Risks => risks(app),
+        Panel::Unanswered => unanswered(app),
+    };
+    Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .scroll((app.panel_scroll, 0))
+        .render(area, buf);
+}
+
+fn reasons(app: &App) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let rec = &app.recommendation;
+    let Some(c) = rec.criteria.get(app.criterion) else {
+        return Vec::new();
+    };
+    let crit = &app.tree.criteria[c.criterion];
+    let mut lines = vec![Line::styled(crit.title.clone(), theme.title)];
+    if !crit.description.trim().is_empty() {
+        lines.push(Line::styled(
+            crit.description.trim().to_string(),
+            theme.muted,
+        ));
+    }
+    let mut weight = format!("Weight {}", format_points(c.weight));
+    for ch in &c.weight_changes {
+        let q = &app.tree.questions[ch.question];
+        weight.push_str(&format!(
+            " (×{} from your answer {} to \"{}\")",
+            format_points(ch.multiplier),
+            Answer::Scale(ch.value).describe(q),
+            q.prompt
+        ));
+    }
+    lines.push(Line::styled(weight, theme.muted));
+    lines.push(Line::default());
+    if c.reasons.is_empty() {
+        lines.push(Line::styled("No answer moved this criterion.", theme.muted));
+    }
+    for r in &c.reasons {
+        let q = &app.tree.questions[r.question];
+        let answer = match (r.option, app.answers.values.get(&q.id)) {
+            (Some(o), _) => q.options[o].label.clone(),
+            (None, Some(a)) => a.describe(q),
+            (None, None) => String::new(),
+        };
+        let style = if r.points >= 0.0 {
+            theme.good
+        } else {
+            theme.error
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", format_signed(r.points)), style),
+            Span::styled(
+                app.tree.alternatives[r.alternative].title.clone(),
+                theme.accent,
+            ),
+            Span::styled(
+                format!(" · you answered \"{answer}\" to: {}", q.prompt),
+                theme.muted,
+            ),
+        ]));
+        lines.push(Line::styled(format!("  {}", r.text), theme.text));
+    }
+    lines
+}
+
+fn risks(app: &App) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let rec = &app.recommendation;
+    if rec.risks.is_empty() {
+        return vec![Line::styled(
+            "None of the risks apply to this verdict with your answers.",
+            theme.muted,
+        )];
+    }
+    let mut lines = Vec::new();
+    for &r in &rec.risks {
+        let risk = &app.tree.risks[r];
+        lines.push(Line::styled(format!("⚠ {}", risk.title), theme.warn));
+        if !risk.description.trim().is_empty() {
+            lines.push(Line::styled(
+                risk.description.trim().to_string(),
+                theme.text,
+            ));
+        }
+        lines.push(Line::from(vec![
+            Span::styled("Mitigation: ", theme.accent),
+            Span::styled(risk.mitigation.trim().to_string(), theme.text),
+        ]));
+        lines.push(Line::default());
+    }
+    lines
+}
+
+fn unanswered(app: &App) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let rec = &app.recommendation;
+    if rec.unanswered.is_empty() {
+        return vec![Line::styled(
+            "Every question asked was answered.",
+            theme.good,
+        )];
+    }
+    let mut lines = vec![Line::styled(
+        "Unanswered questions count as no preference (g goes to any question):",
+        theme.muted,
+    )];
+    for &q in &rec.unanswered {
+        lines.push(Line::styled(
+            format!("• {}", app.tree.questions[q].prompt),
+            theme.warn,
+        ));
+    }
+    lines
+}
+
+/// A click on a criterion selects it; a click on the panel shows the next panel.
+pub(super) fn hit(app: &App, area: Rect, column: u16, row: u16) -> Option<Action> {
+    let p = parts(app, area);
+    if inside(p.panel, column, row) && row == p.panel.y {
+        return Some(Action::NextPanel);
+    }
+    let body = Rect {
+        y: p.table.y + 1,
+        height: p.table.height.saturating_sub(1),
+        ..p.table
+    };
+    if !inside(body, column, row) {
+        return None;
+    }
+    let len = app.recommendation.criteria.len();
+    let i = window_start(len, app.criterion, usize::from(body.height)) + usize::from(row - body.y);
+    (i < len).then_some(Action::Pick(i))
+}
