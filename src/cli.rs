@@ -144,7 +144,15 @@ pub fn load_tree(path: Option<&Path>) -> Result<Tree, Failure> {
 pub fn run(command: Command, questions: Option<&Path>) -> Result<(), Failure> {
     match command {
         Command::Questions => print(DEFAULT_TREE),
-        Command::Validate { files } => validate(&files),
+        Command::Validate { mut files } => {
+            // `--questions FILE validate` checks that file, like `validate FILE`.
+            if files.is_empty()
+                && let Some(q) = questions
+            {
+                files.push(q.to_path_buf());
+            }
+            validate(&files)
+        }
         Command::Recommend {
             answers,
             format,

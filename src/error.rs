@@ -15,8 +15,10 @@ pub struct Problem {
     pub id: Option<String>,
     /// What is wrong, in words.
     pub message: String,
-    /// The source line the problem points at.
+    /// The source line the problem points at (cut around the problem when long).
     pub line_text: String,
+    /// The 1-based column of the problem within `line_text`.
+    pub caret: usize,
     /// How many characters of the line to underline.
     pub width: usize,
 }
@@ -101,23 +103,46 @@ impl Problem {
         message: impl Into<String>,
     ) -> Self {
         let location = source.locate(span);
-        let line_text = source.line(location.position.line).to_string();
-        let rest = line_text.chars().count() + 1
-            - location.position.column.min(line_text.chars().count() + 1);
+        let line: Vec<char> = source.line(location.position.line).chars().collect();
+        let column = location.position.column.min(line.len() + 1);
+        // Long lines are cut to a window around the column, so a megabyte-long line does
+        // not flood the terminal.
+        let (from, to) = if line.len() <= MAX_SHOWN {
+            (0, line.len())
+        } else {
+            let from = column
+                .saturating_sub(MAX_SHOWN / 2)
+                .min(line.len() - MAX_SHOWN);
+            (from, from + MAX_SHOWN)
+        };
+        let mut line_text: String = line[from..to].iter().collect();
+        let mut caret = column - from;
+        if from > 0 {
+            line_text.insert(0, '…');
+            caret += 1;
+        }
+        if to < line.len() {
+            line_text.push('…');
+        }
         let span_chars = source
             .text()
             .get(span.clone())
             .map_or(1, |s| s.lines().next().unwrap_or("").chars().count());
+        let rest = (line_text.chars().count() + 1).saturating_sub(caret).max(1);
         Problem {
             location,
             kind,
             id: id.map(str::to_string),
             message: message.into(),
             line_text,
-            width: span_chars.clamp(1, rest.max(1)),
+            caret,
+            width: span_chars.clamp(1, rest),
         }
     }
 }
+
+/// Source lines longer than this many characters are shown cut around the problem.
+const MAX_SHOWN: usize = 100;
 
 impl fmt::Display for Problem {
     /// Prints the problem the way compilers do: the message, the place, the line, a caret.
@@ -127,7 +152,7 @@ impl fmt::Display for Problem {
         let pad = " ".repeat(line_no.len());
         writeln!(f, "{pad}--> {}", self.location)?;
         if !self.line_text.is_empty() {
-            let col = self.location.position.column;
+            let col = self.caret;
             let lead: String = self
                 .line_text
                 .chars()

@@ -248,14 +248,15 @@ impl Builder<'_> {
     }
 
     /// Notes an empty required text.
-    fn text(&mut self, value: Spanned<String>, what: &str, id: &str) -> String {
+    /// Notes an empty required text; `what` names it ("the title of `x`").
+    fn text(&mut self, value: Spanned<String>, what: String, id: &str) -> String {
         if value.get_ref().trim().is_empty() {
             let span = value.span();
             self.problem(
                 &span,
                 ProblemKind::EmptyText,
                 Some(id),
-                format!("{what} of `{id}` is empty"),
+                format!("{what} is empty"),
             );
         }
         value.into_inner()
@@ -280,8 +281,16 @@ impl Builder<'_> {
         let tree_id = meta.id.get_ref().clone();
         let meta = TreeMeta {
             id: tree_id.clone(),
-            title: self.text(meta.title, "the title", &tree_id),
-            version: self.text(meta.version, "the version", &tree_id),
+            title: self.text(
+                meta.title,
+                format!("the title of tree `{tree_id}`"),
+                &tree_id,
+            ),
+            version: self.text(
+                meta.version,
+                format!("the version of tree `{tree_id}`"),
+                &tree_id,
+            ),
             description: meta.description,
         };
         let alternatives: Vec<Alternative> = raw
@@ -292,7 +301,7 @@ impl Builder<'_> {
                 let a = a.into_inner();
                 let id = a.id.into_inner();
                 Alternative {
-                    title: self.text(a.title, "the title", &id),
+                    title: self.text(a.title, format!("the title of alternative `{id}`"), &id),
                     id,
                     summary: a.summary,
                     strengths: a.strengths,
@@ -326,7 +335,7 @@ impl Builder<'_> {
                     }
                 };
                 Criterion {
-                    title: self.text(c.title, "the title", &id),
+                    title: self.text(c.title, format!("the title of criterion `{id}`"), &id),
                     id,
                     description: c.description,
                     weight,
@@ -349,8 +358,12 @@ impl Builder<'_> {
                 Risk {
                     applies_to: r.applies_to.get_ref().clone(),
                     when: r.when.and_then(|c| self.condition(c)),
-                    title: self.text(r.title, "the title", &id),
-                    mitigation: self.text(r.mitigation, "the mitigation", &id),
+                    title: self.text(r.title, format!("the title of risk `{id}`"), &id),
+                    mitigation: self.text(
+                        r.mitigation,
+                        format!("the mitigation of risk `{id}`"),
+                        &id,
+                    ),
                     description: r.description,
                     span,
                     id,
@@ -392,7 +405,11 @@ impl Builder<'_> {
                 let span = o.id.span();
                 let oid = o.id.into_inner();
                 AnswerOption {
-                    label: self.text(o.label, "the label", &format!("{id}.{oid}")),
+                    label: self.text(
+                        o.label,
+                        format!("the label of option `{oid}` of question `{id}`"),
+                        &id,
+                    ),
                     id: oid,
                     description: o.description,
                     effects: o.effects.into_iter().map(|e| self.effect(e)).collect(),
@@ -452,8 +469,8 @@ impl Builder<'_> {
             None
         };
         Question {
-            prompt: self.text(q.prompt, "the prompt", &id),
-            help: self.text(q.help, "the help text", &id),
+            prompt: self.text(q.prompt, format!("the prompt of question `{id}`"), &id),
+            help: self.text(q.help, format!("the help text of question `{id}`"), &id),
             show_if: q.show_if.and_then(|c| self.condition(c)),
             id,
             kind,
@@ -481,7 +498,11 @@ impl Builder<'_> {
             alternative: e.alternative.get_ref().clone(),
             criterion: criterion.clone(),
             points,
-            reason: self.text(e.reason, "the reason of an effect on", &criterion),
+            reason: self.text(
+                e.reason,
+                format!("the reason text of an effect on criterion `{criterion}`"),
+                &criterion,
+            ),
             span: if span.is_empty() {
                 e.alternative.span()
             } else {
@@ -508,10 +529,10 @@ impl Builder<'_> {
             return None;
         }
         if let Some(list) = c.all {
-            return Some(Condition::All(self.conditions(list), span));
+            return Some(Condition::All(self.conditions(list)?, span));
         }
         if let Some(list) = c.any {
-            return Some(Condition::Any(self.conditions(list), span));
+            return Some(Condition::Any(self.conditions(list)?, span));
         }
         let question = c.question?;
         let qid = question.get_ref().clone();
@@ -555,8 +576,12 @@ impl Builder<'_> {
         })
     }
 
-    fn conditions(&mut self, list: Vec<Spanned<RawCondition>>) -> Vec<Condition> {
-        list.into_iter().filter_map(|c| self.condition(c)).collect()
+    /// Converts the members of `all`/`any`; `None` when any member is malformed (already
+    /// reported), so the group is not judged on what is left of it.
+    fn conditions(&mut self, list: Vec<Spanned<RawCondition>>) -> Option<Vec<Condition>> {
+        let converted: Vec<Option<Condition>> =
+            list.into_iter().map(|c| self.condition(c)).collect();
+        converted.into_iter().collect()
     }
 }
 

@@ -21,8 +21,8 @@ pub(crate) fn check(tree: &Tree, source: &Source) -> Vec<Problem> {
     c.completeness();
     c.ids();
     c.kinds_and_effects();
-    let cyclic = c.cycles();
-    let possible = c.conditions(&cyclic);
+    let cycle_of = c.cycles();
+    let possible = c.conditions(&cycle_of);
     c.risks();
     c.uninformed_criteria();
     c.winnable(&possible);
@@ -295,8 +295,8 @@ impl<'a> Checker<'a> {
 
     /// Questions whose conditions depend on each other in a circle, found with Tarjan's
     /// strongly connected components (iterative, so deep trees cannot overflow the stack).
-    /// Returns, per question, whether it is on a cycle; reports each cycle once.
-    fn cycles(&mut self) -> Vec<bool> {
+    /// Reports each cycle once and returns, per question, the id of its cycle, if any.
+    fn cycles(&mut self) -> Vec<Option<usize>> {
         let t = self.tree;
         let n = t.questions.len();
         let edges: Vec<Vec<usize>> = t
@@ -314,17 +314,16 @@ impl<'a> Checker<'a> {
                 out
             })
             .collect();
-        let components = strongly_connected(&edges);
-        let mut on_cycle = vec![false; n];
-        for comp in components {
+        let mut cycle_of = vec![None; n];
+        for (id, comp) in strongly_connected(&edges).into_iter().enumerate() {
             let self_loop = comp.len() == 1 && edges[comp[0]].contains(&comp[0]);
             if comp.len() < 2 && !self_loop {
                 continue;
             }
-            let mut members = comp.clone();
+            let mut members = comp;
             members.sort_unstable();
             for &m in &members {
-                on_cycle[m] = true;
+                cycle_of[m] = Some(id);
             }
             let first = &t.questions[members[0]];
             let span = first
@@ -349,11 +348,11 @@ impl<'a> Checker<'a> {
             };
             self.problem(&span, ProblemKind::Cycle, Some(&first.id), msg);
         }
-        on_cycle
+        cycle_of
     }
 
     /// References and tests of every `show_if`, and which questions can ever be shown.
-    fn conditions(&mut self, on_cycle: &[bool]) -> Vec<bool> {
+    fn conditions(&mut self, cycle_of: &[Option<usize>]) -> Vec<bool> {
         let t = self.tree;
         let mut possible = vec![true; t.questions.len()];
         for (i, q) in t.questions.iter().enumerate() {
@@ -373,7 +372,9 @@ impl<'a> Checker<'a> {
                     return;
                 };
                 if j >= i {
-                    if !on_cycle[i] {
+                    // A test within a cycle is reported with the cycle.
+                    let in_cycle = cycle_of[i].is_some() && cycle_of[i] == cycle_of[j];
+                    if !in_cycle {
                         let msg = if j == i {
                             format!("the condition of question `{}` tests its own answer", q.id)
                         } else {
@@ -389,7 +390,7 @@ impl<'a> Checker<'a> {
                 }
                 self.check_test(&q.id, &t.questions[j], test, span);
             });
-            let clean = self.problems.len() == before && !on_cycle[i];
+            let clean = self.problems.len() == before && cycle_of[i].is_none();
             possible[i] = !clean || satisfiable(t, cond, &possible, i);
             if !possible[i] {
                 self.problem(

@@ -263,7 +263,7 @@ fn drivers(w: &mut String, r: &ReportInput<'_>) {
 fn leaning_title(r: &ReportInput<'_>, leaning: &Leaning) -> String {
     match leaning {
         Leaning::Alternative(a) => escape_inline(&r.tree.alternatives[*a].title),
-        Leaning::Even => "even".to_string(),
+        Leaning::Even => "neither".to_string(),
     }
 }
 
@@ -284,10 +284,10 @@ fn options(w: &mut String, r: &ReportInput<'_>) {
             line!(w);
         }
         for s in &alt.strengths {
-            line!(w, "- Good, because {}", escape_inline(s));
+            line!(w, "- **Good:** {}", escape_inline(s));
         }
         for s in &alt.weaknesses {
-            line!(w, "- Bad, because {}", escape_inline(s));
+            line!(w, "- **Bad:** {}", escape_inline(s));
         }
         if !alt.strengths.is_empty() || !alt.weaknesses.is_empty() {
             line!(w);

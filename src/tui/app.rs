@@ -26,8 +26,8 @@ pub enum Screen {
 /// A window over the current screen that takes the keys until it closes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
-    /// Every key binding.
-    Help,
+    /// Every key binding, scrolled down by `scroll` lines.
+    Help { scroll: u16 },
     /// Asks before quitting with answers that were not exported.
     ConfirmQuit,
     /// The questions asked so far, to jump to one.
@@ -250,6 +250,8 @@ impl App {
             theme: Theme::new(options.no_color),
             quit: false,
         };
+        // Answers brought in (resumed or from a file) are not exported yet either.
+        app.dirty = !app.answers.values.is_empty();
         if options.skip_welcome {
             app.continue_walk();
         }
@@ -436,7 +438,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
     // Keys that mean the same on every screen.
     match action {
         Action::Help => {
-            app.overlay = Some(Overlay::Help);
+            app.overlay = Some(Overlay::Help { scroll: 0 });
             return commands;
         }
         Action::Quit => {
@@ -468,7 +470,23 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
 
 fn overlay_action(app: &mut App, overlay: Overlay, action: Action, commands: &mut Vec<Command>) {
     match (overlay, action) {
-        (Overlay::Help, _) => app.overlay = None,
+        (Overlay::Help { scroll }, action) => {
+            app.overlay = match action {
+                Action::Down => Some(Overlay::Help {
+                    scroll: scroll.saturating_add(1),
+                }),
+                Action::Up => Some(Overlay::Help {
+                    scroll: scroll.saturating_sub(1),
+                }),
+                Action::PageDown => Some(Overlay::Help {
+                    scroll: scroll.saturating_add(10),
+                }),
+                Action::PageUp => Some(Overlay::Help {
+                    scroll: scroll.saturating_sub(10),
+                }),
+                _ => None,
+            }
+        }
         (Overlay::ConfirmQuit, Action::Yes | Action::Confirm | Action::Quit) => app.quit = true,
         (Overlay::ConfirmQuit, _) => app.overlay = None,
         (Overlay::Jump { selected }, action) => {
@@ -522,6 +540,7 @@ fn welcome(app: &mut App, action: Action) {
         }
         Action::Resume => {
             if let Some(saved) = app.resumable.take() {
+                app.dirty = !saved.values.is_empty();
                 app.answers = saved;
                 app.refresh();
             }

@@ -59,7 +59,12 @@ const fn b(context: Context, keys: &'static str, what: &'static str, footer: boo
 
 /// Every key binding of the wizard.
 pub const BINDINGS: &[Binding] = &[
-    b(Context::Everywhere, "?", "help (this list)", true),
+    b(
+        Context::Everywhere,
+        "?",
+        "help (this list; ↑↓ scroll)",
+        true,
+    ),
     b(Context::Everywhere, "g", "go to any question asked", true),
     b(
         Context::Everywhere,
@@ -177,6 +182,14 @@ pub fn editing_text(app: &App) -> bool {
 
 /// Turns a terminal event into an action; `area` is the size of the screen (for clicks).
 pub fn action_for_event(app: &App, event: &Event, area: Rect) -> Option<Action> {
+    if area.width < view::MIN_WIDTH || area.height < view::MIN_HEIGHT {
+        // Nothing is shown but the "make the window larger" note: only Ctrl-C works, so no
+        // answer changes unseen and no dialog opens unseen.
+        return match event {
+            Event::Key(key) => action_for_key(app, *key).filter(|a| *a == Action::ForceQuit),
+            _ => None,
+        };
+    }
     match event {
         Event::Key(key) => action_for_key(app, *key),
         Event::Mouse(mouse) => action_for_mouse(app, *mouse, area),
@@ -248,7 +261,11 @@ fn digit(app: &App, d: char) -> Option<Action> {
 
 fn overlay_key(overlay: &Overlay, key: KeyEvent) -> Option<Action> {
     let action = match (overlay, key.code) {
-        (Overlay::Help, _) => Action::Cancel,
+        (Overlay::Help { .. }, KeyCode::Up | KeyCode::Char('k')) => Action::Up,
+        (Overlay::Help { .. }, KeyCode::Down | KeyCode::Char('j')) => Action::Down,
+        (Overlay::Help { .. }, KeyCode::PageUp) => Action::PageUp,
+        (Overlay::Help { .. }, KeyCode::PageDown | KeyCode::Char(' ')) => Action::PageDown,
+        (Overlay::Help { .. }, _) => Action::Cancel,
         (Overlay::ConfirmQuit | Overlay::ConfirmOverwrite { .. }, KeyCode::Char('y' | 'Y')) => {
             Action::Yes
         }
@@ -293,7 +310,7 @@ fn text_key(app: &App, key: KeyEvent, ctrl: bool, alt: bool) -> Option<Action> {
         KeyCode::Char('w') if ctrl => R::DeletePrevWord,
         KeyCode::Char('u') if ctrl => R::DeleteLine,
         KeyCode::Char('k') if ctrl => R::DeleteTillEnd,
-        KeyCode::Char(c) if !ctrl => R::InsertChar(c),
+        KeyCode::Char(c) if !ctrl && !alt => R::InsertChar(c),
         _ => return None,
     };
     Some(Action::Input(req))

@@ -12,7 +12,7 @@ use super::{inside, truncate, wrapped};
 use crate::tui::app::{Action, App, EXPORT_ROWS};
 
 /// Rows of the form, from the top of the body.
-const INTRO: u16 = 2;
+const INTRO: u16 = 3;
 const PATH_BOX: u16 = 3;
 
 fn row_rect(area: Rect, row: usize) -> Rect {
@@ -27,11 +27,12 @@ fn row_rect(area: Rect, row: usize) -> Rect {
 pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let form = &app.export;
-    Paragraph::new(Line::styled(
+    Paragraph::new(wrapped(
         "Write the recommendation for the kickoff documents. Files are written whole or not at all.",
+        area.width,
         theme.muted,
     ))
-    .render(Rect { height: 1, ..area }, buf);
+    .render(Rect { height: INTRO - 1, ..area }, buf);
     let path_area = row_rect(area, 0);
     let block = Block::default()
         .borders(Borders::ALL)

@@ -35,11 +35,11 @@ impl Widget for &App {
         header(self, frame.header, buf);
         progress(self, frame.rule, buf);
         match self.screen {
-            Screen::Welcome => welcome::render(self, frame.body, buf),
-            Screen::Question => question::render(self, frame.body, buf),
+            Screen::Welcome => welcome::render(self, readable(frame.body), buf),
+            Screen::Question => question::render(self, readable(frame.body), buf),
             Screen::Review => review::render(self, frame.body, buf),
             Screen::Verdict => verdict::render(self, frame.body, buf),
-            Screen::Export => export::render(self, frame.body, buf),
+            Screen::Export => export::render(self, readable(frame.body), buf),
         }
         status(self, frame.status, buf);
         footer(self, frame.footer, buf);
@@ -78,6 +78,20 @@ pub(crate) fn frame(area: Rect) -> Frame {
     }
 }
 
+/// Prose reads badly in very long lines: screens of text keep to this width, centred.
+pub const READING_WIDTH: u16 = 100;
+
+fn readable(body: Rect) -> Rect {
+    if body.width <= READING_WIDTH {
+        return body;
+    }
+    Rect {
+        x: body.x + (body.width - READING_WIDTH) / 2,
+        width: READING_WIDTH,
+        ..body
+    }
+}
+
 /// What a click at (`column`, `row`) means on the current screen.
 pub fn hit(app: &App, area: Rect, column: u16, row: u16) -> Option<Action> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
@@ -89,10 +103,10 @@ pub fn hit(app: &App, area: Rect, column: u16, row: u16) -> Option<Action> {
     let body = frame(area).body;
     match app.screen {
         Screen::Welcome => None,
-        Screen::Question => question::hit(app, body, column, row),
+        Screen::Question => question::hit(app, readable(body), column, row),
         Screen::Review => review::hit(app, body, column, row),
         Screen::Verdict => verdict::hit(app, body, column, row),
-        Screen::Export => export::hit(app, body, column, row),
+        Screen::Export => export::hit(app, readable(body), column, row),
     }
 }
 
@@ -202,7 +216,7 @@ fn footer(app: &App, area: Rect, buf: &mut Buffer) {
             .iter()
             .filter(move |b| b.context == ctx && b.footer && keys::relevant(app, b))
     };
-    let cost = |b: &keys::Binding| b.keys.width() + short(b.what).width() + 3;
+    let cost = |b: &keys::Binding| first_key(b.keys).width() + short(b.what).width() + 3;
     // The bindings of this screen first, then the global ones, as many as fit; help and
     // quit always keep their place at the end.
     let global: Vec<&keys::Binding> = shown(keys::Context::Everywhere)
@@ -223,10 +237,15 @@ fn footer(app: &App, area: Rect, buf: &mut Buffer) {
     chosen.extend(global);
     let mut spans = vec![Span::raw(" ")];
     for bnd in chosen {
-        spans.push(Span::styled(bnd.keys, theme.key));
+        spans.push(Span::styled(first_key(bnd.keys), theme.key));
         spans.push(Span::styled(format!(" {}  ", short(bnd.what)), theme.muted));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
+}
+
+/// The first of a binding's keys, for the footer (help lists them all).
+fn first_key(keys: &str) -> &str {
+    keys.split(' ').next().unwrap_or(keys)
 }
 
 /// The first words of a binding's description, for the footer.

@@ -12,7 +12,7 @@ use crate::tui::keys::{self, BINDINGS, Context};
 
 pub(super) fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
     match overlay {
-        Overlay::Help => help(app, area, buf),
+        Overlay::Help { scroll } => help(app, *scroll, area, buf),
         Overlay::ConfirmQuit => {
             let where_ = app
                 .session_path
@@ -69,7 +69,7 @@ fn confirm(app: &App, title: &str, text: &str, area: Rect, buf: &mut Buffer) {
         .render(inner.inner(ratatui::layout::Margin::new(1, 0)), buf);
 }
 
-fn help(app: &App, area: Rect, buf: &mut Buffer) {
+fn help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let current = keys::contexts(app);
     let mut order: Vec<Context> = current.clone();
@@ -110,7 +110,7 @@ fn help(app: &App, area: Rect, buf: &mut Buffer) {
         (col_w + 4, lines.len() as u16 + 3)
     };
     let rect = centered(area, width, height);
-    let inner = window(app, " Keys (any key closes) ", area, buf, rect);
+    let inner = window(app, " Keys (Esc closes) ", area, buf, rect);
     let inner = inner.inner(ratatui::layout::Margin::new(1, 0));
     if two {
         let half = lines.len().div_ceil(2);
@@ -126,15 +126,15 @@ fn help(app: &App, area: Rect, buf: &mut Buffer) {
             buf,
         );
     } else {
+        // Scrolled; the last line says when there is more below.
         let shown = usize::from(inner.height);
-        if lines.len() > shown && shown > 0 {
-            lines.truncate(shown - 1);
-            lines.push(Line::styled(
-                "… make the window taller to see every key",
-                theme.muted,
-            ));
+        let start = usize::from(scroll).min(lines.len().saturating_sub(shown));
+        let mut visible: Vec<Line> = lines.into_iter().skip(start).collect();
+        if visible.len() > shown && shown > 0 {
+            visible.truncate(shown - 1);
+            visible.push(Line::styled("↓ more: ↑↓ PgUp PgDn scroll", theme.muted));
         }
-        Paragraph::new(lines).render(inner, buf);
+        Paragraph::new(visible).render(inner, buf);
     }
 }
 

@@ -4,6 +4,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 use unicode_width::UnicodeWidthStr;
@@ -32,8 +33,9 @@ fn parts(app: &App, area: Rect) -> Parts {
     ])
     .areas(area);
     let (table, panel) = if rest.width >= 76 {
+        let table_w = table_width(app, rest.width * 11 / 20);
         let [t, _, p] = Layout::horizontal([
-            Constraint::Percentage(48),
+            Constraint::Length(table_w),
             Constraint::Length(1),
             Constraint::Fill(1),
         ])
@@ -69,7 +71,7 @@ fn summary(app: &App, area: Rect, buf: &mut Buffer) {
             Span::styled("Recommended: ", theme.text),
             Span::styled(
                 app.tree.alternatives[*a].title.clone(),
-                theme.good.add_modifier(ratatui::style::Modifier::BOLD),
+                theme.good.add_modifier(Modifier::BOLD),
             ),
         ],
         Verdict::Tie(tied) => {
@@ -146,13 +148,41 @@ fn bars(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// Column widths of the criteria table: title, weight, one per alternative, leaning.
+/// Column widths of the criteria table: title and leaning (0 when too narrow to show it;
+/// the leading number is bold either way).
 fn columns(app: &App, width: usize) -> (usize, usize) {
-    let n = app.tree.alternatives.len();
-    let num_w = 6;
-    let fixed = 2 + 5 + n * num_w + 1;
-    let lean_w = 10.min(width.saturating_sub(fixed + 8));
-    (width.saturating_sub(fixed + lean_w).max(4), lean_w)
+    let fixed = 2 + 5 + app.tree.alternatives.len() * 6;
+    let title_max = app
+        .tree
+        .criteria
+        .iter()
+        .map(|c| c.title.width())
+        .max()
+        .unwrap_or(4);
+    let lean_max = app
+        .tree
+        .alternatives
+        .iter()
+        .map(|a| a.title.width())
+        .max()
+        .unwrap_or(4);
+    let room = width.saturating_sub(fixed);
+    let lean_w = if room >= 16 + 12 {
+        (lean_max + 1).min(room - 16).min(24)
+    } else {
+        0
+    };
+    (
+        room.saturating_sub(lean_w).clamp(4, title_max.max(4)),
+        lean_w,
+    )
+}
+
+/// How wide the criteria table wants to be.
+fn table_width(app: &App, available: u16) -> u16 {
+    let (title_w, lean_w) = columns(app, usize::from(available));
+    let want = 2 + title_w + 5 + app.tree.alternatives.len() * 6 + lean_w;
+    u16::try_from(want).unwrap_or(available).min(available)
 }
 
 fn short_title(title: &str, width: usize) -> String {
@@ -168,7 +198,9 @@ fn table(app: &App, area: Rect, buf: &mut Buffer) {
     for alt in &app.tree.alternatives {
         head.push_str(&format!("{:>6}", short_title(&alt.title, 5)));
     }
-    head.push_str(&format!(" {:<lean_w$}", truncate("Leans", lean_w)));
+    if lean_w > 0 {
+        head.push_str(&format!(" {}", truncate("Leans to", lean_w - 1)));
+    }
     buf.set_string(area.x, area.y, truncate(&head, width), theme.muted);
     let body = Rect {
         y: area.y + 1,
@@ -181,47 +213,40 @@ fn table(app: &App, area: Rect, buf: &mut Buffer) {
         let selected = row == app.criterion;
         let base = if selected { theme.selected } else { theme.text };
         let title = truncate(&app.tree.criteria[c.criterion].title, title_w);
+        let pad = " ".repeat(title_w.saturating_sub(title.width()));
         let mut spans = vec![
             Span::styled(if selected { "❯ " } else { "  " }, base),
-            Span::styled(
-                format!(
-                    "{title}{}",
-                    " ".repeat(title_w.saturating_sub(title.width()))
-                ),
-                base,
-            ),
+            Span::styled(format!("{title}{pad}"), base),
             Span::styled(
                 format!("{:>5}", format_points(c.weight)),
                 if selected { base } else { theme.muted },
             ),
         ];
         for (a, pts) in c.points.iter().enumerate() {
-            let lead = c.leaning == Leaning::Alternative(a);
-            let style = if selected {
-                base
-            } else if lead {
-                theme.good
-            } else {
-                theme.text
+            let style = match (selected, c.leaning == Leaning::Alternative(a)) {
+                (true, _) => base,
+                (false, true) => theme.good.add_modifier(Modifier::BOLD),
+                (false, false) => theme.text,
             };
             spans.push(Span::styled(format!("{:>6}", format_points(*pts)), style));
         }
-        let lean = match c.leaning {
-            Leaning::Alternative(a) => short_title(&app.tree.alternatives[a].title, lean_w),
-            Leaning::Even => "even".to_string(),
-        };
-        spans.push(Span::styled(
-            format!(" {lean}"),
-            if selected { base } else { theme.accent },
-        ));
+        if lean_w > 0 {
+            let lean = match c.leaning {
+                Leaning::Alternative(a) => truncate(&app.tree.alternatives[a].title, lean_w - 1),
+                Leaning::Even => "neither".to_string(),
+            };
+            let style = if selected { base } else { theme.accent };
+            spans.push(Span::styled(format!(" {lean}"), style));
+        }
         let mut line = Line::from(spans);
         if selected {
             let used = line.width();
             line.push_span(Span::styled(" ".repeat(width.saturating_sub(used)), base));
         }
+        let y = body.y + (row - start) as u16;
         line.render(
             Rect {
-                y: body.y + (row - start) as u16,
+                y,
                 height: 1,
                 ..body
             },
