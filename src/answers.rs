@@ -13,6 +13,9 @@ use crate::flow::Flow;
 use crate::model::{Kind, Question, Tree};
 use crate::source::{Source, Span};
 
+/// Free-text answers may be at most this many characters long.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
 /// One answer to one question.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Answer {
@@ -303,7 +306,15 @@ fn convert(tree: &Tree, id: &str, value: &toml::Value) -> Result<Answer, (Proble
             let s = q.scale.as_ref().map_or((1, 5), |s| (s.min, s.max));
             wrong(format!("a whole number from {} to {}", s.0, s.1))
         }
-        (Kind::Text, toml::Value::String(s)) => Ok(Answer::Text(s.clone())),
+        (Kind::Text, toml::Value::String(s)) => match s.chars().count() {
+            n if n > MAX_TEXT_CHARS => Err((
+                ProblemKind::BadAnswer,
+                format!(
+                    "`{id}` is {n} characters long; free-text answers are limited to {MAX_TEXT_CHARS}"
+                ),
+            )),
+            _ => Ok(Answer::Text(s.clone())),
+        },
         (Kind::Text, _) => wrong("a string".to_string()),
     }
 }

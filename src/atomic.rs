@@ -35,6 +35,17 @@ pub fn write(path: &Path, contents: &[u8], overwrite: bool) -> Result<(), WriteE
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    if !dir.is_dir() {
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("the folder {} does not exist", dir.display()),
+        )));
+    }
+    // Errors about the temporary file name its random path; say it of the target instead.
+    let io = |e: std::io::Error| {
+        io(e.raw_os_error()
+            .map_or(e, std::io::Error::from_raw_os_error))
+    };
     let name = path
         .file_name()
         .map_or_else(|| "file".into(), |n| n.to_string_lossy());

@@ -177,7 +177,10 @@ pub fn run(command: Command, questions: Option<&Path>) -> Result<(), Failure> {
                 eprintln!("note: {note}");
             }
             for p in &checked.dropped {
-                eprintln!("warning: ignoring this answer (--lenient)\n{p}\n");
+                eprintln!(
+                    "{}\n  = note: the answer is ignored (--lenient)\n",
+                    p.as_warning()
+                );
             }
             let recommendation = Recommendation::new(&tree, &checked.answers);
             let date = date.unwrap_or_else(today);
@@ -257,7 +260,10 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
         ),
         Err(e) => {
             failed += 1;
-            eprintln!("{e}\n");
+            match e {
+                LoadError::Read { .. } => eprintln!("error: {e}\n"),
+                LoadError::Invalid { .. } => eprintln!("{e}\n"),
+            }
         }
     };
     if files.is_empty() {

@@ -144,10 +144,31 @@ impl Problem {
 /// Source lines longer than this many characters are shown cut around the problem.
 const MAX_SHOWN: usize = 100;
 
+impl Problem {
+    /// The problem printed as a warning (for answers skipped with `--lenient`).
+    pub fn as_warning(&self) -> impl fmt::Display + '_ {
+        Labelled(self, "warning")
+    }
+}
+
+struct Labelled<'a>(&'a Problem, &'static str);
+
+impl fmt::Display for Labelled<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.write(f, self.1)
+    }
+}
+
 impl fmt::Display for Problem {
     /// Prints the problem the way compilers do: the message, the place, the line, a caret.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error[{}]: {}", self.kind.name(), self.message)?;
+        self.write(f, "error")
+    }
+}
+
+impl Problem {
+    fn write(&self, f: &mut fmt::Formatter<'_>, label: &str) -> fmt::Result {
+        writeln!(f, "{label}[{}]: {}", self.kind.name(), self.message)?;
         let line_no = self.location.position.line.to_string();
         let pad = " ".repeat(line_no.len());
         writeln!(f, "{pad}--> {}", self.location)?;

@@ -250,7 +250,7 @@ impl Builder<'_> {
     /// Notes an empty required text.
     /// Notes an empty required text; `what` names it ("the title of `x`").
     fn text(&mut self, value: Spanned<String>, what: String, id: &str) -> String {
-        if value.get_ref().trim().is_empty() {
+        if crate::model::is_blank(value.get_ref()) {
             let span = value.span();
             self.problem(
                 &span,
@@ -357,7 +357,7 @@ impl Builder<'_> {
                 let id = r.id.into_inner();
                 Risk {
                     applies_to: r.applies_to.get_ref().clone(),
-                    when: r.when.and_then(|c| self.condition(c)),
+                    when: r.when.and_then(|c| self.condition(c, &id)),
                     title: self.text(r.title, format!("the title of risk `{id}`"), &id),
                     mitigation: self.text(
                         r.mitigation,
@@ -412,12 +412,12 @@ impl Builder<'_> {
                     ),
                     id: oid,
                     description: o.description,
-                    effects: o.effects.into_iter().map(|e| self.effect(e)).collect(),
+                    effects: o.effects.into_iter().map(|e| self.effect(e, &id)).collect(),
                     span,
                 }
             })
             .collect();
-        let effects: Vec<Effect> = q.effects.into_iter().map(|e| self.effect(e)).collect();
+        let effects: Vec<Effect> = q.effects.into_iter().map(|e| self.effect(e, &id)).collect();
         let scale = if kind == Kind::Scale {
             let min = q.min.as_ref().map(|m| *m.get_ref());
             let max = q.max.as_ref().map(|m| *m.get_ref());
@@ -471,7 +471,7 @@ impl Builder<'_> {
         Question {
             prompt: self.text(q.prompt, format!("the prompt of question `{id}`"), &id),
             help: self.text(q.help, format!("the help text of question `{id}`"), &id),
-            show_if: q.show_if.and_then(|c| self.condition(c)),
+            show_if: q.show_if.and_then(|c| self.condition(c, &id)),
             id,
             kind,
             section: q.section,
@@ -481,7 +481,8 @@ impl Builder<'_> {
         }
     }
 
-    fn effect(&mut self, e: Spanned<RawEffect>) -> Effect {
+    /// Converts an effect of question `owner`.
+    fn effect(&mut self, e: Spanned<RawEffect>, owner: &str) -> Effect {
         let span = e.span();
         let e = e.into_inner();
         let points = *e.points.get_ref();
@@ -489,8 +490,8 @@ impl Builder<'_> {
             self.problem(
                 &e.points.span(),
                 ProblemKind::BadNumber,
-                None,
-                format!("points must be a finite number, not {points}"),
+                Some(owner),
+                format!("an effect in question `{owner}` has {points} points; points must be a finite number"),
             );
         }
         let criterion = e.criterion.get_ref().clone();
@@ -500,8 +501,10 @@ impl Builder<'_> {
             points,
             reason: self.text(
                 e.reason,
-                format!("the reason text of an effect on criterion `{criterion}`"),
-                &criterion,
+                format!(
+                    "the reason text of an effect on criterion `{criterion}` in question `{owner}`"
+                ),
+                owner,
             ),
             span: if span.is_empty() {
                 e.alternative.span()
@@ -511,8 +514,9 @@ impl Builder<'_> {
         }
     }
 
-    /// Converts a raw condition, reporting shapes that mix or miss forms.
-    fn condition(&mut self, raw: Spanned<RawCondition>) -> Option<Condition> {
+    /// Converts a raw condition of `owner` (the question it guards, or the risk), reporting
+    /// shapes that mix or miss forms.
+    fn condition(&mut self, raw: Spanned<RawCondition>, owner: &str) -> Option<Condition> {
         let span = raw.span();
         let c = raw.into_inner();
         let forms = usize::from(c.question.is_some())
@@ -522,17 +526,18 @@ impl Builder<'_> {
             self.problem(
                 &span,
                 ProblemKind::BadCondition,
-                None,
-                "a condition needs exactly one of `question = ...`, `all = [...]` or `any = [...]`"
-                    .to_string(),
+                Some(owner),
+                format!(
+                    "a condition of `{owner}` needs exactly one of `question = ...`, `all = [...]` or `any = [...]`"
+                ),
             );
             return None;
         }
         if let Some(list) = c.all {
-            return Some(Condition::All(self.conditions(list)?, span));
+            return Some(Condition::All(self.conditions(list, owner)?, span));
         }
         if let Some(list) = c.any {
-            return Some(Condition::Any(self.conditions(list)?, span));
+            return Some(Condition::Any(self.conditions(list, owner)?, span));
         }
         let question = c.question?;
         let qid = question.get_ref().clone();
@@ -562,9 +567,9 @@ impl Builder<'_> {
             self.problem(
                 &span,
                 ProblemKind::BadCondition,
-                Some(&qid),
+                Some(owner),
                 format!(
-                    "the test on `{qid}` needs exactly one of `any_of`, `none_of`, `at_least`/`at_most` or `answered = true`"
+                    "the test of `{owner}` on `{qid}` needs exactly one of `any_of`, `none_of`, `at_least`/`at_most` or `answered = true`"
                 ),
             );
             return None;
@@ -578,9 +583,13 @@ impl Builder<'_> {
 
     /// Converts the members of `all`/`any`; `None` when any member is malformed (already
     /// reported), so the group is not judged on what is left of it.
-    fn conditions(&mut self, list: Vec<Spanned<RawCondition>>) -> Option<Vec<Condition>> {
+    fn conditions(
+        &mut self,
+        list: Vec<Spanned<RawCondition>>,
+        owner: &str,
+    ) -> Option<Vec<Condition>> {
         let converted: Vec<Option<Condition>> =
-            list.into_iter().map(|c| self.condition(c)).collect();
+            list.into_iter().map(|c| self.condition(c, owner)).collect();
         converted.into_iter().collect()
     }
 }

@@ -6,6 +6,11 @@ use std::collections::HashMap;
 
 use crate::source::Span;
 
+/// Whether a text shows nothing: empty, or only white space and control characters.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || c.is_control())
+}
+
 /// A loaded, validated question tree.
 #[derive(Debug, Clone)]
 pub struct Tree {

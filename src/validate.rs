@@ -494,8 +494,12 @@ impl<'a> Checker<'a> {
                 informed[i] = true;
             }
         }
-        for (c, informed) in t.criteria.iter().zip(informed) {
-            if !informed {
+        if t.questions.is_empty() {
+            return; // reported as an incomplete tree
+        }
+        for (i, (c, informed)) in t.criteria.iter().zip(informed).enumerate() {
+            // A duplicate is reported as such; its effects count for the first.
+            if !informed && t.criterion_index(&c.id) == Some(i) {
                 self.problem(
                     &c.span,
                     ProblemKind::UninformedCriterion,
@@ -515,8 +519,8 @@ impl<'a> Checker<'a> {
     fn winnable(&mut self, possible: &[bool]) {
         let t = self.tree;
         let n = t.alternatives.len();
-        if n < 2 {
-            return;
+        if n < 2 || t.questions.is_empty() {
+            return; // reported as an incomplete tree
         }
         let mut beats = vec![false; n * n];
         let mut sums: HashMap<usize, Vec<f64>> = HashMap::new();
@@ -550,8 +554,13 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        // Duplicates are reported as such; effects count for the first of each id.
+        let first = |a: usize| t.alternative_index(&t.alternatives[a].id) == Some(a);
         for (a, alt) in t.alternatives.iter().enumerate() {
-            if let Some(b) = (0..n).find(|&b| b != a && !beats[a * n + b]) {
+            if !first(a) {
+                continue;
+            }
+            if let Some(b) = (0..n).find(|&b| b != a && first(b) && !beats[a * n + b]) {
                 self.problem(
                     &alt.span,
                     ProblemKind::CannotWin,

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::{ReportInput, format_points, format_signed};
-use crate::model::Kind;
+use crate::model::{Kind, is_blank};
 use crate::recommend::{Leaning, Verdict};
 
 /// Writes the markdown report.
@@ -48,7 +48,7 @@ fn header(w: &mut String, r: &ReportInput<'_>) {
         .meta
         .respondent
         .as_deref()
-        .filter(|s| !s.trim().is_empty())
+        .filter(|s| !is_blank(s))
     {
         line!(w, "- **Deciders:** {}", escape_inline(who));
     }
@@ -57,7 +57,7 @@ fn header(w: &mut String, r: &ReportInput<'_>) {
         "- **Question tree:** {} (`{}`, version {})",
         escape_inline(&t.meta.title),
         t.meta.id,
-        escape_inline(&t.meta.version)
+        code_span(&t.meta.version)
     );
     line!(w);
 }
@@ -146,7 +146,7 @@ fn context(w: &mut String, r: &ReportInput<'_>) {
         .meta
         .description
         .split("\n\n")
-        .filter(|p| !p.trim().is_empty())
+        .filter(|p| !is_blank(p))
     {
         line!(w, "{}", escape_inline(para));
         line!(w);
@@ -157,7 +157,7 @@ fn context(w: &mut String, r: &ReportInput<'_>) {
         .iter()
         .filter(|q| q.kind == Kind::Text && q.id != super::PROJECT_NAME_QUESTION)
         .filter_map(|q| match r.answers.values.get(&q.id) {
-            Some(crate::answers::Answer::Text(t)) if !t.trim().is_empty() => Some((q, t)),
+            Some(crate::answers::Answer::Text(t)) if !is_blank(t) => Some((q, t)),
             _ => None,
         })
         .collect();
@@ -203,7 +203,7 @@ fn drivers(w: &mut String, r: &ReportInput<'_>) {
         let crit = &t.criteria[c.criterion];
         line!(w, "### {}", escape_inline(&crit.title));
         line!(w);
-        if !crit.description.trim().is_empty() {
+        if !is_blank(&crit.description) {
             line!(w, "{}", escape_inline(&crit.description));
             line!(w);
         }
@@ -279,7 +279,7 @@ fn options(w: &mut String, r: &ReportInput<'_>) {
         };
         line!(w, "### {} (`{}`){mark}", escape_inline(&alt.title), alt.id);
         line!(w);
-        if !alt.summary.trim().is_empty() {
+        if !is_blank(&alt.summary) {
             line!(w, "{}", escape_inline(&alt.summary));
             line!(w);
         }
@@ -310,7 +310,7 @@ fn risks(w: &mut String, r: &ReportInput<'_>) {
         let risk = &t.risks[ri];
         line!(w, "### {}", escape_inline(&risk.title));
         line!(w);
-        if !risk.description.trim().is_empty() {
+        if !is_blank(&risk.description) {
             line!(w, "{}", escape_inline(&risk.description));
             line!(w);
         }
@@ -368,6 +368,15 @@ fn appendix(w: &mut String, r: &ReportInput<'_>) {
     line!(w, "{fence}toml");
     w.push_str(&toml);
     line!(w, "{fence}");
+}
+
+/// Text as an inline code span when it can be one (one line, no backticks), else escaped.
+fn code_span(text: &str) -> String {
+    if !text.is_empty() && !text.contains(['`', '\n', '\r']) && text.trim() == text {
+        format!("`{text}`")
+    } else {
+        escape_inline(text)
+    }
 }
 
 fn longest_run(s: &str, c: char) -> usize {

@@ -7,7 +7,7 @@ pub use json::to_json;
 pub use markdown::{escape_inline, escape_multiline, to_markdown};
 
 use crate::answers::{Answer, Answers};
-use crate::model::{Kind, Tree};
+use crate::model::{Kind, Tree, is_blank};
 use crate::recommend::{Leaning, Recommendation, Verdict};
 
 /// The id of the text question whose answer names the project in report titles.
@@ -29,7 +29,7 @@ impl ReportInput<'_> {
     pub fn project_name(&self) -> Option<&str> {
         let q = self.tree.question(PROJECT_NAME_QUESTION)?;
         match self.answers.values.get(&q.id) {
-            Some(Answer::Text(t)) if q.kind == Kind::Text && !t.trim().is_empty() => Some(t.trim()),
+            Some(Answer::Text(t)) if q.kind == Kind::Text && !is_blank(t) => Some(t.trim()),
             _ => None,
         }
     }

@@ -6,12 +6,14 @@ use std::path::PathBuf;
 
 use tui_input::{Input, InputRequest};
 
-use crate::answers::{Answer, Answers};
+use crate::answers::{Answer, Answers, MAX_TEXT_CHARS};
 use crate::flow::Flow;
-use crate::model::{Kind, Tree};
+use crate::model::{Kind, Tree, is_blank};
 use crate::recommend::Recommendation;
 use crate::report::{self, ReportInput};
 use crate::tui::theme::Theme;
+use crate::tui::view;
+use ratatui::layout::Rect;
 
 /// The screens of the wizard, in walking order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +111,8 @@ pub enum Action {
     SessionSaved(Result<(), String>),
     /// The export finished: the paths written, or why not.
     Exported(Result<Vec<PathBuf>, ExportError>),
+    /// The terminal has this size now.
+    Resize(Rect),
 }
 
 /// Why an export did not happen.
@@ -207,6 +211,8 @@ pub struct App {
     pub session_path: Option<PathBuf>,
     pub date: String,
     pub theme: Theme,
+    /// The size of the terminal, for scroll limits.
+    pub size: Rect,
     pub quit: bool,
 }
 
@@ -248,6 +254,7 @@ impl App {
             session_path: options.session_path,
             date: options.date,
             theme: Theme::new(options.no_color),
+            size: Rect::new(0, 0, 80, 24),
             quit: false,
         };
         // Answers brought in (resumed or from a file) are not exported yet either.
@@ -417,7 +424,18 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
     // Results from the runtime and Ctrl-C apply whatever is on screen.
     match action {
         Action::ForceQuit => {
+            // A text answer being typed is kept, like every other answer.
+            if app.screen == Screen::Question && app.current().kind == Kind::Text && app.editing {
+                let text = app.input.value().to_string();
+                let answer = (!is_blank(&text)).then_some(Answer::Text(text));
+                app.set_answer(answer, &mut commands);
+            }
             app.quit = true;
+            return commands;
+        }
+        Action::Resize(area) => {
+            app.size = area;
+            clamp_scrolls(app);
             return commands;
         }
         Action::SessionSaved(Ok(())) => return commands,
@@ -442,14 +460,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             return commands;
         }
         Action::Quit => {
-            if app.dirty {
+            if app.dirty && !app.effective_answers().values.is_empty() {
                 app.overlay = Some(Overlay::ConfirmQuit);
             } else {
                 app.quit = true;
             }
             return commands;
         }
-        Action::JumpList if app.screen != Screen::Welcome => {
+        Action::JumpList => {
             let asked = app.asked();
             let selected = asked.iter().position(|&i| i == app.question).unwrap_or(0);
             app.overlay = Some(Overlay::Jump { selected });
@@ -485,7 +503,8 @@ fn overlay_action(app: &mut App, overlay: Overlay, action: Action, commands: &mu
                     scroll: scroll.saturating_sub(10),
                 }),
                 _ => None,
-            }
+            };
+            clamp_scrolls(app);
         }
         (Overlay::ConfirmQuit, Action::Yes | Action::Confirm | Action::Quit) => app.quit = true,
         (Overlay::ConfirmQuit, _) => app.overlay = None,
@@ -500,6 +519,7 @@ fn overlay_action(app: &mut App, overlay: Overlay, action: Action, commands: &mu
                 Action::PageUp => selected.saturating_sub(10),
                 Action::PageDown => (selected + 10).min(last),
                 Action::Pick(i) if i < asked.len() => i,
+                Action::Pick(_) => return,
                 Action::Confirm => {
                     app.overlay = None;
                     if let Some(&q) = asked.get(selected) {
@@ -626,13 +646,11 @@ fn question(app: &mut App, action: Action, commands: &mut Vec<Command>) {
 fn text_question(app: &mut App, action: Action, commands: &mut Vec<Command>) {
     let save = |app: &mut App, commands: &mut Vec<Command>| {
         let text = app.input.value().to_string();
-        let answer = (!text.trim().is_empty()).then_some(Answer::Text(text));
+        let answer = (!is_blank(&text)).then_some(Answer::Text(text));
         app.set_answer(answer, commands);
     };
     match action {
-        Action::Input(req) if app.editing => {
-            app.input.handle(req);
-        }
+        Action::Input(req) if app.editing => edit(&mut app.input, req),
         Action::Paste(text) if app.editing => paste(&mut app.input, &text),
         Action::Edit if !app.editing => app.editing = true,
         Action::Confirm | Action::Next => {
@@ -697,7 +715,10 @@ fn verdict(app: &mut App, action: Action) {
         Action::Top => select(app, 0),
         Action::Bottom => select(app, last),
         Action::Pick(i) if i <= last => select(app, i),
-        Action::PageDown => app.panel_scroll = app.panel_scroll.saturating_add(5),
+        Action::PageDown => {
+            app.panel_scroll = app.panel_scroll.saturating_add(5);
+            clamp_scrolls(app);
+        }
         Action::PageUp => app.panel_scroll = app.panel_scroll.saturating_sub(5),
         Action::NextPanel => {
             app.panel = app.panel.next();
@@ -713,9 +734,7 @@ fn export(app: &mut App, action: Action, commands: &mut Vec<Command>) {
     let form = &mut app.export;
     if form.editing {
         match action {
-            Action::Input(req) => {
-                form.path.handle(req);
-            }
+            Action::Input(req) => edit(&mut form.path, req),
             Action::Paste(text) => paste(&mut form.path, &text),
             Action::Confirm | Action::StopEditing | Action::Cancel | Action::Down => {
                 form.editing = false;
@@ -754,7 +773,7 @@ fn export(app: &mut App, action: Action, commands: &mut Vec<Command>) {
 }
 
 fn write_export(app: &mut App, commands: &mut Vec<Command>) {
-    if app.export.path.value().trim().is_empty() {
+    if is_blank(app.export.path.value()) {
         app.error("Give a file name for the report.");
         return;
     }
@@ -777,10 +796,39 @@ fn exported(app: &mut App, result: Result<Vec<PathBuf>, ExportError>) {
     }
 }
 
-/// Types `text` into `input`, with line breaks and tabs as spaces.
+/// Types `text` into `input`, with line breaks and tabs as spaces, up to the length limit.
 fn paste(input: &mut Input, text: &str) {
     for c in text.chars() {
         let c = if c.is_control() { ' ' } else { c };
+        type_char(input, c);
+    }
+}
+
+/// Types one character, unless the text is at [`MAX_TEXT_CHARS`].
+fn type_char(input: &mut Input, c: char) {
+    if input.value().chars().count() < MAX_TEXT_CHARS {
         input.handle(InputRequest::InsertChar(c));
+    }
+}
+
+/// Applies an editing request; insertions stop at [`MAX_TEXT_CHARS`].
+fn edit(input: &mut Input, req: InputRequest) {
+    match req {
+        InputRequest::InsertChar(c) => type_char(input, c),
+        other => {
+            input.handle(other);
+        }
+    }
+}
+
+/// Keeps the help and the verdict panel from scrolling past their last page.
+fn clamp_scrolls(app: &mut App) {
+    let max = view::panel_max_scroll(app, app.size);
+    app.panel_scroll = app.panel_scroll.min(max);
+    if let Some(Overlay::Help { scroll }) = app.overlay {
+        let max = view::help_max_scroll(app, app.size);
+        app.overlay = Some(Overlay::Help {
+            scroll: scroll.min(max),
+        });
     }
 }

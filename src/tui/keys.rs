@@ -21,19 +21,42 @@ pub enum Context {
     Review,
     Verdict,
     Export,
+    PathField,
+    Jump,
+    Dialog,
+    Help,
 }
 
 impl Context {
+    /// Every context, in the order the help overlay lists them after the current one.
+    pub const ALL: [Context; 11] = [
+        Context::Everywhere,
+        Context::Welcome,
+        Context::Question,
+        Context::TextField,
+        Context::Review,
+        Context::Verdict,
+        Context::Export,
+        Context::PathField,
+        Context::Jump,
+        Context::Dialog,
+        Context::Help,
+    ];
+
     /// The heading of the group in the help overlay.
     pub fn title(self) -> &'static str {
         match self {
             Context::Everywhere => "Everywhere",
             Context::Welcome => "Welcome",
             Context::Question => "Questions",
-            Context::TextField => "Text fields",
+            Context::TextField => "Text answers",
             Context::Review => "Review",
             Context::Verdict => "Verdict",
             Context::Export => "Export",
+            Context::PathField => "Export file name",
+            Context::Jump => "Go-to list",
+            Context::Dialog => "Quit and overwrite questions",
+            Context::Help => "This help",
         }
     }
 }
@@ -42,7 +65,9 @@ impl Context {
 #[derive(Debug, Clone, Copy)]
 pub struct Binding {
     pub context: Context,
+    /// The keys, most usual first; the footer shows the first.
     pub keys: &'static str,
+    /// What they do; the footer shows the text before the first comma or parenthesis.
     pub what: &'static str,
     /// Shown in the footer of its screen.
     pub footer: bool,
@@ -57,21 +82,17 @@ const fn b(context: Context, keys: &'static str, what: &'static str, footer: boo
     }
 }
 
-/// Every key binding of the wizard.
+/// Every key binding of the wizard, most important first within each context (the footer
+/// shows as many as fit, in this order).
 pub const BINDINGS: &[Binding] = &[
-    b(
-        Context::Everywhere,
-        "?",
-        "help (this list; ↑↓ scroll)",
-        true,
-    ),
-    b(Context::Everywhere, "g", "go to any question asked", true),
+    b(Context::Everywhere, "?", "help (this list)", true),
     b(
         Context::Everywhere,
         "q Esc",
         "quit (asks if not exported)",
         true,
     ),
+    b(Context::Everywhere, "g", "go to any question asked", true),
     b(
         Context::Everywhere,
         "Ctrl-C",
@@ -86,7 +107,6 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(Context::Welcome, "Enter", "start", true),
     b(Context::Welcome, "r", "resume the saved session", true),
-    b(Context::Question, "↑↓ j k", "move", true),
     b(Context::Question, "Enter", "choose and go on", true),
     b(
         Context::Question,
@@ -94,17 +114,22 @@ pub const BINDINGS: &[Binding] = &[
         "tick or untick (multiple choice)",
         true,
     ),
-    b(Context::Question, "1-9 y n", "choose directly", false),
+    b(Context::Question, "↑↓ j k", "move", true),
     b(
         Context::Question,
         "→ l Tab",
         "next, keeping the answer",
         true,
     ),
-    b(Context::Question, "← h S-Tab", "previous question", true),
+    b(
+        Context::Question,
+        "← h S-Tab",
+        "back to the previous question",
+        true,
+    ),
+    b(Context::Question, "1-9 y n", "choose directly", false),
     b(Context::Question, "c", "clear the answer", false),
     b(Context::Question, "r v", "review answers, verdict", false),
-    b(Context::TextField, "type", "edit; ← → Home End move", true),
     b(Context::TextField, "Enter", "save and go on", true),
     b(
         Context::TextField,
@@ -115,8 +140,14 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Context::TextField,
         "Esc",
-        "stop editing (i edits again)",
+        "stop typing (i types again)",
         true,
+    ),
+    b(
+        Context::TextField,
+        "← → Home End",
+        "move in the text",
+        false,
     ),
     b(
         Context::TextField,
@@ -125,24 +156,44 @@ pub const BINDINGS: &[Binding] = &[
         false,
     ),
     b(Context::TextField, "F1", "help", true),
-    b(Context::Review, "↑↓ j k", "move", true),
     b(Context::Review, "Enter", "change this answer", true),
     b(Context::Review, "v →", "verdict", true),
     b(Context::Review, "e", "export", true),
+    b(Context::Review, "↑↓ j k", "move", true),
     b(Context::Verdict, "↑↓ j k", "select a criterion", true),
-    b(Context::Verdict, "Tab", "reasons, risks, unanswered", true),
-    b(Context::Verdict, "PgUp PgDn", "scroll the panel", false),
+    b(
+        Context::Verdict,
+        "Tab",
+        "next panel (reasons, risks, unanswered)",
+        true,
+    ),
     b(Context::Verdict, "e → Enter", "export", true),
     b(Context::Verdict, "r ←", "review answers", true),
-    b(Context::Export, "↑↓", "move", true),
+    b(Context::Verdict, "PgUp PgDn", "scroll the panel", false),
+    b(Context::Export, "w", "write the files", true),
     b(
         Context::Export,
         "Enter Space",
-        "edit path, tick, write",
+        "use the row (edit, tick, write)",
         true,
     ),
-    b(Context::Export, "w", "write the files", true),
+    b(Context::Export, "↑↓ j k", "move", true),
     b(Context::Export, "← v", "back to the verdict", true),
+    b(Context::PathField, "Enter Esc", "done", true),
+    b(Context::PathField, "← → Home End", "move in the text", true),
+    b(
+        Context::PathField,
+        "Ctrl-W Ctrl-U",
+        "delete word, delete all",
+        false,
+    ),
+    b(Context::Jump, "Enter", "go to the question", true),
+    b(Context::Jump, "↑↓ j k", "move", true),
+    b(Context::Jump, "Esc g", "close", true),
+    b(Context::Dialog, "y", "yes", true),
+    b(Context::Dialog, "n Esc", "no", true),
+    b(Context::Help, "↑↓ PgUp PgDn", "scroll", true),
+    b(Context::Help, "Esc", "close (any other key too)", true),
 ];
 
 /// Whether a binding means something on the current screen (the footer leaves out the
@@ -151,23 +202,28 @@ pub fn relevant(app: &App, binding: &Binding) -> bool {
     match (binding.context, binding.keys) {
         (Context::Welcome, "r") => app.resumable.is_some(),
         (Context::Question, "Space") => app.current().kind == Kind::Multiple,
-        (Context::Everywhere, _) => !editing_text(app),
+        (Context::Everywhere, _) => !editing_text(app) && app.overlay.is_none(),
         _ => true,
     }
 }
 
 /// The contexts whose bindings apply now, most specific first.
 pub fn contexts(app: &App) -> Vec<Context> {
-    let screen = match app.screen {
-        Screen::Welcome => Context::Welcome,
-        Screen::Question if app.current().kind == Kind::Text && app.editing => Context::TextField,
-        Screen::Question => Context::Question,
-        Screen::Review => Context::Review,
-        Screen::Verdict => Context::Verdict,
-        Screen::Export if app.export.editing => Context::TextField,
-        Screen::Export => Context::Export,
+    let specific = match (&app.overlay, app.screen) {
+        (Some(Overlay::Help { .. }), _) => Context::Help,
+        (Some(Overlay::Jump { .. }), _) => Context::Jump,
+        (Some(_), _) => Context::Dialog,
+        (None, Screen::Welcome) => Context::Welcome,
+        (None, Screen::Question) if app.current().kind == Kind::Text && app.editing => {
+            Context::TextField
+        }
+        (None, Screen::Question) => Context::Question,
+        (None, Screen::Review) => Context::Review,
+        (None, Screen::Verdict) => Context::Verdict,
+        (None, Screen::Export) if app.export.editing => Context::PathField,
+        (None, Screen::Export) => Context::Export,
     };
-    vec![screen, Context::Everywhere]
+    vec![specific, Context::Everywhere]
 }
 
 /// Whether a text field has the keyboard.
@@ -187,6 +243,7 @@ pub fn action_for_event(app: &App, event: &Event, area: Rect) -> Option<Action> 
         // answer changes unseen and no dialog opens unseen.
         return match event {
             Event::Key(key) => action_for_key(app, *key).filter(|a| *a == Action::ForceQuit),
+            Event::Resize(width, height) => Some(Action::Resize(Rect::new(0, 0, *width, *height))),
             _ => None,
         };
     }
@@ -194,6 +251,7 @@ pub fn action_for_event(app: &App, event: &Event, area: Rect) -> Option<Action> 
         Event::Key(key) => action_for_key(app, *key),
         Event::Mouse(mouse) => action_for_mouse(app, *mouse, area),
         Event::Paste(text) if editing_text(app) => Some(Action::Paste(text.clone())),
+        Event::Resize(width, height) => Some(Action::Resize(Rect::new(0, 0, *width, *height))),
         _ => None,
     }
 }
@@ -290,7 +348,9 @@ fn text_key(app: &App, key: KeyEvent, ctrl: bool, alt: bool) -> Option<Action> {
     let req = match key.code {
         KeyCode::Enter => return Some(Action::Confirm),
         KeyCode::Esc => return Some(Action::StopEditing),
+        KeyCode::Tab if app.screen == Screen::Export => return Some(Action::Down),
         KeyCode::Tab => return Some(Action::Next),
+        KeyCode::BackTab if app.screen == Screen::Export => return Some(Action::StopEditing),
         KeyCode::BackTab => return Some(Action::Back),
         KeyCode::F(1) => return Some(Action::Help),
         KeyCode::Down if app.screen == Screen::Export => return Some(Action::Down),
@@ -318,7 +378,12 @@ fn text_key(app: &App, key: KeyEvent, ctrl: bool, alt: bool) -> Option<Action> {
 
 /// A click chooses what is under it; the wheel moves like the arrow keys.
 fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Action> {
+    let dialog = matches!(
+        app.overlay,
+        Some(Overlay::ConfirmQuit | Overlay::ConfirmOverwrite { .. })
+    );
     match mouse.kind {
+        _ if dialog => None,
         MouseEventKind::ScrollUp => Some(Action::Up),
         MouseEventKind::ScrollDown => Some(Action::Down),
         MouseEventKind::Down(MouseButton::Left) => view::hit(app, area, mouse.column, mouse.row),

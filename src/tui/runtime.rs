@@ -194,6 +194,11 @@ fn event_loop(
     app: &mut App,
     session: Option<&Session>,
 ) -> Result<(), RunError> {
+    let size = terminal.size()?;
+    update(
+        app,
+        Action::Resize(Rect::new(0, 0, size.width, size.height)),
+    );
     loop {
         {
             let _guard = TERMINAL.lock().unwrap_or_else(|e| e.into_inner());
@@ -204,6 +209,7 @@ fn event_loop(
         }
         // Blocks until something happens: no redraw without an event.
         let event = event::read()?;
+        fault_injection(&event);
         let size = terminal.size()?;
         let area = Rect::new(0, 0, size.width, size.height);
         let Some(action) = keys::action_for_event(app, &event, area) else {
@@ -247,4 +253,19 @@ fn export(files: &[(PathBuf, String)], overwrite: bool) -> Result<Vec<PathBuf>, 
         written.push(path.clone());
     }
     Ok(written)
+}
+
+/// Debug builds only: with `MLOPS_WIZARD_TEST_PANIC` set, F12 panics, so the tests can check
+/// that a crash mid-walk restores the terminal and keeps the answers. Release builds have
+/// no such hook.
+fn fault_injection(event: &event::Event) {
+    #[cfg(debug_assertions)]
+    if let event::Event::Key(key) = event
+        && key.code == event::KeyCode::F(12)
+        && std::env::var_os("MLOPS_WIZARD_TEST_PANIC").is_some()
+    {
+        panic!("panic requested with F12 (MLOPS_WIZARD_TEST_PANIC)");
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = event;
 }

@@ -66,7 +66,7 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ),
         (
             form.answers_file,
-            "Answers file (to re-run or resume)".to_string(),
+            "Answers file".to_string(),
             base.with_extension("answers.toml").display().to_string(),
         ),
     ];

@@ -16,6 +16,13 @@ use ratatui::widgets::{Paragraph, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{Action, App, Screen};
+
+pub use overlay::help_max_scroll;
+
+/// How far the verdict screen's side panel can scroll in a terminal of size `area`.
+pub fn panel_max_scroll(app: &App, area: Rect) -> u16 {
+    verdict::panel_max_scroll(app, frame(area).body)
+}
 use super::keys::{self, BINDINGS};
 
 /// The smallest terminal the wizard lays out in.
@@ -284,6 +291,20 @@ pub(crate) fn wrapped(text: &str, width: u16, style: Style) -> Vec<Line<'static>
         .into_iter()
         .map(|l| Line::styled(l, style))
         .collect()
+}
+
+/// Wrapped text cut to `height` lines, the last ending in `…` when something was cut.
+pub(crate) fn clipped(text: &str, width: u16, height: u16, style: Style) -> Vec<Line<'static>> {
+    let mut lines = wrap(text, width);
+    let height = usize::from(height);
+    if lines.len() > height {
+        lines.truncate(height);
+        if let Some(last) = lines.last_mut() {
+            let cut = truncate(last, usize::from(width).saturating_sub(1));
+            *last = format!("{}…", cut.trim_end_matches('…').trim_end());
+        }
+    }
+    lines.into_iter().map(|l| Line::styled(l, style)).collect()
 }
 
 /// Cuts text to `width` display columns, ending in `…` when cut.

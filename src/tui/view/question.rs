@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 use unicode_width::UnicodeWidthStr;
 
-use super::{inside, truncate, window_start, wrap, wrapped};
+use super::{clipped, inside, truncate, window_start, wrap, wrapped};
 use crate::answers::Answer;
 use crate::model::{Kind, Question};
 use crate::tui::app::{Action, App};
@@ -25,13 +25,14 @@ struct Parts {
 fn parts(app: &App, area: Rect) -> Parts {
     let q = app.current();
     let w = area.width;
-    let prompt_h = (wrap(&q.prompt, w).len() as u16).min(4);
+    let prompt_h = (wrap(&q.prompt, w).len() as u16).clamp(1, 4);
     let help_lines = wrap(q.help.trim(), w).len() as u16;
     let items = app.item_count() as u16;
-    let (list_min, desc_h) = if q.kind == Kind::Text {
-        (4, 0)
-    } else {
-        (items.clamp(1, 3), 3)
+    let described = q.options.iter().any(|o| o.description.is_some());
+    let (list_min, desc_h) = match q.kind {
+        Kind::Text => (4, 0),
+        _ if described => (items.clamp(1, 3), 3),
+        _ => (items.clamp(1, 3), 0),
     };
     let fixed = prompt_h + 1 + 2 + desc_h + list_min;
     let help_h = help_lines.min(area.height.saturating_sub(fixed));
@@ -59,8 +60,15 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let q = app.current();
     let p = parts(app, area);
-    Paragraph::new(wrapped(&q.prompt, area.width, theme.title)).render(p.prompt, buf);
-    Paragraph::new(wrapped(q.help.trim(), area.width, theme.muted)).render(p.help, buf);
+    Paragraph::new(clipped(&q.prompt, area.width, p.prompt.height, theme.title))
+        .render(p.prompt, buf);
+    Paragraph::new(clipped(
+        q.help.trim(),
+        area.width,
+        p.help.height,
+        theme.muted,
+    ))
+    .render(p.help, buf);
     let informs: Vec<&str> = q
         .criteria()
         .into_iter()

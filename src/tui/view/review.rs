@@ -25,11 +25,9 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .filter(|&&i| !app.answers.values.contains_key(&app.tree.questions[i].id))
         .count();
     let intro = if unanswered == 0 {
-        "Every question is answered. Enter changes an answer; v shows the verdict.".to_string()
+        "All answered. Enter changes an answer, v shows the verdict.".to_string()
     } else {
-        format!(
-            "{unanswered} question(s) unanswered: they count as no preference. Enter answers or changes one; v shows the verdict."
-        )
+        format!("{unanswered} unanswered (no preference). Enter answers or changes, v verdict.")
     };
     Paragraph::new(Line::styled(
         truncate(&intro, usize::from(area.width)),

@@ -85,15 +85,15 @@ fn summary(app: &App, area: Rect, buf: &mut Buffer) {
             ]
         }
     };
-    spans.push(Span::styled(
-        format!(
-            "   confidence {} ({:.0}%, {:.0}% answered)",
-            c.level().name(),
-            c.value * 100.0,
-            c.coverage * 100.0
-        ),
-        theme.muted,
-    ));
+    let used: usize = spans.iter().map(|s| s.content.width()).sum();
+    let detail = format!(
+        "   confidence {} ({:.0}%, {:.0}% answered)",
+        c.level().name(),
+        c.value * 100.0,
+        c.coverage * 100.0
+    );
+    let room = usize::from(area.width).saturating_sub(used);
+    spans.push(Span::styled(truncate(&detail, room), theme.muted));
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
 
@@ -255,6 +255,29 @@ fn table(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
+fn panel_lines(app: &App) -> Vec<Line<'static>> {
+    match app.panel {
+        Panel::Reasons => reasons(app),
+        Panel::Risks => risks(app),
+        Panel::Unanswered => unanswered(app),
+    }
+}
+
+/// How far the panel can scroll: its wrapped lines less the rows it shows.
+pub(super) fn panel_max_scroll(app: &App, body: Rect) -> u16 {
+    let panel = parts(app, body).panel;
+    let width = usize::from(panel.width.saturating_sub(2)).max(1);
+    let rows: usize = panel_lines(app)
+        .iter()
+        .map(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            textwrap::wrap(&text, width).len().max(1)
+        })
+        .sum();
+    u16::try_from(rows.saturating_sub(usize::from(panel.height.saturating_sub(2))))
+        .unwrap_or(u16::MAX)
+}
+
 fn panel(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let tabs = [
@@ -277,11 +300,7 @@ fn panel(app: &App, area: Rect, buf: &mut Buffer) {
         .borders(Borders::ALL)
         .border_style(theme.border)
         .title(Line::from(title));
-    let lines = match app.panel {
-        Panel::Reasons => reasons(app),
-        Panel::Risks => risks(app),
-        Panel::Unanswered => unanswered(app),
-    };
+    let lines = panel_lines(app);
     Paragraph::new(lines)
         .block(block)
         .wrap(Wrap { trim: false })

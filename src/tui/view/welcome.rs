@@ -1,23 +1,19 @@
 //! The welcome screen: what the tree decides, how long it takes, the main keys, and the
-//! saved session to resume.
+//! saved session to resume. What to do next stays on screen; the description gives way.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::wrapped;
+use super::{clipped, wrapped};
 use crate::tui::app::App;
 
 pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let width = area.width;
-    let mut lines: Vec<Line> = Vec::new();
-    lines.push(Line::styled(app.tree.meta.title.clone(), theme.title));
-    lines.push(Line::default());
-    lines.extend(wrapped(app.tree.meta.description.trim(), width, theme.text));
-    lines.push(Line::default());
-    lines.extend(wrapped(
+    let mut bottom: Vec<Line> = vec![Line::default()];
+    bottom.extend(wrapped(
         &format!(
             "About {} questions, a few minutes. Every answer is saved as you go; you can go back and change any of them.",
             app.flow.len()
@@ -25,35 +21,40 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
         width,
         theme.muted,
     ));
-    lines.push(Line::default());
-    if let Some(saved) = &app.resumable {
-        let n = saved.values.len();
-        lines.push(Line::from(vec![
-            Span::styled("A saved session has ", theme.warn),
-            Span::styled(
-                format!("{n} answer{}", if n == 1 { "" } else { "s" }),
-                theme.accent,
-            ),
-            Span::styled(". Press ", theme.warn),
-            Span::styled("r", theme.key),
-            Span::styled(" to resume it, ", theme.warn),
-            Span::styled("Enter", theme.key),
-            Span::styled(" to start afresh.", theme.warn),
-        ]));
+    bottom.push(Line::default());
+    let action = match &app.resumable {
+        Some(saved) => {
+            let n = saved.values.len();
+            let s = if n == 1 { "" } else { "s" };
+            format!(
+                "A saved session has {n} answer{s}: press r to resume it, Enter to start afresh."
+            )
+        }
+        None => "Press Enter to start, ? for every key, q to quit.".to_string(),
+    };
+    let style = if app.resumable.is_some() {
+        theme.warn
     } else {
-        lines.push(Line::from(vec![
-            Span::styled("Press ", theme.text),
-            Span::styled("Enter", theme.key),
-            Span::styled(" to start, ", theme.text),
-            Span::styled("?", theme.key),
-            Span::styled(" for every key, ", theme.text),
-            Span::styled("q", theme.key),
-            Span::styled(" to quit.", theme.text),
-        ]));
-    }
+        theme.key
+    };
+    bottom.extend(wrapped(&action, width, style));
     for note in &app.notes {
-        lines.push(Line::default());
-        lines.extend(wrapped(&format!("Note: {note}"), width, theme.warn));
+        bottom.push(Line::default());
+        bottom.extend(wrapped(&format!("Note: {note}"), width, theme.warn));
     }
-    Paragraph::new(lines).render(area, buf);
+    let mut top = vec![
+        Line::styled(app.tree.meta.title.clone(), theme.title),
+        Line::default(),
+    ];
+    let room = area
+        .height
+        .saturating_sub(bottom.len() as u16 + top.len() as u16);
+    top.extend(clipped(
+        app.tree.meta.description.trim(),
+        width,
+        room,
+        theme.text,
+    ));
+    top.extend(bottom);
+    Paragraph::new(top).render(area, buf);
 }

@@ -1,0 +1,630 @@
+//! The command line, run as a real process: exit codes, messages on stderr, reports on
+//! stdout or in files. Every invocation also checks that nothing panicked.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use predicates::Predicate as _;
+use predicates::str::is_match;
+use serde_json::Value;
+
+use mlops_wizard::Tree;
+
+const DATE: &str = "2026-11-28";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(rel: &str) -> PathBuf {
+    root().join("tests/fixtures").join(rel)
+}
+
+fn example(name: &str) -> PathBuf {
+    root().join("examples").join(name)
+}
+
+fn toml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The binary, run from the crate root so relative paths work.
+fn wizard() -> Command {
+    let mut cmd = Command::cargo_bin("mlops-wizard").expect("the mlops-wizard binary");
+    cmd.current_dir(root());
+    // Keep clap's output plain and stable; never hang a test run.
+    cmd.env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .timeout(Duration::from_secs(60));
+    cmd
+}
+
+/// Runs the command and returns its output, failing if it panicked or was killed.
+fn run(cmd: &mut Command) -> Output {
+    let out = cmd.output().expect("the binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stdout.contains("panicked") && !stderr.contains("panicked"),
+        "{cmd:?} panicked:\n{stderr}"
+    );
+    assert!(
+        out.status.code().is_some(),
+        "{cmd:?} was killed by a signal:\n{stderr}"
+    );
+    out
+}
+
+/// Runs the command and checks its exit code; returns (stdout, stderr).
+fn expect_code(cmd: &mut Command, code: i32) -> (String, String) {
+    let out = run(cmd);
+    let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
+    let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{cmd:?} exited with {:?}, expected {code}\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+        out.status.code()
+    );
+    (stdout, stderr)
+}
+
+fn recommend(answers: &Path) -> Command {
+    let mut cmd = wizard();
+    cmd.arg("recommend")
+        .arg("--answers")
+        .arg(answers)
+        .args(["--date", DATE]);
+    cmd
+}
+
+fn json_report(answers: &Path) -> Value {
+    let (stdout, _) = expect_code(recommend(answers).args(["--format", "json"]), 0);
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"))
+}
+
+/// The line of a markdown report that states the verdict.
+fn verdict_line(markdown: &str) -> &str {
+    markdown
+        .lines()
+        .find(|l| l.starts_with("**Recommended:"))
+        .unwrap_or_else(|| panic!("no verdict line in:\n{markdown}"))
+}
+
+// ---------------------------------------------------------------------------------------
+// validate
+
+#[test]
+fn validate_without_files_accepts_the_built_in_tree() {
+    let (stdout, stderr) = expect_code(wizard().arg("validate"), 0);
+    assert!(stdout.starts_with("ok: "), "{stdout}");
+    assert!(stdout.contains("(built in)"), "{stdout}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn validate_accepts_the_valid_fixtures() {
+    for path in toml_files(&fixture("trees/valid")) {
+        let (stdout, _) = expect_code(wizard().arg("validate").arg(&path), 0);
+        assert!(
+            stdout.contains(&format!("ok: {}: ", path.display())),
+            "{stdout}"
+        );
+    }
+}
+
+#[test]
+fn validate_refuses_every_invalid_fixture_naming_file_line_and_column() {
+    let files = toml_files(&fixture("trees/invalid"));
+    assert!(files.len() > 40, "the invalid fixtures are there");
+    for path in files {
+        // The problems the library finds are the ones the command must print.
+        let err = Tree::load(&path).expect_err("an invalid fixture");
+        assert!(!err.problems().is_empty());
+        let (stdout, stderr) = expect_code(wizard().arg("validate").arg(&path), 2);
+        assert!(
+            !stdout.contains("ok:"),
+            "{}: nothing is ok\n{stdout}",
+            path.display()
+        );
+        // Every "error[kind]" block is followed by a "--> file:line:column" line.
+        let located = is_match(r"(?m)^error\[[a-z-]+\]: .+\n +--> .+\.toml:\d+:\d+$").unwrap();
+        assert!(
+            located.eval(&stderr),
+            "{}: no file:line:column\n{stderr}",
+            path.display()
+        );
+        for p in err.problems() {
+            let pos = p.location.position;
+            let place = format!("--> {}:{}:{}", path.display(), pos.line, pos.column);
+            assert!(stderr.contains(&place), "{place} not in:\n{stderr}");
+            assert!(
+                stderr.contains(&format!("error[{}]", p.kind.name())),
+                "{stderr}"
+            );
+        }
+        assert!(stderr.contains("error: 1 of 1 file(s) invalid"), "{stderr}");
+    }
+}
+
+#[test]
+fn validate_refuses_a_file_that_is_not_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.toml");
+    fs::write(&path, b"[tree]\nid = \"caf\xe9\"\n").unwrap();
+    let (_, stderr) = expect_code(wizard().arg("validate").arg(&path), 2);
+    assert!(stderr.contains("UTF-8"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}:2:10", path.display())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn validate_of_a_missing_file_exits_2_naming_the_path() {
+    let (_, stderr) = expect_code(wizard().args(["validate", "no/such/tree.toml"]), 2);
+    assert!(stderr.contains("cannot read no/such/tree.toml"), "{stderr}");
+}
+
+#[test]
+fn validate_of_several_files_reports_the_problems_of_each() {
+    let a = fixture("trees/invalid/bad-id.toml");
+    let b = fixture("trees/invalid/negative-weight.toml");
+    let (_, stderr) = expect_code(wizard().arg("validate").arg(&a).arg(&b), 2);
+    assert!(
+        stderr.contains(&format!("{}:21:6", a.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("error[bad-id]"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}:23:10", b.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("error[bad-number]"), "{stderr}");
+    assert!(stderr.contains("2 of 2 file(s) invalid"), "{stderr}");
+
+    // A valid file next to an invalid one: both are checked, the run fails.
+    let ok = fixture("trees/valid/minimal.toml");
+    let (stdout, stderr) = expect_code(wizard().arg("validate").arg(&ok).arg(&a), 2);
+    assert!(
+        stdout.contains(&format!("ok: {}", ok.display())),
+        "{stdout}"
+    );
+    assert!(stderr.contains("1 of 2 file(s) invalid"), "{stderr}");
+}
+
+#[test]
+fn validate_prints_every_problem_of_a_file_at_once() {
+    let path = fixture("trees/invalid/several-problems.toml");
+    let (_, stderr) = expect_code(wizard().arg("validate").arg(&path), 2);
+    assert_eq!(
+        stderr.matches("error[").count(),
+        7,
+        "seven problems:\n{stderr}"
+    );
+    assert!(stderr.contains("7 problems found"), "{stderr}");
+}
+
+#[test]
+
+fn validate_with_the_questions_option_checks_that_tree() {
+    // Regression: `validate` used to ignore --questions and check the built-in tree.
+    let bad = fixture("trees/invalid/bad-id.toml");
+    let (_, stderr) = expect_code(wizard().arg("--questions").arg(&bad).arg("validate"), 2);
+    assert!(stderr.contains("error[bad-id]"), "{stderr}");
+}
+
+// ---------------------------------------------------------------------------------------
+// questions
+
+#[test]
+fn questions_prints_a_tree_that_validate_accepts() {
+    let (tree, _) = expect_code(wizard().arg("questions"), 0);
+    assert!(tree.contains("[[questions]]"), "{tree}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("copy.toml");
+    fs::write(&path, &tree).unwrap();
+    let (stdout, _) = expect_code(wizard().arg("validate").arg(&path), 0);
+    assert!(
+        stdout.contains(&format!("ok: {}", path.display())),
+        "{stdout}"
+    );
+    // The copy is the tree `recommend` uses by default.
+    let copy = Tree::load(&path).unwrap();
+    let builtin = Tree::default_tree();
+    assert_eq!(copy.meta.id, builtin.meta.id);
+    assert_eq!(copy.questions.len(), builtin.questions.len());
+}
+
+// ---------------------------------------------------------------------------------------
+// recommend
+
+#[test]
+fn the_start_up_example_is_recommended_open_source() {
+    let (md, _) = expect_code(&mut recommend(&example("startup-open-source.toml")), 0);
+    assert!(md.starts_with("# "), "a markdown title:\n{md}");
+    assert!(md.contains(&format!("**Date:** {DATE}")), "{md}");
+    assert!(md.contains("## Decision outcome"), "{md}");
+    let verdict = verdict_line(&md);
+    assert!(verdict.contains("Open-source"), "{verdict}");
+    assert!(!verdict.contains("Proprietary"), "{verdict}");
+}
+
+#[test]
+fn the_enterprise_example_is_recommended_proprietary() {
+    let (md, _) = expect_code(&mut recommend(&example("enterprise-proprietary.toml")), 0);
+    let verdict = verdict_line(&md);
+    assert!(verdict.contains("Proprietary"), "{verdict}");
+    assert!(!verdict.contains("Open-source"), "{verdict}");
+}
+
+#[test]
+fn the_json_report_has_the_documented_shape() {
+    let tree = Tree::default_tree();
+    let alternative_ids: Vec<&str> = tree.alternatives.iter().map(|a| a.id.as_str()).collect();
+    for (file, verdict) in [
+        ("startup-open-source.toml", "open_source"),
+        ("enterprise-proprietary.toml", "proprietary"),
+        ("partial.toml", ""),
+    ] {
+        let json = json_report(&example(file));
+        if !verdict.is_empty() {
+            assert_eq!(json["verdict"], verdict, "{file}");
+        }
+        assert!(json["verdict"].is_string(), "{file}: {json}");
+
+        let scores = json["scores"].as_object().expect("scores is an object");
+        let mut keys: Vec<&str> = scores.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        let mut want = alternative_ids.clone();
+        want.sort_unstable();
+        assert_eq!(keys, want, "{file}: scores are keyed by alternative id");
+        assert!(scores.values().all(Value::is_number));
+
+        let confidence = &json["confidence"];
+        assert!(confidence.is_object(), "{file}: {confidence}");
+        let value = confidence["value"].as_f64().expect("confidence.value");
+        assert!((0.0..=1.0).contains(&value), "{file}: {value}");
+
+        let criteria = json["criteria"].as_array().expect("criteria is an array");
+        assert_eq!(criteria.len(), tree.criteria.len(), "{file}");
+        for c in criteria {
+            for key in ["id", "title", "leaning", "scores", "reasons"] {
+                assert!(
+                    c.get(key).is_some(),
+                    "{file}: criterion without `{key}`: {c}"
+                );
+            }
+            assert!(c["scores"].is_object() && c["reasons"].is_array(), "{c}");
+            let leaning = c["leaning"].as_str().unwrap();
+            assert!(
+                leaning == "even" || alternative_ids.contains(&leaning),
+                "{file}: leaning {leaning}"
+            );
+        }
+
+        let unanswered = json["unanswered"]
+            .as_array()
+            .expect("unanswered is an array");
+        if file == "partial.toml" {
+            assert!(
+                !unanswered.is_empty(),
+                "a partial interview leaves questions"
+            );
+        } else {
+            assert!(unanswered.is_empty(), "{file}: {unanswered:?}");
+        }
+    }
+}
+
+#[test]
+fn output_writes_the_file_and_refuses_to_overwrite_it_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("decision.md");
+    let answers = example("startup-open-source.toml");
+
+    let (printed, _) = expect_code(&mut recommend(&answers), 0);
+    let (stdout, _) = expect_code(recommend(&answers).arg("--output").arg(&out), 0);
+    assert!(stdout.is_empty(), "the report goes to the file: {stdout}");
+    assert_eq!(fs::read_to_string(&out).unwrap(), printed);
+
+    // A second run, with different content, must not touch the file.
+    let (_, stderr) = expect_code(
+        recommend(&answers)
+            .args(["--format", "json", "--output"])
+            .arg(&out),
+        2,
+    );
+    assert!(stderr.contains("already exists"), "{stderr}");
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert!(stderr.contains(&out.display().to_string()), "{stderr}");
+    assert_eq!(fs::read_to_string(&out).unwrap(), printed, "untouched");
+
+    // With --force it is replaced.
+    expect_code(
+        recommend(&answers)
+            .args(["--format", "json", "--force", "--output"])
+            .arg(&out),
+        0,
+    );
+    let written = fs::read_to_string(&out).unwrap();
+    let json: Value = serde_json::from_str(&written).expect("the JSON report");
+    assert_eq!(json["verdict"], "open_source");
+
+    // No temporary file is left beside it.
+    let names: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["decision.md"]);
+}
+
+#[test]
+fn output_into_a_missing_folder_exits_1_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("no-such-folder").join("decision.md");
+    let (stdout, stderr) = expect_code(
+        recommend(&example("partial.toml"))
+            .arg("--output")
+            .arg(&out),
+        1,
+    );
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    assert!(stderr.contains(&out.display().to_string()), "{stderr}");
+    assert!(!out.exists());
+}
+
+/// Invalid answers fixtures: the problem kind, the answer key and where it is.
+const BAD_ANSWERS: &[(&str, &str, &str, usize)] = &[
+    ("unknown-question", "unknown-question", "team_sise", 5),
+    ("unknown-option", "bad-answer", "team_size", 4),
+    ("wrong-type-single-number", "wrong-type", "team_size", 4),
+    ("wrong-type-multiple-string", "wrong-type", "ml_stages", 4),
+    ("wrong-type-scale-float", "wrong-type", "importance_cost", 4),
+    ("scale-out-of-range", "bad-answer", "importance_cost", 4),
+    ("hidden-question", "hidden-question", "oss_training_plan", 6),
+    ("unknown-meta-key", "syntax", "respondant", 4),
+    ("not-toml", "syntax", "", 3),
+];
+
+#[test]
+fn invalid_answers_exit_2_naming_the_key_and_its_place() {
+    let on_disk = toml_files(&fixture("answers/invalid"));
+    assert_eq!(
+        on_disk.len(),
+        BAD_ANSWERS.len(),
+        "every invalid answers fixture is in BAD_ANSWERS"
+    );
+    for &(stem, kind, key, line) in BAD_ANSWERS {
+        let path = fixture(&format!("answers/invalid/{stem}.toml"));
+        assert!(path.exists(), "{}", path.display());
+        let (stdout, stderr) = expect_code(&mut recommend(&path), 2);
+        assert!(stdout.is_empty(), "{stem}: no report\n{stdout}");
+        assert!(
+            stderr.contains(&format!("error[{kind}]")),
+            "{stem}: {kind}\n{stderr}"
+        );
+        assert!(stderr.contains(key), "{stem}: names `{key}`\n{stderr}");
+        let place = format!("--> {}:{line}:", path.display());
+        assert!(stderr.contains(&place), "{stem}: {place}\n{stderr}");
+    }
+}
+
+#[test]
+fn lenient_skips_a_hidden_answer_with_a_warning() {
+    let path = fixture("answers/invalid/hidden-question.toml");
+    let (stdout, stderr) = expect_code(recommend(&path).args(["--lenient", "--format", "json"]), 0);
+    assert!(stderr.contains("warning"), "{stderr}");
+    assert!(stderr.contains("oss_training_plan"), "{stderr}");
+    let json: Value = serde_json::from_str(&stdout).expect("a JSON report");
+    let answers = json["answers"].as_object().expect("answers");
+    assert!(answers.contains_key("team_oss_expertise"), "{answers:?}");
+    assert!(
+        !answers.contains_key("oss_training_plan"),
+        "the hidden answer does not count: {answers:?}"
+    );
+}
+
+#[test]
+fn lenient_still_refuses_a_file_that_is_not_toml() {
+    let path = fixture("answers/invalid/not-toml.toml");
+    let (_, stderr) = expect_code(recommend(&path).arg("--lenient"), 2);
+    assert!(stderr.contains("error[syntax]"), "{stderr}");
+}
+
+#[test]
+fn answers_dash_reads_standard_input() {
+    let path = example("enterprise-proprietary.toml");
+    let (from_file, _) = expect_code(&mut recommend(&path), 0);
+    let text = fs::read_to_string(&path).unwrap();
+    let (from_stdin, _) = expect_code(
+        wizard()
+            .args(["recommend", "--answers", "-", "--date", DATE])
+            .write_stdin(text),
+        0,
+    );
+    assert_eq!(from_stdin, from_file);
+
+    // Problems in standard input are placed in `<stdin>`.
+    let (_, stderr) = expect_code(
+        wizard()
+            .args(["recommend", "--answers", "-"])
+            .write_stdin("[answers]\nteam_size = 3\n"),
+        2,
+    );
+    assert!(stderr.contains("<stdin>:2:"), "{stderr}");
+}
+
+#[test]
+fn a_bad_date_exits_2() {
+    for date in ["2026-13-01", "28/11/2026", "tomorrow", ""] {
+        let (stdout, stderr) = expect_code(
+            wizard().args([
+                "recommend",
+                "--answers",
+                "examples/partial.toml",
+                "--date",
+                date,
+            ]),
+            2,
+        );
+        assert!(stdout.is_empty(), "{stdout}");
+        assert!(stderr.contains("--date"), "{date}: {stderr}");
+    }
+}
+
+#[test]
+fn a_missing_answers_file_exits_2_naming_it() {
+    let (_, stderr) = expect_code(
+        wizard().args(["recommend", "--answers", "no/such/answers.toml"]),
+        2,
+    );
+    assert!(stderr.contains("no/such/answers.toml"), "{stderr}");
+}
+
+#[test]
+fn unknown_flags_and_missing_arguments_exit_2() {
+    expect_code(wizard().arg("--no-such-flag"), 2);
+    expect_code(wizard().args(["validate", "--no-such-flag"]), 2);
+    expect_code(wizard().arg("no-such-command"), 2);
+    let (_, stderr) = expect_code(wizard().arg("recommend"), 2);
+    assert!(stderr.contains("--answers"), "{stderr}");
+    expect_code(
+        wizard().args([
+            "recommend",
+            "--answers",
+            "examples/partial.toml",
+            "--format",
+            "pdf",
+        ]),
+        2,
+    );
+}
+
+#[test]
+fn help_exits_0_and_lists_the_commands() {
+    for flag in ["--help", "-h"] {
+        let (stdout, _) = expect_code(wizard().arg(flag), 0);
+        for command in ["recommend", "validate", "questions"] {
+            assert!(stdout.contains(command), "{flag}: {command}\n{stdout}");
+        }
+    }
+    let (stdout, _) = expect_code(wizard().args(["recommend", "--help"]), 0);
+    assert!(
+        stdout.contains("--answers") && stdout.contains("--lenient"),
+        "{stdout}"
+    );
+    let (stdout, _) = expect_code(wizard().arg("--version"), 0);
+    assert!(stdout.contains(env!("CARGO_PKG_VERSION")), "{stdout}");
+}
+
+#[test]
+fn without_a_command_and_without_a_terminal_the_wizard_points_to_recommend() {
+    // The test's standard input and output are not terminals.
+    let (stdout, stderr) = expect_code(&mut wizard(), 2);
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.contains("recommend --answers"), "{stderr}");
+    // --answers and --resume exclude each other.
+    expect_code(
+        wizard().args(["--answers", "examples/partial.toml", "--resume"]),
+        2,
+    );
+}
+
+#[test]
+fn recommend_with_a_custom_tree() {
+    let tree = fixture("trees/valid/branching.toml");
+    let answers = fixture("answers/valid/branching.toml");
+    let (md, stderr) = expect_code(
+        wizard()
+            .arg("recommend")
+            .arg("--questions")
+            .arg(&tree)
+            .arg("--answers")
+            .arg(&answers)
+            .args(["--date", DATE]),
+        0,
+    );
+    assert!(
+        stderr.is_empty(),
+        "no note: the answers name this tree\n{stderr}"
+    );
+    assert!(md.starts_with("# Branching test: Build or buy?"), "{md}");
+    assert!(verdict_line(&md).contains("Build it"), "{md}");
+
+    let (json, _) = expect_code(
+        wizard()
+            .arg("-q")
+            .arg(&tree)
+            .arg("recommend")
+            .arg("-a")
+            .arg(&answers)
+            .args(["-f", "json", "--date", DATE]),
+        0,
+    );
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["verdict"], "build");
+    assert_eq!(json["tree"]["id"], "branching");
+    // The deepest follow-up was asked and counted.
+    assert!(json["answers"].get("mentor_budget").is_some(), "{json}");
+    assert!(json["unanswered"].as_array().unwrap().is_empty(), "{json}");
+
+    // The minimal tree works too.
+    let (json, _) = expect_code(
+        wizard()
+            .arg("--questions")
+            .arg(fixture("trees/valid/minimal.toml"))
+            .arg("recommend")
+            .arg("--answers")
+            .arg(fixture("answers/valid/minimal.toml"))
+            .args(["--format", "json", "--date", DATE]),
+        0,
+    );
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["verdict"], "b");
+}
+
+#[test]
+fn recommend_with_an_invalid_custom_tree_exits_2() {
+    let tree = fixture("trees/invalid/condition-cycle.toml");
+    let (stdout, stderr) = expect_code(
+        wizard().arg("--questions").arg(&tree).args([
+            "recommend",
+            "--answers",
+            "examples/partial.toml",
+        ]),
+        2,
+    );
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("error[cycle]"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}:51:24", tree.display())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn answers_for_another_tree_are_refused_with_their_keys() {
+    // The branching answers against the built-in tree: none of its questions exist there
+    // except project_name and notes.
+    let answers = fixture("answers/valid/branching.toml");
+    let (_, stderr) = expect_code(&mut recommend(&answers), 2);
+    assert!(stderr.contains("error[unknown-question]"), "{stderr}");
+    assert!(stderr.contains("mentor_budget"), "{stderr}");
+    // In lenient mode they are skipped, and the tree mismatch is noted.
+    let (_, stderr) = expect_code(recommend(&answers).arg("--lenient"), 0);
+    assert!(stderr.contains("note:"), "{stderr}");
+    assert!(stderr.contains("warning"), "{stderr}");
+}

@@ -1,0 +1,806 @@
+//! End-to-end tests of the full-screen wizard: the real binary runs in a pseudo-terminal
+//! (portable-pty), its output is parsed by a terminal emulator (vt100), and the tests
+//! type keys and read the screen as a person would.
+//!
+//! Nothing here waits a fixed time to decide an outcome: every step waits until the
+//! screen shows what it expects (or the child exits), failing with a dump of the screen
+//! after a timeout.
+
+#![cfg(unix)]
+
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+
+/// How long any one expected change may take (a debug build on a busy machine).
+const TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the output must stay quiet before a screen counts as fully drawn. The wizard
+/// draws only in answer to an event, so once the bytes stop the frame is complete; this
+/// keeps the tests from acting on half a frame.
+const SETTLE: Duration = Duration::from_millis(40);
+const POLL: Duration = Duration::from_millis(10);
+
+const DOWN: &str = "\x1b[B";
+const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
+const CTRL_C: &str = "\x03";
+
+/// The control sequences the wizard uses to enter and leave the alternate screen.
+const ENTER_ALT: &[u8] = b"\x1b[?1049h";
+const LEAVE_ALT: &[u8] = b"\x1b[?1049l";
+
+/// The session file of the built-in tree (`tree.id = "mlops-stack"`).
+const SESSION_FILE: &str = "session-mlops-stack.toml";
+
+// Prompts of the built-in tree (questions/mlops.toml), in the order they are asked.
+const Q_PROJECT_NAME: &str = "What is the project called?";
+const Q_TEAM_SIZE: &str = "How many people will build and run the ML systems?";
+const Q_TIME_HORIZON: &str = "For how long will the stack be used?";
+const Q_ML_STAGES: &str = "Which stages of the ML lifecycle must the stack cover?";
+const Q_TEAM_OSS: &str = "Has your team run open-source tools in production and customised them?";
+
+/// What the reader thread collects from the pty.
+struct Output {
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+    last_data: Instant,
+    eof: bool,
+}
+
+/// A snapshot of the screen, row by row.
+#[derive(Debug, Clone)]
+struct Screen {
+    rows: Vec<String>,
+}
+
+impl Screen {
+    fn contents(&self) -> String {
+        self.rows.join("\n")
+    }
+
+    fn contains(&self, text: &str) -> bool {
+        self.rows.iter().any(|r| r.contains(text))
+    }
+
+    fn header(&self) -> &str {
+        self.rows.first().map_or("", String::as_str)
+    }
+
+    /// The last row that is not blank: the key footer.
+    fn footer(&self) -> &str {
+        self.rows
+            .iter()
+            .rev()
+            .find(|r| !r.trim().is_empty())
+            .map_or("", String::as_str)
+    }
+
+    fn row_with(&self, text: &str) -> Option<&str> {
+        self.rows
+            .iter()
+            .find(|r| r.contains(text))
+            .map(String::as_str)
+    }
+
+    fn count(&self, text: &str) -> usize {
+        self.rows.iter().map(|r| r.matches(text).count()).sum()
+    }
+}
+
+/// The wizard running in a pseudo-terminal.
+struct Wizard {
+    child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn std::io::Write + Send>,
+    output: Arc<Mutex<Output>>,
+    reader: Option<JoinHandle<()>>,
+    status: Option<ExitStatus>,
+    /// The tty modes before the wizard started (cooked mode), see [`tty_modes`].
+    cooked: String,
+}
+
+impl Wizard {
+    /// Starts `mlops-wizard ARGS` in a pty of `cols`x`rows`, in `dir`, with its session
+    /// files in `dir/state`.
+    fn spawn(dir: &Path, args: &[&str], cols: u16, rows: u16) -> Wizard {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_mlops-wizard"));
+        cmd.args(args);
+        cmd.cwd(dir);
+        cmd.env("MLOPS_WIZARD_STATE_DIR", dir.join("state"));
+        cmd.env("TERM", "xterm-256color");
+        for var in ["NO_COLOR", "COLUMNS", "LINES"] {
+            cmd.env_remove(var);
+        }
+        let cooked = tty_modes(pair.master.as_ref());
+        let child = pair.slave.spawn_command(cmd).expect("spawn mlops-wizard");
+        // Only the child holds the slave side now, so reads end when it exits.
+        drop(pair.slave);
+        let master = pair.master;
+        let mut reader = master.try_clone_reader().expect("pty reader");
+        let writer = master.take_writer().expect("pty writer");
+        let output = Arc::new(Mutex::new(Output {
+            parser: vt100::Parser::new(nz(rows), nz(cols), 0),
+            raw: Vec::new(),
+            last_data: Instant::now(),
+            eof: false,
+        }));
+        let shared = Arc::clone(&output);
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        let mut out = shared.lock().unwrap();
+                        out.parser.process(&buf[..n]);
+                        out.raw.extend_from_slice(&buf[..n]);
+                        out.last_data = Instant::now();
+                    }
+                }
+            }
+            shared.lock().unwrap().eof = true;
+        });
+        Wizard {
+            child,
+            master,
+            writer,
+            output,
+            reader: Some(reader),
+            status: None,
+            cooked,
+        }
+    }
+
+    /// Types keys: plain text, or escape sequences such as [`DOWN`].
+    fn send(&mut self, keys: &str) {
+        self.writer
+            .write_all(keys.as_bytes())
+            .and_then(|()| self.writer.flush())
+            .expect("write to the pty");
+    }
+
+    /// The screen as it is now.
+    fn screen(&self) -> Screen {
+        let out = self.output.lock().unwrap();
+        let (_, cols) = out.parser.screen().size();
+        Screen {
+            rows: out.parser.screen().rows(0, cols.get()).collect(),
+        }
+    }
+
+    /// Everything the wizard wrote so far.
+    fn raw(&self) -> Vec<u8> {
+        self.output.lock().unwrap().raw.clone()
+    }
+
+    /// Waits until the fully drawn screen satisfies `ready`; fails after [`TIMEOUT`] with
+    /// the screen.
+    fn wait_until(&mut self, what: &str, ready: impl Fn(&Screen) -> bool) -> Screen {
+        let start = Instant::now();
+        loop {
+            let quiet = self.output.lock().unwrap().last_data.elapsed() >= SETTLE;
+            let screen = self.screen();
+            if quiet && ready(&screen) {
+                return screen;
+            }
+            if start.elapsed() > TIMEOUT {
+                let exited = self.child.try_wait().ok().flatten();
+                panic!(
+                    "timed out after {TIMEOUT:?} waiting for {what}; child exit: {exited:?}; screen:\n{}\n",
+                    screen.contents()
+                );
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Waits until the screen shows `text`.
+    fn wait_for(&mut self, text: &str) -> Screen {
+        self.wait_until(&format!("{text:?} on screen"), |s| s.contains(text))
+    }
+
+    /// Waits for the child to exit and for its last output to be read.
+    fn wait_exit(&mut self) -> ExitStatus {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                break status;
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!(
+                    "the wizard did not exit within {TIMEOUT:?}; screen:\n{}\n",
+                    self.screen().contents()
+                );
+            }
+            std::thread::sleep(POLL);
+        };
+        while !self.output.lock().unwrap().eof {
+            if start.elapsed() > TIMEOUT * 2 {
+                panic!("the pty output did not end after the wizard exited");
+            }
+            std::thread::sleep(POLL);
+        }
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("reader thread");
+        }
+        self.status = Some(status.clone());
+        status
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.process_id().expect("child pid")
+    }
+
+    /// Sends a signal (`"TERM"`, `"HUP"`, ...) to the wizard's process.
+    fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.pid().to_string())
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// Resizes the pty (the child gets SIGWINCH) and the emulated screen.
+    fn resize(&mut self, cols: u16, rows: u16) {
+        self.output
+            .lock()
+            .unwrap()
+            .parser
+            .set_size(nz(rows), nz(cols));
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize the pty");
+    }
+
+    /// After exit: the terminal is back as it was (normal screen, no mouse reporting,
+    /// cursor shown), and leaving the alternate screen came after the last entering.
+    fn assert_restored(&self) {
+        let raw = self.raw();
+        let entered = find_last(&raw, ENTER_ALT).expect("the wizard entered the alternate screen");
+        let left = find_last(&raw, LEAVE_ALT);
+        assert!(
+            left.is_some_and(|l| l > entered),
+            "no leave-alternate-screen sequence after the last frame; tail of the output: {:?}",
+            String::from_utf8_lossy(&raw[raw.len().saturating_sub(400)..])
+        );
+        let out = self.output.lock().unwrap();
+        let screen = out.parser.screen();
+        assert!(!screen.alternate_screen(), "still on the alternate screen");
+        assert_eq!(
+            screen.mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "mouse reporting left on"
+        );
+        assert!(!screen.hide_cursor(), "the cursor was left hidden");
+        assert!(!screen.bracketed_paste(), "bracketed paste left on");
+        assert_eq!(
+            tty_modes(self.master.as_ref()),
+            self.cooked,
+            "the tty was left in raw mode"
+        );
+    }
+
+    /// While the wizard runs, the tty is in raw mode.
+    fn assert_raw_mode(&self) {
+        assert_ne!(
+            tty_modes(self.master.as_ref()),
+            self.cooked,
+            "the wizard runs in raw mode"
+        );
+    }
+}
+
+impl Drop for Wizard {
+    fn drop(&mut self) {
+        if self.status.is_none() && matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// The mode flags of the pty (input, output, control, local), as text: raw mode clears
+/// ICANON, ECHO, ISIG and more, and leaving it must put back exactly what was there.
+fn tty_modes(master: &dyn MasterPty) -> String {
+    let t = master.get_termios().expect("the termios of the pty");
+    format!(
+        "{:?} {:?} {:?} {:?}",
+        t.input_flags, t.output_flags, t.control_flags, t.local_flags
+    )
+}
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("a non-zero size")
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary folder")
+}
+
+fn session_path(dir: &Path) -> PathBuf {
+    dir.join("state").join(SESSION_FILE)
+}
+
+/// The `[answers]` table of the session file.
+fn saved_answers(dir: &Path) -> toml::Table {
+    let path = session_path(dir);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("read the session file {}: {e}", path.display()));
+    let mut doc: toml::Table = text
+        .parse()
+        .unwrap_or_else(|e| panic!("the session file is TOML: {e}\n{text}"));
+    match doc.remove("answers") {
+        Some(toml::Value::Table(answers)) => answers,
+        other => panic!("no [answers] table in the session file ({other:?}):\n{text}"),
+    }
+}
+
+fn files_starting_with(dir: &Path, prefix: &str, suffix: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("read the folder")
+        .map(|e| e.expect("a folder entry").path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(prefix) && n.ends_with(suffix))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// From the welcome screen: start, and answer the project name.
+fn start_and_name(w: &mut Wizard, name: &str) {
+    let welcome = w.wait_for("Press Enter to start");
+    assert!(
+        welcome.contains("Open-source or proprietary MLOps stack?"),
+        "the welcome screen shows the title:\n{}",
+        welcome.contents()
+    );
+    w.send(ENTER);
+    w.wait_for(Q_PROJECT_NAME);
+    w.send(name);
+    w.wait_for(name);
+    w.send(ENTER);
+    w.wait_for(Q_TEAM_SIZE);
+}
+
+/// Presses Enter and waits until the next question (or the review) is drawn.
+fn enter_and_move_on(w: &mut Wizard, before: &Screen) -> Screen {
+    let header = before.header().to_string();
+    w.send(ENTER);
+    w.wait_until("the next screen after Enter", |s| s.header() != header)
+}
+
+/// Answers every question from the current one until the review appears: Enter on the
+/// highlighted option, and for multiple choice a tick on the first and third option
+/// first. Returns the review screen.
+fn answer_until_review(w: &mut Wizard) -> Screen {
+    let mut screen = w.wait_until("a question", |s| s.header().contains("Question"));
+    for _ in 0..40 {
+        if screen.header().contains("Review") {
+            return screen;
+        }
+        assert!(
+            screen.header().contains("Question"),
+            "expected a question or the review:\n{}",
+            screen.contents()
+        );
+        if screen.footer().contains("Space") {
+            // Multiple choice: the footer offers Space to tick.
+            w.send(" ");
+            w.wait_until("one option ticked", |s| s.count("[x]") == 1);
+            w.send(DOWN);
+            w.send(DOWN);
+            w.send(" ");
+            screen = w.wait_until("two options ticked", |s| s.count("[x]") == 2);
+        }
+        screen = enter_and_move_on(w, &screen);
+    }
+    panic!("no review screen after 40 answers:\n{}", screen.contents());
+}
+
+/// Answers the first questions of the built-in tree: the project name, team size (the
+/// first option), time horizon (the second) and the stages (the first ticked). Leaves the
+/// wizard on the fifth question.
+fn answer_first_four(w: &mut Wizard) {
+    start_and_name(w, "Atlas");
+    w.send(ENTER);
+    w.wait_for(Q_TIME_HORIZON);
+    w.send(DOWN);
+    w.wait_until("the second option highlighted", |s| {
+        s.row_with("6 to 24 months")
+            .is_some_and(|r| r.contains('❯'))
+    });
+    w.send(ENTER);
+    w.wait_for(Q_ML_STAGES);
+    w.send(" ");
+    w.wait_for("[x]");
+    w.send(ENTER);
+    w.wait_for(Q_TEAM_OSS);
+}
+
+fn assert_first_four_saved(dir: &Path) {
+    let answers = saved_answers(dir);
+    assert_eq!(
+        answers.get("project_name").and_then(|v| v.as_str()),
+        Some("Atlas")
+    );
+    assert_eq!(
+        answers.get("team_size").and_then(|v| v.as_str()),
+        Some("1_3")
+    );
+    assert_eq!(
+        answers.get("time_horizon").and_then(|v| v.as_str()),
+        Some("6_to_24_months")
+    );
+    let stages: Vec<&str> = answers
+        .get("ml_stages")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(stages, ["data"], "answers: {answers:?}");
+    assert!(
+        !answers.contains_key("team_oss_expertise"),
+        "the fifth question was not answered: {answers:?}"
+    );
+}
+
+#[test]
+fn a_whole_walk_at_80x24_writes_the_report_and_restores_the_terminal() {
+    let dir = temp_dir();
+    let name = "Atlas 日本 🚀";
+    let mut w = Wizard::spawn(dir.path(), &[], 80, 24);
+    let welcome = w.wait_for("Press Enter to start");
+    assert!(welcome.contains("Enter"));
+    w.assert_raw_mode();
+    start_and_name(&mut w, name);
+    let review = answer_until_review(&mut w);
+    assert!(
+        review.contains(name),
+        "the review shows the name:\n{}",
+        review.contents()
+    );
+    assert!(review.footer().contains("v"), "the review footer offers v");
+
+    w.send("v");
+    let verdict = w.wait_until("the verdict", |s| {
+        s.contains("Recommended") || s.contains("No clear winner")
+    });
+    assert!(
+        verdict.header().contains("Verdict"),
+        "{}",
+        verdict.contents()
+    );
+    assert!(
+        verdict.footer().contains("e"),
+        "the verdict footer offers e"
+    );
+
+    w.send("e");
+    let export = w.wait_until("the export screen", |s| s.header().contains("Export"));
+    assert!(export.footer().contains("w write"), "{}", export.contents());
+    w.send("w");
+    w.wait_for("Wrote");
+    w.send("q");
+    let status = w.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    w.assert_restored();
+
+    let reports = files_starting_with(dir.path(), "mlops-recommendation-", ".md");
+    assert_eq!(reports.len(), 1, "one report written: {reports:?}");
+    let report = std::fs::read_to_string(&reports[0]).expect("read the report");
+    let first = report.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("# ") && first.contains("Atlas"),
+        "the report is titled with the project name: {first:?}"
+    );
+    assert!(report.contains("## Decision outcome"), "{report}");
+
+    let answers = saved_answers(dir.path());
+    assert_eq!(
+        answers.get("project_name").and_then(|v| v.as_str()),
+        Some(name)
+    );
+    let stages = answers
+        .get("ml_stages")
+        .and_then(|v| v.as_array())
+        .map_or(0, Vec::len);
+    assert_eq!(stages, 2, "two stages ticked: {answers:?}");
+}
+
+#[test]
+fn a_walk_at_200x60_to_the_verdict_then_quit_asks_first() {
+    let dir = temp_dir();
+    let mut w = Wizard::spawn(dir.path(), &[], 200, 60);
+    start_and_name(&mut w, "Big screen");
+    answer_until_review(&mut w);
+    w.send("v");
+    w.wait_until("the verdict", |s| {
+        s.contains("Recommended") || s.contains("No clear winner")
+    });
+    w.send("q");
+    let confirm = w.wait_for("y / n");
+    assert!(confirm.contains("not exported"), "{}", confirm.contents());
+    w.send("y");
+    let status = w.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    w.assert_restored();
+    assert!(
+        files_starting_with(dir.path(), "mlops-recommendation-", "").is_empty(),
+        "nothing exported"
+    );
+}
+
+#[test]
+fn sigterm_mid_walk_restores_the_terminal_and_resume_continues() {
+    let dir = temp_dir();
+    let mut w = Wizard::spawn(dir.path(), &[], 80, 24);
+    answer_first_four(&mut w);
+    w.signal("TERM");
+    let status = w.wait_exit();
+    assert_eq!(status.exit_code(), 128 + 15, "exit status {status:?}");
+    w.assert_restored();
+    assert_first_four_saved(dir.path());
+    drop(w);
+
+    let mut w = Wizard::spawn(dir.path(), &["--resume"], 80, 24);
+    // Opens on the next unanswered question, not on the welcome screen.
+    let screen = w.wait_for(Q_TEAM_OSS);
+    assert!(
+        !screen.contains("Press Enter to start"),
+        "{}",
+        screen.contents()
+    );
+
+    // The jump list marks the four answered questions, and not the fifth.
+    w.send("g");
+    let jump = w.wait_for("Go to question");
+    for prompt in [Q_PROJECT_NAME, Q_TEAM_SIZE, Q_TIME_HORIZON, Q_ML_STAGES] {
+        let row = jump
+            .row_with(prompt)
+            .unwrap_or_else(|| panic!("{prompt:?} in the jump list:\n{}", jump.contents()));
+        assert!(row.contains('✓'), "{prompt:?} marked answered: {row:?}");
+    }
+    let fifth = jump
+        .row_with("5. Has your team")
+        .expect("the fifth question listed");
+    assert!(!fifth.contains('✓'), "the fifth is not answered: {fifth:?}");
+
+    // The review shows the answers themselves.
+    w.send(ESC);
+    w.wait_until("the jump list closed", |s| !s.contains("Go to question"));
+    w.send("r");
+    let review = w.wait_until("the review", |s| s.header().contains("Review"));
+    for shown in [
+        "Atlas",
+        "1 to 3 people",
+        "6 to 24 months",
+        "Data collection",
+    ] {
+        assert!(
+            review.contains(shown),
+            "{shown:?} in the review:\n{}",
+            review.contents()
+        );
+    }
+    assert!(
+        review.header().contains("4 answered"),
+        "{}",
+        review.header()
+    );
+    w.send(CTRL_C);
+    assert!(w.wait_exit().success());
+    w.assert_restored();
+    assert_first_four_saved(dir.path());
+}
+
+#[test]
+fn sighup_restores_the_terminal_and_keeps_the_answers() {
+    let dir = temp_dir();
+    let mut w = Wizard::spawn(dir.path(), &[], 80, 24);
+    start_and_name(&mut w, "Hangup");
+    w.send(ENTER);
+    w.wait_for(Q_TIME_HORIZON);
+    w.signal("HUP");
+    let status = w.wait_exit();
+    assert_eq!(status.exit_code(), 128 + 1, "exit status {status:?}");
+    w.assert_restored();
+    let answers = saved_answers(dir.path());
+    assert_eq!(
+        answers.get("project_name").and_then(|v| v.as_str()),
+        Some("Hangup")
+    );
+    assert_eq!(
+        answers.get("team_size").and_then(|v| v.as_str()),
+        Some("1_3")
+    );
+}
+
+#[test]
+fn ctrl_c_quits_at_once_and_keeps_the_answers() {
+    let dir = temp_dir();
+    let mut w = Wizard::spawn(dir.path(), &[], 80, 24);
+    answer_first_four(&mut w);
+    // Unexported answers: `q` would ask, Ctrl-C does not.
+    w.send(CTRL_C);
+    let status = w.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    w.assert_restored();
+    assert_first_four_saved(dir.path());
+}
+
+#[test]
+fn without_a_terminal_it_exits_2_pointing_to_recommend() {
+    let dir = temp_dir();
+    let out = Command::new(env!("CARGO_BIN_EXE_mlops-wizard"))
+        .current_dir(dir.path())
+        .env("MLOPS_WIZARD_STATE_DIR", dir.path().join("state"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run mlops-wizard");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert!(stderr.contains("recommend"), "stderr: {stderr}");
+    assert!(!session_path(dir.path()).exists(), "no session written");
+}
+
+#[test]
+fn a_too_small_terminal_asks_for_more_room_until_resized() {
+    let dir = temp_dir();
+    let mut w = Wizard::spawn(dir.path(), &[], 40, 10);
+    w.wait_for("larger");
+    w.resize(80, 24);
+    let welcome = w.wait_for("Press Enter to start");
+    assert!(!welcome.contains("larger"), "{}", welcome.contents());
+    w.send("q");
+    assert!(w.wait_exit().success());
+    w.assert_restored();
+}
+
+#[test]
+fn a_corrupt_session_file_is_kept_aside_and_reported() {
+    let dir = temp_dir();
+    let state = dir.path().join("state");
+    std::fs::create_dir_all(&state).unwrap();
+    let corrupt = "not [valid toml";
+    std::fs::write(state.join(SESSION_FILE), corrupt).unwrap();
+
+    let mut w = Wizard::spawn(dir.path(), &[], 80, 24);
+    let welcome = w.wait_for("Press Enter to start");
+    assert!(
+        welcome.contains("could not be read"),
+        "the welcome screen tells:\n{}",
+        welcome.contents()
+    );
+    let aside = files_starting_with(&state, &format!("{SESSION_FILE}.corrupt-"), "");
+    assert_eq!(aside.len(), 1, "the corrupt file was kept aside: {aside:?}");
+
+    // A new session is saved beside it, and the corrupt one is left untouched.
+    start_and_name(&mut w, "Fresh");
+    w.send(CTRL_C);
+    assert!(w.wait_exit().success());
+    w.assert_restored();
+    assert_eq!(std::fs::read_to_string(&aside[0]).unwrap(), corrupt);
+    assert_eq!(
+        saved_answers(dir.path())
+            .get("project_name")
+            .and_then(|v| v.as_str()),
+        Some("Fresh")
+    );
+}
+
+#[test]
+fn an_invalid_question_tree_exits_2_before_the_screen_opens() {
+    let dir = temp_dir();
+    // Valid TOML, but the question id on line 21 (column 6) contains a space.
+    let tree = r#"# Bad id characters: question id `which one` contains a space.
+
+[tree]
+id = "fixture"
+title = "Fixture tree"
+version = "1"
+
+[[alternatives]]
+id = "a"
+title = "Alternative A"
+
+[[alternatives]]
+id = "b"
+title = "Alternative B"
+
+[[criteria]]
+id = "c"
+title = "Criterion C"
+
+[[questions]]
+id = "which one"
+kind = "single"
+prompt = "Which one?"
+help = "Pick one."
+
+[[questions.options]]
+id = "x"
+label = "X"
+
+[[questions.options.effects]]
+alternative = "a"
+criterion = "c"
+points = 1.0
+reason = "X favours A."
+
+[[questions.options]]
+id = "y"
+label = "Y"
+
+[[questions.options.effects]]
+alternative = "b"
+criterion = "c"
+points = 1.0
+reason = "Y favours B."
+"#;
+    std::fs::write(dir.path().join("bad-tree.toml"), tree).unwrap();
+    let mut w = Wizard::spawn(dir.path(), &["--questions", "bad-tree.toml"], 80, 24);
+    let status = w.wait_exit();
+    let text = String::from_utf8_lossy(&w.raw()).into_owned();
+    assert_eq!(status.exit_code(), 2, "output:\n{text}");
+    assert!(
+        text.contains("bad-tree.toml:21:6"),
+        "file:line:col in:\n{text}"
+    );
+    assert!(
+        find_last(&w.raw(), ENTER_ALT).is_none(),
+        "the screen was never opened:\n{text}"
+    );
+}
+
+/// While the window is too small the wizard shows only "Make the window larger ... Your
+/// answers are safe; Ctrl-C quits", and clicks are ignored (`view::hit`). Keys must be
+/// ignored too: they would act on a screen the user cannot see.
+#[test]
+fn keys_do_nothing_while_the_window_is_too_small() {
+    let dir = temp_dir();
+    let mut w = Wizard::spawn(dir.path(), &[], 80, 24);
+    start_and_name(&mut w, "Small");
+    w.resize(40, 10);
+    w.wait_for("larger");
+    // Enter on the hidden team-size question, then the one key the screen offers.
+    w.send(ENTER);
+    w.send(CTRL_C);
+    assert!(w.wait_exit().success());
+    w.assert_restored();
+    let answers = saved_answers(dir.path());
+    assert_eq!(
+        answers.get("project_name").and_then(|v| v.as_str()),
+        Some("Small")
+    );
+    assert!(
+        !answers.contains_key("team_size"),
+        "a key pressed while the window was too small answered a question the user could not see: {answers:?}"
+    );
+}
