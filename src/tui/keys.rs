@@ -111,7 +111,7 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Context::Question,
         "Space",
-        "tick or untick (multiple choice)",
+        "tick (multiple choice: tick or untick)",
         true,
     ),
     b(Context::Question, "↑↓ j k", "move", true),
