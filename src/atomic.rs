@@ -36,16 +36,18 @@ pub fn write(path: &Path, contents: &[u8], overwrite: bool) -> Result<(), WriteE
         _ => Path::new("."),
     };
     if !dir.is_dir() {
+        let why = if dir.exists() {
+            "is not a folder"
+        } else {
+            "does not exist"
+        };
         return Err(io(std::io::Error::new(
             std::io::ErrorKind::NotFound,
-            format!("the folder {} does not exist", dir.display()),
+            format!("{} {why}", dir.display()),
         )));
     }
-    // Errors about the temporary file name its random path; say it of the target instead.
-    let io = |e: std::io::Error| {
-        io(e.raw_os_error()
-            .map_or(e, std::io::Error::from_raw_os_error))
-    };
+    // Errors about the temporary file name its random path; say them of the target instead.
+    let io = |e: std::io::Error| io(without_temp_path(e));
     let name = path
         .file_name()
         .map_or_else(|| "file".into(), |n| n.to_string_lossy());
@@ -70,6 +72,16 @@ pub fn write(path: &Path, contents: &[u8], overwrite: bool) -> Result<(), WriteE
         })?;
     }
     Ok(())
+}
+
+/// The operating system's error without the temporary file's path that `tempfile` adds
+/// (its message names the random temporary name, which means nothing to the user).
+fn without_temp_path(e: std::io::Error) -> std::io::Error {
+    match e.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None if e.get_ref().is_some() => std::io::Error::from(e.kind()),
+        None => e,
+    }
 }
 
 #[cfg(test)]

@@ -297,8 +297,8 @@ impl Builder<'_> {
             .alternatives
             .into_iter()
             .map(|a| {
-                let span = a.span();
                 let a = a.into_inner();
+                let span = a.id.span();
                 let id = a.id.into_inner();
                 Alternative {
                     title: self.text(a.title, format!("the title of alternative `{id}`"), &id),
@@ -496,6 +496,8 @@ impl Builder<'_> {
         }
         let criterion = e.criterion.get_ref().clone();
         Effect {
+            alternative_span: e.alternative.span(),
+            criterion_span: e.criterion.span(),
             alternative: e.alternative.get_ref().clone(),
             criterion: criterion.clone(),
             points,

@@ -193,6 +193,9 @@ pub struct Effect {
     pub points: f64,
     pub reason: String,
     pub span: Span,
+    /// Where the alternative and the criterion are named, for errors about them.
+    pub alternative_span: Span,
+    pub criterion_span: Span,
 }
 
 /// When a question is asked (or a risk applies), over earlier answers.

@@ -247,7 +247,7 @@ impl<'a> Checker<'a> {
             for e in q.effects() {
                 if t.alternative_index(&e.alternative).is_none() {
                     self.problem(
-                        &e.span,
+                        &e.alternative_span,
                         ProblemKind::UnknownReference,
                         Some(id),
                         format!(
@@ -259,7 +259,7 @@ impl<'a> Checker<'a> {
                 }
                 if t.criterion_index(&e.criterion).is_none() {
                     self.problem(
-                        &e.span,
+                        &e.criterion_span,
                         ProblemKind::UnknownReference,
                         Some(id),
                         format!(

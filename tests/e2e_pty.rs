@@ -108,6 +108,17 @@ impl Wizard {
     /// Starts `mlops-wizard ARGS` in a pty of `cols`x`rows`, in `dir`, with its session
     /// files in `dir/state`.
     fn spawn(dir: &Path, args: &[&str], cols: u16, rows: u16) -> Wizard {
+        Self::spawn_with_env(dir, args, cols, rows, &[])
+    }
+
+    /// Like [`Wizard::spawn`], with extra environment variables.
+    fn spawn_with_env(
+        dir: &Path,
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+    ) -> Wizard {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -123,6 +134,9 @@ impl Wizard {
         cmd.env("TERM", "xterm-256color");
         for var in ["NO_COLOR", "COLUMNS", "LINES"] {
             cmd.env_remove(var);
+        }
+        for (key, value) in env {
+            cmd.env(key, value);
         }
         let cooked = tty_modes(pair.master.as_ref());
         let child = pair.slave.spawn_command(cmd).expect("spawn mlops-wizard");
@@ -650,6 +664,29 @@ fn ctrl_c_quits_at_once_and_keeps_the_answers() {
     let status = w.wait_exit();
     assert!(status.success(), "exit status {status:?}");
     w.assert_restored();
+    assert_first_four_saved(dir.path());
+}
+
+#[test]
+fn a_panic_mid_walk_restores_the_terminal_and_keeps_the_answers() {
+    // Debug builds panic on F12 when MLOPS_WIZARD_TEST_PANIC is set (src/tui/runtime.rs).
+    let dir = temp_dir();
+    let mut w =
+        Wizard::spawn_with_env(dir.path(), &[], 80, 24, &[("MLOPS_WIZARD_TEST_PANIC", "1")]);
+    answer_first_four(&mut w);
+    w.send("\x1b[24~"); // F12
+    let status = w.wait_exit();
+    assert_eq!(
+        status.exit_code(),
+        101,
+        "a panic exits with 101: {status:?}"
+    );
+    w.assert_restored();
+    let raw = String::from_utf8_lossy(&w.raw()).into_owned();
+    assert!(
+        raw.contains("--resume"),
+        "the crash message points to --resume"
+    );
     assert_first_four_saved(dir.path());
 }
 

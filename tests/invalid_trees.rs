@@ -61,15 +61,15 @@ const CASES: &[(&str, &[Expected])] = &[
     ("duplicate-option-id", &[p(DuplicateId, 47, "x")]),
     // A duplicate is reported once, not also as uninformed or unable to win.
     ("duplicate-criterion-id", &[p(DuplicateId, 22, "c")]),
-    ("duplicate-alternative-id", &[p(DuplicateId, 17, "a")]),
+    ("duplicate-alternative-id", &[p(DuplicateId, 18, "a")]),
     // References.
     (
         "unknown-alternative-in-effect",
-        &[p(UnknownReference, 50, "q")],
+        &[p(UnknownReference, 51, "q")],
     ),
     (
         "unknown-criterion-in-effect",
-        &[p(UnknownReference, 50, "q")],
+        &[p(UnknownReference, 52, "q")],
     ),
     (
         "unknown-question-in-show-if",
@@ -109,7 +109,7 @@ const CASES: &[(&str, &[Expected])] = &[
     ),
     // Criteria and alternatives.
     ("uninformed-criterion", &[p(UninformedCriterion, 21, "d")]),
-    ("alternative-cannot-win", &[p(CannotWin, 12, "b")]),
+    ("alternative-cannot-win", &[p(CannotWin, 13, "b")]),
     // Numbers. Points name the question of the effect.
     ("negative-weight", &[p(BadNumber, 23, "d")]),
     ("non-finite-weight", &[p(BadNumber, 23, "d")]),
@@ -139,10 +139,10 @@ const CASES: &[(&str, &[Expected])] = &[
 ];
 
 const SEVERAL: &[Expected] = &[
-    p(BadId, 19, "b!"),
+    p(BadId, 20, "b!"),
     p(BadNumber, 30, "d"),
     p(EmptyText, 35, "q"),
-    p(UnknownReference, 48, "q"),
+    p(UnknownReference, 50, "q"),
     p(DuplicateId, 71, "x"),
     p(NotAskedBefore, 79, "f"),
     p(DuplicateId, 88, "later"),

@@ -90,7 +90,10 @@ pub fn generate(questions: usize, seed: u64) -> String {
                     choice_questions[0].0
                 );
             } else {
-                let _ = writeln!(out, "show_if = {{ question = \"q{p}\", any_of = [\"{option}\"] }}");
+                let _ = writeln!(
+                    out,
+                    "show_if = {{ question = \"q{p}\", any_of = [\"{option}\"] }}"
+                );
             }
         }
         match kind {
