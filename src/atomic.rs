@@ -19,9 +19,29 @@ pub enum WriteError {
     },
 }
 
-/// Writes `contents` to `path` atomically. Unless `overwrite`, an existing file is an error
-/// (checked at the moment of the rename, so a file created meanwhile is not clobbered).
+/// Who may read a written file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Like any new file: readable by others as the umask allows (reports to share).
+    Shared,
+    /// Only the owner (the session file).
+    Private,
+}
+
+/// Writes `contents` to `path` atomically, as a shared file. Unless `overwrite`, an
+/// existing file is an error (checked at the moment of the rename, so a file created
+/// meanwhile is not clobbered).
 pub fn write(path: &Path, contents: &[u8], overwrite: bool) -> Result<(), WriteError> {
+    write_with(path, contents, overwrite, Access::Shared)
+}
+
+/// [`write`] with the given access.
+pub fn write_with(
+    path: &Path,
+    contents: &[u8],
+    overwrite: bool,
+    access: Access,
+) -> Result<(), WriteError> {
     let io = |source| WriteError::Io {
         path: path.to_path_buf(),
         source,
@@ -51,7 +71,19 @@ pub fn write(path: &Path, contents: &[u8], overwrite: bool) -> Result<(), WriteE
     let name = path
         .file_name()
         .map_or_else(|| "file".into(), |n| n.to_string_lossy());
-    let mut tmp = tempfile::Builder::new()
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = match access {
+            Access::Shared => 0o666, // less the umask, as for any new file
+            Access::Private => 0o600,
+        };
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = access;
+    let mut tmp = builder
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
         .tempfile_in(dir)
@@ -102,6 +134,29 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1, "no temporary file is left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn shared_files_are_readable_by_others_as_the_umask_allows() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.md");
+        write(&path, b"x", false).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        // Like any new file (0666 less the umask), not the 0600 of a temporary file.
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let umask = status
+            .lines()
+            .find_map(|l| l.strip_prefix("Umask:"))
+            .and_then(|u| u32::from_str_radix(u.trim(), 8).ok());
+        if let Some(umask) = umask {
+            assert_eq!(
+                mode & 0o777,
+                0o666 & !umask,
+                "{mode:o} with umask {umask:o}"
+            );
+        }
     }
 
     #[test]

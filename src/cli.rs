@@ -24,7 +24,7 @@ use mlops_wizard::{Recommendation, ReportInput, Tree, atomic, report, tui};
     max_term_width = 100
 )]
 #[command(
-    after_help = "Exit status: 0 success, 2 bad input (invalid tree, answers or arguments), 1 other failures.\n\nExamples:\n  mlops-wizard                                  walk through the questions\n  mlops-wizard recommend --answers answers.toml  print the recommendation as markdown\n  mlops-wizard validate my-tree.toml            check a custom question tree"
+    after_help = "Exit status: 0 success, 2 bad input (invalid tree, answers or arguments), 1 other failures.\n\nExamples:\n  mlops-wizard                                   walk through the questions\n  mlops-wizard --resume                          continue the last walk\n  mlops-wizard recommend --answers answers.toml  print the recommendation as markdown\n  mlops-wizard validate my-tree.toml             check a custom question tree"
 )]
 pub struct Cli {
     #[command(subcommand)]

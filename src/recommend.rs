@@ -94,10 +94,12 @@ impl Level {
 }
 
 impl Confidence {
+    /// High needs a value of 0.6 and four fifths of the scored questions answered; medium
+    /// needs 0.3 and half of them. A decisive margin on few answers stays low.
     pub fn level(&self) -> Level {
-        if self.value >= 0.6 {
+        if self.value >= 0.6 && self.coverage >= 0.8 {
             Level::High
-        } else if self.value >= 0.3 {
+        } else if self.value >= 0.3 && self.coverage >= 0.5 {
             Level::Medium
         } else {
             Level::Low

@@ -307,7 +307,7 @@ fn the_json_report_has_the_documented_shape() {
             assert!(c["scores"].is_object() && c["reasons"].is_array(), "{c}");
             let leaning = c["leaning"].as_str().unwrap();
             assert!(
-                leaning == "even" || alternative_ids.contains(&leaning),
+                leaning == "neither" || alternative_ids.contains(&leaning),
                 "{file}: leaning {leaning}"
             );
         }

@@ -2248,7 +2248,7 @@ proptest! {
             let keys: BTreeSet<&str> = c["scores"].as_object().expect("scores").keys().map(String::as_str).collect();
             prop_assert_eq!(&keys, &alt_ids);
             let leaning = c["leaning"].as_str().expect("leaning");
-            prop_assert!(leaning == "even" || alt_ids.contains(leaning));
+            prop_assert!(leaning == "neither" || alt_ids.contains(leaning));
         }
         let answered: BTreeSet<&str> = v["answers"].as_object().expect("answers").keys().map(String::as_str).collect();
         let expected: BTreeSet<&str> = eff.values.keys().map(String::as_str).collect();

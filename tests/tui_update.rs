@@ -439,10 +439,12 @@ fn enter_and_space_choose_through_the_keys() {
     one_save(&app, &cmds);
     assert_eq!(value(&app, "team_size"), Some(&choice("11_30")));
     assert_eq!(current_id(&app), "time_horizon");
-    // Space on a single-choice question chooses too.
+    // Space on a single-choice question chooses too, and stays to look.
     let cmds = press(&mut app, KeyCode::Char(' '));
     one_save(&app, &cmds);
     assert_eq!(value(&app, "time_horizon"), Some(&choice("under_6_months")));
+    assert_eq!(current_id(&app), "time_horizon");
+    press(&mut app, KeyCode::Enter);
     assert_eq!(current_id(&app), "ml_stages");
 }
 
@@ -1215,8 +1217,14 @@ fn verdict_panels_cycle_and_scroll() {
     assert_eq!(app.panel, Panel::Unanswered);
     update(&mut app, Action::NextPanel);
     assert_eq!(app.panel, Panel::Reasons);
+    // PageDown moves a page of the panel (at the default 80x24), PageUp back.
+    let page = mlops_wizard::tui::view::panel_page(&app, app.size);
+    assert!(page > 1, "a page is more than a line");
     press(&mut app, KeyCode::PageDown);
-    assert_eq!(app.panel_scroll, 5);
+    assert_eq!(
+        app.panel_scroll,
+        page.min(mlops_wizard::tui::view::panel_max_scroll(&app, app.size))
+    );
     press(&mut app, KeyCode::PageUp);
     press(&mut app, KeyCode::PageUp);
     assert_eq!(app.panel_scroll, 0);
@@ -1909,4 +1917,68 @@ fn every_action_on_every_state_keeps_the_app_consistent() {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Review findings: panels backwards, branching notices, notes before the walk
+// ---------------------------------------------------------------------------
+
+#[test]
+fn shift_tab_on_the_verdict_shows_the_previous_panel() {
+    let mut app = verdict_app();
+    press(&mut app, KeyCode::BackTab);
+    assert_eq!(app.panel, Panel::Unanswered);
+    assert_eq!(app.screen, Screen::Verdict);
+    press(&mut app, KeyCode::BackTab);
+    assert_eq!(app.panel, Panel::Risks);
+}
+
+#[test]
+fn an_answer_that_adds_or_removes_questions_says_so() {
+    let mut app = at_question("team_oss_expertise");
+    let no = app
+        .current()
+        .options
+        .iter()
+        .position(|o| o.id == "no")
+        .unwrap();
+    update(&mut app, Action::Pick(no));
+    let status = app.status.clone().expect("a notice");
+    assert!(status.text.contains("adds a question"), "{status:?}");
+    update(&mut app, Action::Back);
+    let yes = app
+        .current()
+        .options
+        .iter()
+        .position(|o| o.id == "yes")
+        .unwrap();
+    update(&mut app, Action::Pick(yes));
+    let status = app.status.clone().expect("a notice");
+    assert!(status.text.contains("no longer apply"), "{status:?}");
+}
+
+#[test]
+fn answers_with_notes_open_on_the_welcome_screen_then_continue() {
+    let mut answers = Answers::default();
+    answers
+        .values
+        .insert("project_name".into(), Answer::Text("Atlas".into()));
+    let mut app = App::new(
+        Tree::default_tree(),
+        StartOptions {
+            answers: Some(answers),
+            skip_welcome: true,
+            notes: vec!["an answer could not be used".into()],
+            date: "2026-11-28".into(),
+            ..StartOptions::default()
+        },
+    );
+    assert_eq!(app.screen, Screen::Welcome, "the note is shown first");
+    update(&mut app, Action::Start);
+    assert_eq!(app.screen, Screen::Question);
+    assert_eq!(
+        current_id(&app),
+        "team_size",
+        "the walk goes on after the answers given"
+    );
 }

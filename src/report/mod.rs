@@ -46,7 +46,7 @@ impl ReportInput<'_> {
     pub fn leaning_id(&self, leaning: &Leaning) -> &str {
         match leaning {
             Leaning::Alternative(a) => &self.tree.alternatives[*a].id,
-            Leaning::Even => "even",
+            Leaning::Even => "neither",
         }
     }
 }

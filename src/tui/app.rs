@@ -54,6 +54,14 @@ impl Panel {
             Panel::Unanswered => Panel::Reasons,
         }
     }
+
+    fn previous(self) -> Panel {
+        match self {
+            Panel::Reasons => Panel::Unanswered,
+            Panel::Risks => Panel::Reasons,
+            Panel::Unanswered => Panel::Risks,
+        }
+    }
 }
 
 /// Everything the user can ask for. Keys and mouse events are turned into actions in
@@ -97,6 +105,8 @@ pub enum Action {
     Help,
     /// Show the next panel on the verdict screen.
     NextPanel,
+    /// Show the previous panel on the verdict screen.
+    PrevPanel,
     /// Start the walk (from the welcome screen).
     Start,
     /// Continue the saved session (from the welcome screen).
@@ -259,7 +269,9 @@ impl App {
         };
         // Answers brought in (resumed or from a file) are not exported yet either.
         app.dirty = !app.answers.values.is_empty();
-        if options.skip_welcome {
+        // Notes (answers that could not be used, a corrupt session) are shown on the
+        // welcome screen first, so nothing is dropped silently.
+        if options.skip_welcome && app.notes.is_empty() {
             app.continue_walk();
         }
         app
@@ -332,9 +344,35 @@ impl App {
         };
         if changed {
             self.dirty = true;
+            let before = self.flow.clone();
             self.refresh();
+            self.note_branching(&before);
             commands.push(Command::SaveSession(
                 self.effective_answers().to_toml(&self.tree),
+            ));
+        }
+    }
+
+    /// Says when an answer added or removed questions, so the change is not silent.
+    fn note_branching(&mut self, before: &Flow) {
+        let added: Vec<usize> = self
+            .flow
+            .visible()
+            .filter(|&i| !before.is_shown(i))
+            .collect();
+        let removed = before.visible().filter(|&i| !self.flow.is_shown(i)).count();
+        if let Some(&first) = added.first() {
+            let more = match added.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            self.info(format!(
+                "This answer adds a question: {}{more}",
+                self.tree.questions[first].prompt
+            ));
+        } else if removed > 0 {
+            self.info(format!(
+                "This answer removes {removed} question(s) that no longer apply; their answers no longer count."
             ));
         }
     }
@@ -555,6 +593,10 @@ fn overlay_action(app: &mut App, overlay: Overlay, action: Action, commands: &mu
 
 fn welcome(app: &mut App, action: Action) {
     match action {
+        Action::Start | Action::Confirm | Action::Next if !app.answers.values.is_empty() => {
+            // Answers brought in with --answers: go on where they stop.
+            app.continue_walk();
+        }
         Action::Start | Action::Confirm | Action::Next => {
             app.open_question(app.flow.next(None).unwrap_or(0));
         }
@@ -622,10 +664,12 @@ fn question(app: &mut App, action: Action, commands: &mut Vec<Command>) {
             }
             app.advance();
         }
-        Action::Confirm | Action::Toggle => {
+        Action::Confirm => {
             app.set_answer(value_at(app.cursor), commands);
             app.advance();
         }
+        // Space chooses the highlighted option and stays, to look before moving on.
+        Action::Toggle => app.set_answer(value_at(app.cursor), commands),
         Action::Pick(i) if i < count => {
             app.cursor = i;
             app.set_answer(value_at(i), commands);
@@ -716,12 +760,20 @@ fn verdict(app: &mut App, action: Action) {
         Action::Bottom => select(app, last),
         Action::Pick(i) if i <= last => select(app, i),
         Action::PageDown => {
-            app.panel_scroll = app.panel_scroll.saturating_add(5);
+            let page = view::panel_page(app, app.size);
+            app.panel_scroll = app.panel_scroll.saturating_add(page);
             clamp_scrolls(app);
         }
-        Action::PageUp => app.panel_scroll = app.panel_scroll.saturating_sub(5),
+        Action::PageUp => {
+            let page = view::panel_page(app, app.size);
+            app.panel_scroll = app.panel_scroll.saturating_sub(page);
+        }
         Action::NextPanel => {
             app.panel = app.panel.next();
+            app.panel_scroll = 0;
+        }
+        Action::PrevPanel => {
+            app.panel = app.panel.previous();
             app.panel_scroll = 0;
         }
         Action::Back | Action::Review => app.screen = Screen::Review,
@@ -777,6 +829,7 @@ fn write_export(app: &mut App, commands: &mut Vec<Command>) {
         app.error("Give a file name for the report.");
         return;
     }
+    app.export.written.clear();
     commands.push(Command::Export {
         files: app.export_files(),
         overwrite: false,

@@ -76,13 +76,20 @@ pub fn run(options: Options) -> Result<Outcome, RunError> {
         ..StartOptions::default()
     };
     let mut session_ok = true;
+    let mut session = session;
     match session.as_ref().map(|s| s.load(&options.tree)) {
         Some(Saved::Found { answers, notes }) => {
             if options.resume && options.answers.is_none() {
                 start.answers = Some(answers);
                 start.skip_welcome = true;
-            } else if !answers.values.is_empty() {
-                start.resumable = Some(answers);
+            } else {
+                if !answers.values.is_empty() {
+                    start.resumable = Some(answers);
+                }
+                // A walk started afresh (or from --answers) keeps the old one aside.
+                if let Some(s) = session.as_mut() {
+                    s.keep_previous = true;
+                }
             }
             start.notes.extend(notes);
         }
@@ -104,12 +111,12 @@ pub fn run(options: Options) -> Result<Outcome, RunError> {
         start.notes.extend(notes);
     }
     let mut app = App::new(options.tree, start);
-    let session = session.filter(|_| session_ok);
+    let mut session = session.filter(|_| session_ok);
 
     install_panic_hook();
     install_signal_handlers();
     let mut terminal = enter()?;
-    let result = event_loop(&mut terminal, &mut app, session.as_ref());
+    let result = event_loop(&mut terminal, &mut app, session.as_mut());
     restore();
     result?;
     Ok(Outcome {
@@ -192,7 +199,7 @@ fn install_signal_handlers() {
 fn event_loop(
     terminal: &mut Term,
     app: &mut App,
-    session: Option<&Session>,
+    mut session: Option<&mut Session>,
 ) -> Result<(), RunError> {
     let size = terminal.size()?;
     update(
@@ -218,14 +225,14 @@ fn event_loop(
         let mut pending = vec![action];
         while let Some(action) = pending.pop() {
             for command in update(app, action) {
-                pending.push(execute_command(command, session));
+                pending.push(execute_command(command, session.as_deref_mut()));
             }
         }
     }
 }
 
 /// Carries out a command and reports its result as an action.
-fn execute_command(command: Command, session: Option<&Session>) -> Action {
+fn execute_command(command: Command, session: Option<&mut Session>) -> Action {
     match command {
         Command::SaveSession(text) => Action::SessionSaved(match session {
             Some(s) => s.save(&text),

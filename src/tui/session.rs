@@ -16,6 +16,9 @@ pub const STATE_DIR_ENV: &str = "MLOPS_WIZARD_STATE_DIR";
 #[derive(Debug, Clone)]
 pub struct Session {
     pub path: PathBuf,
+    /// Before the first save, keep the existing file as `*.previous`: set when this run did
+    /// not continue that session, so starting afresh never destroys a saved walk.
+    pub keep_previous: bool,
 }
 
 /// What was found in the session file.
@@ -59,6 +62,7 @@ impl Session {
             .collect();
         Some(Session {
             path: dir.join(format!("session-{name}.toml")),
+            keep_previous: false,
         })
     }
 
@@ -115,16 +119,67 @@ impl Session {
         Ok(to)
     }
 
-    /// Writes the session atomically, creating its folder if needed.
-    pub fn save(&self, text: &str) -> Result<(), String> {
+    /// Writes the session atomically (readable by its owner only), creating its folder if
+    /// needed, and first setting the old session aside when [`Session::keep_previous`].
+    pub fn save(&mut self, text: &str) -> Result<(), String> {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
-        atomic::write(&self.path, text.as_bytes(), true).map_err(|e| e.to_string())
+        if self.keep_previous && self.path.exists() {
+            let previous = self.previous_path();
+            std::fs::rename(&self.path, &previous).map_err(|e| {
+                format!(
+                    "cannot keep the previous session as {}: {e}",
+                    previous.display()
+                )
+            })?;
+        }
+        self.keep_previous = false;
+        atomic::write_with(&self.path, text.as_bytes(), true, atomic::Access::Private)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Where a session that this run did not continue is kept.
+    pub fn previous_path(&self) -> PathBuf {
+        let mut p = self.path.clone().into_os_string();
+        p.push(".previous");
+        PathBuf::from(p)
     }
 
     /// The path, for messages.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starting_afresh_keeps_the_old_session_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("session-t.toml");
+        std::fs::write(&path, "[answers]\nold = 1\n").unwrap();
+        let mut s = Session {
+            path: path.clone(),
+            keep_previous: true,
+        };
+        s.save("[answers]\nnew = 1\n").unwrap();
+        s.save("[answers]\nnewer = 1\n").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(s.previous_path()).unwrap(),
+            "[answers]\nold = 1\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "[answers]\nnewer = 1\n"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "the session is private: {mode:o}");
+        }
     }
 }

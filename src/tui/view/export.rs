@@ -56,7 +56,7 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let items = [
         (
             true,
-            "Markdown report".to_string(),
+            "Markdown report (always)".to_string(),
             base.display().to_string(),
         ),
         (

@@ -23,6 +23,11 @@ pub use overlay::help_max_scroll;
 pub fn panel_max_scroll(app: &App, area: Rect) -> u16 {
     verdict::panel_max_scroll(app, frame(area).body)
 }
+
+/// How many lines a page of the verdict screen's side panel is.
+pub fn panel_page(app: &App, area: Rect) -> u16 {
+    verdict::panel_page(app, frame(area).body)
+}
 use super::keys::{self, BINDINGS};
 
 /// The smallest terminal the wizard lays out in.

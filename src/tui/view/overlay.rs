@@ -14,7 +14,12 @@ pub(super) fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer)
     match overlay {
         Overlay::Help { scroll } => help(app, *scroll, area, buf),
         Overlay::ConfirmQuit => {
-            let mut lines = vec!["Your answers are not exported yet.".to_string()];
+            let first = if app.export.written.is_empty() {
+                "Your answers are not exported yet."
+            } else {
+                "Your answers changed since the last export."
+            };
+            let mut lines = vec![first.to_string()];
             match &app.session_path {
                 Some(p) => {
                     lines.push("They are saved in".to_string());

@@ -7,6 +7,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use super::{inside, truncate, window_start};
+use crate::answers::Answer;
 use crate::tui::app::{Action, App};
 
 fn list_area(area: Rect) -> Rect {
@@ -50,6 +51,9 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let q = &app.tree.questions[qi];
         let selected = n == app.review_cursor;
         let (answer, answer_style) = match app.answers.values.get(&q.id) {
+            Some(a @ Answer::Choices(cs)) if cs.len() > 1 => {
+                (format!("({}) {}", cs.len(), a.describe(q)), theme.answered)
+            }
             Some(a) => (a.describe(q), theme.answered),
             None => ("not answered".to_string(), theme.warn),
         };

@@ -148,10 +148,36 @@ fn bars(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// Column widths of the criteria table: title and leaning (0 when too narrow to show it;
-/// the leading number is bold either way).
-fn columns(app: &App, width: usize) -> (usize, usize) {
-    let fixed = 2 + 5 + app.tree.alternatives.len() * 6;
+/// Column widths of the criteria table: title, one number column per alternative (wide
+/// enough for the first word of its title), and leaning (0 when too narrow to show it; the
+/// leading number is bold either way).
+struct Columns {
+    title: usize,
+    number: usize,
+    lean: usize,
+}
+
+fn columns(app: &App, width: usize) -> Columns {
+    let alts = &app.tree.alternatives;
+    let first_word = |t: &str| {
+        t.split_whitespace()
+            .next()
+            .map_or(0, UnicodeWidthStr::width)
+    };
+    let wanted = alts
+        .iter()
+        .map(|a| first_word(&a.title))
+        .max()
+        .unwrap_or(5)
+        .clamp(5, 12)
+        + 1;
+    // Narrow tables give the criterion titles room first; headers are then cut with "…".
+    let number = [wanted, 9, 7]
+        .into_iter()
+        .find(|&n| width.saturating_sub(2 + 5 + alts.len() * n) >= 22)
+        .unwrap_or(7)
+        .min(wanted);
+    let fixed = 2 + 5 + alts.len() * number;
     let title_max = app
         .tree
         .criteria
@@ -159,29 +185,24 @@ fn columns(app: &App, width: usize) -> (usize, usize) {
         .map(|c| c.title.width())
         .max()
         .unwrap_or(4);
-    let lean_max = app
-        .tree
-        .alternatives
-        .iter()
-        .map(|a| a.title.width())
-        .max()
-        .unwrap_or(4);
+    let lean_max = alts.iter().map(|a| a.title.width()).max().unwrap_or(4);
     let room = width.saturating_sub(fixed);
-    let lean_w = if room >= 16 + 12 {
-        (lean_max + 1).min(room - 16).min(24)
+    let lean = if room >= 16 + 12 {
+        (lean_max + 1).min(room - 16).min(32)
     } else {
         0
     };
-    (
-        room.saturating_sub(lean_w).clamp(4, title_max.max(4)),
-        lean_w,
-    )
+    Columns {
+        title: room.saturating_sub(lean).clamp(4, title_max.max(4)),
+        number,
+        lean,
+    }
 }
 
 /// How wide the criteria table wants to be.
 fn table_width(app: &App, available: u16) -> u16 {
-    let (title_w, lean_w) = columns(app, usize::from(available));
-    let want = 2 + title_w + 5 + app.tree.alternatives.len() * 6 + lean_w;
+    let c = columns(app, usize::from(available));
+    let want = 2 + c.title + 5 + app.tree.alternatives.len() * c.number + c.lean;
     u16::try_from(want).unwrap_or(available).min(available)
 }
 
@@ -193,10 +214,11 @@ fn table(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let rec = &app.recommendation;
     let width = usize::from(area.width);
-    let (title_w, lean_w) = columns(app, width);
+    let cols = columns(app, width);
+    let (title_w, lean_w, num_w) = (cols.title, cols.lean, cols.number);
     let mut head = format!("  {:<title_w$}{:>5}", "Criterion", "W");
     for alt in &app.tree.alternatives {
-        head.push_str(&format!("{:>6}", short_title(&alt.title, 5)));
+        head.push_str(&format!("{:>num_w$}", short_title(&alt.title, num_w - 1)));
     }
     if lean_w > 0 {
         head.push_str(&format!(" {}", truncate("Leans to", lean_w - 1)));
@@ -228,7 +250,10 @@ fn table(app: &App, area: Rect, buf: &mut Buffer) {
                 (false, true) => theme.good.add_modifier(Modifier::BOLD),
                 (false, false) => theme.text,
             };
-            spans.push(Span::styled(format!("{:>6}", format_points(*pts)), style));
+            spans.push(Span::styled(
+                format!("{:>num_w$}", format_points(*pts)),
+                style,
+            ));
         }
         if lean_w > 0 {
             let lean = match c.leaning {
@@ -265,7 +290,11 @@ fn panel_lines(app: &App) -> Vec<Line<'static>> {
 
 /// How far the panel can scroll: its wrapped lines less the rows it shows.
 pub(super) fn panel_max_scroll(app: &App, body: Rect) -> u16 {
-    let panel = parts(app, body).panel;
+    max_scroll_in(app, parts(app, body).panel)
+}
+
+/// How far the panel content scrolls in the bordered rectangle `panel`.
+fn max_scroll_in(app: &App, panel: Rect) -> u16 {
     let width = usize::from(panel.width.saturating_sub(2)).max(1);
     let rows: usize = panel_lines(app)
         .iter()
@@ -276,6 +305,11 @@ pub(super) fn panel_max_scroll(app: &App, body: Rect) -> u16 {
         .sum();
     u16::try_from(rows.saturating_sub(usize::from(panel.height.saturating_sub(2))))
         .unwrap_or(u16::MAX)
+}
+
+/// A page of the panel: the rows it shows, less one to keep context.
+pub(super) fn panel_page(app: &App, body: Rect) -> u16 {
+    parts(app, body).panel.height.saturating_sub(3).max(1)
 }
 
 fn panel(app: &App, area: Rect, buf: &mut Buffer) {
@@ -300,11 +334,20 @@ fn panel(app: &App, area: Rect, buf: &mut Buffer) {
         .borders(Borders::ALL)
         .border_style(theme.border)
         .title(Line::from(title));
+    let max = max_scroll_in(app, area);
+    let scroll = app.panel_scroll.min(max);
+    let block = match (scroll > 0, scroll < max) {
+        (_, true) => {
+            block.title_bottom(Line::styled(" ↓ more: PgDn ", theme.muted).right_aligned())
+        }
+        (true, false) => block.title_bottom(Line::styled(" ↑ PgUp ", theme.muted).right_aligned()),
+        (false, false) => block,
+    };
     let lines = panel_lines(app);
     Paragraph::new(lines)
         .block(block)
         .wrap(Wrap { trim: false })
-        .scroll((app.panel_scroll, 0))
+        .scroll((scroll, 0))
         .render(area, buf);
 }
 

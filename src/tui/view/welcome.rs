@@ -27,7 +27,7 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
             let n = saved.values.len();
             let s = if n == 1 { "" } else { "s" };
             format!(
-                "A saved session has {n} answer{s}: press r to resume it, Enter to start afresh."
+                "A saved session has {n} answer{s}: press r to resume it, or Enter to start afresh (the saved one is then kept as a backup)."
             )
         }
         None => "Press Enter to start, ? for every key, q to quit.".to_string(),
