@@ -9,8 +9,8 @@ use toml::Spanned;
 
 use crate::error::{LoadError, Problem, ProblemKind};
 use crate::model::{
-    Alternative, AnswerOption, Condition, Criterion, Effect, Index, Kind, Question, Risk, Scale,
-    Test, Tree, TreeMeta,
+    Alternative, AnswerOption, Condition, Criterion, Effect, Index, Kind, Question, Risk, RuleOut,
+    Scale, Test, Tree, TreeMeta,
 };
 use crate::source::{Source, Span};
 use crate::validate;
@@ -38,6 +38,7 @@ impl Tree {
         let mut builder = Builder {
             source,
             problems: Vec::new(),
+            index: Index::default(),
         };
         let tree = builder.tree(raw);
         let mut problems = builder.problems;
@@ -197,6 +198,15 @@ struct RawOption {
     description: Option<String>,
     #[serde(default)]
     effects: Vec<Spanned<RawEffect>>,
+    #[serde(default)]
+    rules_out: Vec<RawRuleOut>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRuleOut {
+    alternative: Spanned<String>,
+    reason: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -239,6 +249,8 @@ struct RawRisk {
 struct Builder<'s> {
     source: &'s Source,
     problems: Vec<Problem>,
+    /// Filled as the alternatives and criteria are built, so effects can be resolved.
+    index: Index,
 }
 
 impl Builder<'_> {
@@ -247,16 +259,16 @@ impl Builder<'_> {
             .push(Problem::at(self.source, span, kind, id, msg));
     }
 
-    /// Notes an empty required text.
-    /// Notes an empty required text; `what` names it ("the title of `x`").
-    fn text(&mut self, value: Spanned<String>, what: String, id: &str) -> String {
+    /// Notes an empty required text; `what` names it ("the title of `x`"). The name is
+    /// only built when the text is empty: a large tree has hundreds of thousands of texts.
+    fn text(&mut self, value: Spanned<String>, what: impl FnOnce() -> String, id: &str) -> String {
         if crate::model::is_blank(value.get_ref()) {
             let span = value.span();
             self.problem(
                 &span,
                 ProblemKind::EmptyText,
                 Some(id),
-                format!("{what} is empty"),
+                format!("{} is empty", what()),
             );
         }
         value.into_inner()
@@ -283,12 +295,12 @@ impl Builder<'_> {
             id: tree_id.clone(),
             title: self.text(
                 meta.title,
-                format!("the title of tree `{tree_id}`"),
+                || format!("the title of tree `{tree_id}`"),
                 &tree_id,
             ),
             version: self.text(
                 meta.version,
-                format!("the version of tree `{tree_id}`"),
+                || format!("the version of tree `{tree_id}`"),
                 &tree_id,
             ),
             description: meta.description,
@@ -301,7 +313,7 @@ impl Builder<'_> {
                 let span = a.id.span();
                 let id = a.id.into_inner();
                 Alternative {
-                    title: self.text(a.title, format!("the title of alternative `{id}`"), &id),
+                    title: self.text(a.title, || format!("the title of alternative `{id}`"), &id),
                     id,
                     summary: a.summary,
                     strengths: a.strengths,
@@ -335,7 +347,7 @@ impl Builder<'_> {
                     }
                 };
                 Criterion {
-                    title: self.text(c.title, format!("the title of criterion `{id}`"), &id),
+                    title: self.text(c.title, || format!("the title of criterion `{id}`"), &id),
                     id,
                     description: c.description,
                     weight,
@@ -343,6 +355,8 @@ impl Builder<'_> {
                 }
             })
             .collect();
+        self.index.alternatives = first_index(alternatives.iter().map(|a| a.id.as_str()));
+        self.index.criteria = first_index(criteria.iter().map(|c| c.id.as_str()));
         let questions: Vec<Question> = raw
             .questions
             .into_iter()
@@ -356,12 +370,12 @@ impl Builder<'_> {
                 let span = r.id.span();
                 let id = r.id.into_inner();
                 Risk {
-                    applies_to: r.applies_to.get_ref().clone(),
+                    applies_to: r.applies_to.into_inner(),
                     when: r.when.and_then(|c| self.condition(c, &id)),
-                    title: self.text(r.title, format!("the title of risk `{id}`"), &id),
+                    title: self.text(r.title, || format!("the title of risk `{id}`"), &id),
                     mitigation: self.text(
                         r.mitigation,
-                        format!("the mitigation of risk `{id}`"),
+                        || format!("the mitigation of risk `{id}`"),
                         &id,
                     ),
                     description: r.description,
@@ -372,8 +386,7 @@ impl Builder<'_> {
             .collect();
         let index = Index {
             questions: first_index(questions.iter().map(|q| q.id.as_str())),
-            alternatives: first_index(alternatives.iter().map(|a| a.id.as_str())),
-            criteria: first_index(criteria.iter().map(|c| c.id.as_str())),
+            ..std::mem::take(&mut self.index)
         };
         Tree {
             meta,
@@ -407,12 +420,25 @@ impl Builder<'_> {
                 AnswerOption {
                     label: self.text(
                         o.label,
-                        format!("the label of option `{oid}` of question `{id}`"),
+                        || format!("the label of option `{oid}` of question `{id}`"),
                         &id,
                     ),
                     id: oid,
                     description: o.description,
                     effects: o.effects.into_iter().map(|e| self.effect(e, &id)).collect(),
+                    rules_out: o
+                        .rules_out
+                        .into_iter()
+                        .map(|r| RuleOut {
+                            span: r.alternative.span(),
+                            alternative: r.alternative.into_inner(),
+                            reason: self.text(
+                                r.reason,
+                                || format!("the reason of a `rules_out` in question `{id}`"),
+                                &id,
+                            ),
+                        })
+                        .collect(),
                     span,
                 }
             })
@@ -469,8 +495,8 @@ impl Builder<'_> {
             None
         };
         Question {
-            prompt: self.text(q.prompt, format!("the prompt of question `{id}`"), &id),
-            help: self.text(q.help, format!("the help text of question `{id}`"), &id),
+            prompt: self.text(q.prompt, || format!("the prompt of question `{id}`"), &id),
+            help: self.text(q.help, || format!("the help text of question `{id}`"), &id),
             show_if: q.show_if.and_then(|c| self.condition(c, &id)),
             id,
             kind,
@@ -494,25 +520,33 @@ impl Builder<'_> {
                 format!("an effect in question `{owner}` has {points} points; points must be a finite number"),
             );
         }
-        let criterion = e.criterion.get_ref().clone();
-        Effect {
-            alternative_span: e.alternative.span(),
-            criterion_span: e.criterion.span(),
-            alternative: e.alternative.get_ref().clone(),
-            criterion: criterion.clone(),
-            points,
-            reason: self.text(
-                e.reason,
+        let alternative_span = e.alternative.span();
+        let criterion_span = e.criterion.span();
+        let criterion = e.criterion.into_inner();
+        let reason = self.text(
+            e.reason,
+            || {
                 format!(
                     "the reason text of an effect on criterion `{criterion}` in question `{owner}`"
-                ),
-                owner,
-            ),
+                )
+            },
+            owner,
+        );
+        let alternative = e.alternative.into_inner();
+        Effect {
+            alternative_at: self.index.alternatives.get(&alternative).copied(),
+            criterion_at: self.index.criteria.get(&criterion).copied(),
+            alternative,
+            criterion,
+            points,
+            reason,
             span: if span.is_empty() {
-                e.alternative.span()
+                alternative_span.clone()
             } else {
                 span
             },
+            alternative_span,
+            criterion_span,
         }
     }
 
@@ -597,8 +631,8 @@ impl Builder<'_> {
 }
 
 /// Maps each id to the position of its first occurrence.
-fn first_index<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
-    let mut map = HashMap::new();
+fn first_index<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> HashMap<String, usize> {
+    let mut map = HashMap::with_capacity(ids.len());
     for (i, id) in ids.enumerate() {
         map.entry(id.to_string()).or_insert(i);
     }

@@ -145,6 +145,7 @@ impl Question {
     /// Whether some answer to this question moves a score or a weight.
     pub fn is_scored(&self) -> bool {
         self.effects().next().is_some()
+            || self.options.iter().any(|o| !o.rules_out.is_empty())
             || self.scale.as_ref().is_some_and(|s| s.weight_of.is_some())
     }
 }
@@ -156,6 +157,16 @@ pub struct AnswerOption {
     pub label: String,
     pub description: Option<String>,
     pub effects: Vec<Effect>,
+    /// Alternatives this answer makes impossible (a blocker, not a matter of points).
+    pub rules_out: Vec<RuleOut>,
+    pub span: Span,
+}
+
+/// An answer that rules an alternative out, with the reason shown to the user.
+#[derive(Debug, Clone)]
+pub struct RuleOut {
+    pub alternative: String,
+    pub reason: String,
     pub span: Span,
 }
 
@@ -196,6 +207,19 @@ pub struct Effect {
     /// Where the alternative and the criterion are named, for errors about them.
     pub alternative_span: Span,
     pub criterion_span: Span,
+    /// The positions of the alternative and the criterion in the tree, resolved once at
+    /// load time (`None` for an unknown id, which validation reports), so that validation
+    /// and scoring do not look the ids up again for every effect.
+    pub(crate) alternative_at: Option<usize>,
+    pub(crate) criterion_at: Option<usize>,
+}
+
+impl Effect {
+    /// The positions of the effect's alternative and criterion, when the tree has both
+    /// (always, in a tree that passed validation).
+    pub fn target(&self) -> Option<(usize, usize)> {
+        Some((self.alternative_at?, self.criterion_at?))
+    }
 }
 
 /// When a question is asked (or a risk applies), over earlier answers.

@@ -56,6 +56,17 @@ pub struct Evaluation {
     pub scored_answered: usize,
     /// Risks whose `when` holds, whatever the verdict.
     pub risks_holding: Vec<usize>,
+    /// Answers that rule alternatives out.
+    pub ruled_out: Vec<Exclusion>,
+}
+
+/// An answer that rules an alternative out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exclusion {
+    pub question: usize,
+    pub option: usize,
+    pub alternative: usize,
+    pub reason: String,
 }
 
 /// The verdict: one alternative, or a tie between several.
@@ -150,6 +161,11 @@ pub struct Recommendation {
     pub unanswered: Vec<usize>,
     /// Risks that apply to the verdict (to every tied alternative on a tie).
     pub risks: Vec<usize>,
+    /// Answers that ruled alternatives out; the verdict is among the others.
+    pub ruled_out: Vec<Exclusion>,
+    /// Every alternative is ruled out: the verdict then ignores the exclusions, and the
+    /// answers contradict each other.
+    pub all_ruled_out: bool,
 }
 
 impl Recommendation {
@@ -169,6 +185,7 @@ impl Evaluation {
         let mut contributions = Vec::new();
         let mut asked = Vec::new();
         let mut unanswered = Vec::new();
+        let mut ruled_out = Vec::new();
         let (mut scored_asked, mut scored_answered) = (0, 0);
         for qi in flow.visible() {
             let q = &tree.questions[qi];
@@ -182,13 +199,27 @@ impl Evaluation {
                 scored_answered += usize::from(answer.is_some());
             }
             let Some(answer) = answer else { continue };
+            for (oi, opt) in q.options.iter().enumerate() {
+                let chosen = match answer {
+                    Answer::Choice(c) => *c == opt.id,
+                    Answer::Choices(cs) => cs.contains(&opt.id),
+                    _ => false,
+                };
+                for r in opt.rules_out.iter().filter(|_| chosen) {
+                    if let Some(a) = tree.alternative_index(&r.alternative) {
+                        ruled_out.push(Exclusion {
+                            question: qi,
+                            option: oi,
+                            alternative: a,
+                            reason: r.reason.clone(),
+                        });
+                    }
+                }
+            }
             let mut apply =
                 |option: Option<usize>, effects: &[crate::model::Effect], factor: f64| {
                     for e in effects {
-                        let (Some(a), Some(c)) = (
-                            tree.alternative_index(&e.alternative),
-                            tree.criterion_index(&e.criterion),
-                        ) else {
+                        let Some((a, c)) = e.target() else {
                             continue;
                         };
                         contributions.push(Contribution {
@@ -258,6 +289,7 @@ impl Evaluation {
             scored_asked,
             scored_answered,
             risks_holding,
+            ruled_out,
         }
     }
 
@@ -303,12 +335,31 @@ impl Evaluation {
                 _ => Leaning::Even,
             };
         }
-        let top = leaders(&scores);
+        // The verdict is among the alternatives not ruled out (all of them if every one is).
+        let mut excluded = vec![false; n_alt];
+        for e in &self.ruled_out {
+            excluded[e.alternative] = true;
+        }
+        let all_ruled_out = excluded.iter().all(|&x| x);
+        if all_ruled_out {
+            excluded.fill(false);
+        }
+        let candidates: Vec<f64> = scores
+            .iter()
+            .zip(&excluded)
+            .map(|(&s, &x)| if x { f64::NEG_INFINITY } else { s })
+            .collect();
+        let top = leaders(&candidates);
         let verdict = match top.as_slice() {
             [one] => Verdict::Alternative(*one),
             _ => Verdict::Tie(top.clone()),
         };
-        let confidence = self.confidence(&scores, total_abs, &verdict);
+        let mut confidence = self.confidence(&candidates, total_abs, &verdict);
+        if excluded.iter().filter(|&&x| !x).count() == 1 && excluded.contains(&true) {
+            // The only alternative left: decided by the exclusions, not by a margin.
+            confidence.decisiveness = 1.0;
+            confidence.value = confidence.coverage;
+        }
         let risks = self
             .risks_holding
             .iter()
@@ -326,6 +377,8 @@ impl Evaluation {
             asked: self.asked.clone(),
             unanswered: self.unanswered.clone(),
             risks,
+            ruled_out: self.ruled_out.clone(),
+            all_ruled_out,
         }
     }
 
@@ -338,9 +391,13 @@ impl Evaluation {
         let decisiveness = match verdict {
             Verdict::Tie(_) => 0.0,
             Verdict::Alternative(_) if total_abs > 0.0 => {
-                let mut sorted = scores.to_vec();
+                let mut sorted: Vec<f64> =
+                    scores.iter().copied().filter(|v| v.is_finite()).collect();
                 sorted.sort_by(|a, b| b.total_cmp(a));
-                (2.0 * (sorted[0] - sorted[1]) / total_abs).min(1.0)
+                match sorted.as_slice() {
+                    [best, second, ..] => (2.0 * (best - second) / total_abs).min(1.0),
+                    _ => 1.0, // the only alternative not ruled out
+                }
             }
             Verdict::Alternative(_) => 0.0,
         };
@@ -353,15 +410,17 @@ impl Evaluation {
 }
 
 /// Positions of the highest values (several when they are equal within [`TIE_EPSILON`]).
+/// Values that are not finite (ruled-out alternatives) never lead.
 fn leaders(values: &[f64]) -> Vec<usize> {
-    let Some(max) = values.iter().copied().reduce(f64::max) else {
+    let finite = || values.iter().copied().filter(|v| v.is_finite());
+    let Some(max) = finite().reduce(f64::max) else {
         return Vec::new();
     };
-    let scale = values.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+    let scale = finite().fold(1.0f64, |m, v| m.max(v.abs()));
     values
         .iter()
         .enumerate()
-        .filter(|(_, v)| max - **v <= TIE_EPSILON * scale)
+        .filter(|(_, v)| v.is_finite() && max - **v <= TIE_EPSILON * scale)
         .map(|(i, _)| i)
         .collect()
 }

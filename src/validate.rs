@@ -122,9 +122,19 @@ impl<'a> Checker<'a> {
             self.unique(what, "", &items);
         }
         for q in &t.questions {
-            let items: Vec<(&str, &Span)> =
-                q.options.iter().map(|o| (o.id.as_str(), &o.span)).collect();
-            self.unique("option", &format!(" in question `{}`", q.id), &items);
+            // Most questions have a handful of options: compare them pairwise, and build
+            // the message scope and the map of `unique` only when something is wrong.
+            let options = &q.options;
+            let clean = options.len() <= 16
+                && options
+                    .iter()
+                    .enumerate()
+                    .all(|(i, o)| is_valid_id(&o.id) && options[..i].iter().all(|p| p.id != o.id));
+            if !clean {
+                let items: Vec<(&str, &Span)> =
+                    options.iter().map(|o| (o.id.as_str(), &o.span)).collect();
+                self.unique("option", &format!(" in question `{}`", q.id), &items);
+            }
         }
     }
 
@@ -244,8 +254,22 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
+            for r in q.options.iter().flat_map(|o| o.rules_out.iter()) {
+                if t.alternative_index(&r.alternative).is_none() {
+                    self.problem(
+                        &r.span,
+                        ProblemKind::UnknownReference,
+                        Some(id),
+                        format!(
+                            "a `rules_out` in question `{id}` names alternative `{}`, which the tree does not have{}",
+                            r.alternative,
+                            self.suggest(&r.alternative, t.alternatives.iter().map(|a| a.id.as_str()))
+                        ),
+                    );
+                }
+            }
             for e in q.effects() {
-                if t.alternative_index(&e.alternative).is_none() {
+                if e.alternative_at.is_none() {
                     self.problem(
                         &e.alternative_span,
                         ProblemKind::UnknownReference,
@@ -257,7 +281,7 @@ impl<'a> Checker<'a> {
                         ),
                     );
                 }
-                if t.criterion_index(&e.criterion).is_none() {
+                if e.criterion_at.is_none() {
                     self.problem(
                         &e.criterion_span,
                         ProblemKind::UnknownReference,
@@ -490,7 +514,7 @@ impl<'a> Checker<'a> {
         let t = self.tree;
         let mut informed = vec![false; t.criteria.len()];
         for e in t.questions.iter().flat_map(Question::effects) {
-            if let Some(i) = t.criterion_index(&e.criterion) {
+            if let Some(i) = e.criterion_at {
                 informed[i] = true;
             }
         }
@@ -515,7 +539,8 @@ impl<'a> Checker<'a> {
 
     /// An alternative can win only if, for every other alternative, some answer gives it
     /// more points on some criterion that carries weight. Each option's effects are summed
-    /// per criterion and compared pairwise: linear in the number of effects.
+    /// per criterion and compared pairwise: linear in the number of effects (times the
+    /// square of the number of alternatives).
     fn winnable(&mut self, possible: &[bool]) {
         let t = self.tree;
         let n = t.alternatives.len();
@@ -523,7 +548,12 @@ impl<'a> Checker<'a> {
             return; // reported as an incomplete tree
         }
         let mut beats = vec![false; n * n];
-        let mut sums: HashMap<usize, Vec<f64>> = HashMap::new();
+        // The sums of one bundle of effects: a row of `n` points per criterion it touches
+        // (`row_of` gives the row of a criterion), reset after each bundle. No allocation
+        // per bundle once the buffers have grown.
+        let mut row_of = vec![usize::MAX; t.criteria.len()];
+        let mut touched: Vec<usize> = Vec::new();
+        let mut rows: Vec<f64> = Vec::new();
         for (q, _) in t.questions.iter().zip(possible).filter(|(_, p)| **p) {
             let bundles = q
                 .options
@@ -531,19 +561,20 @@ impl<'a> Checker<'a> {
                 .map(|o| &o.effects)
                 .chain(q.scale.iter().map(|s| &s.effects));
             for effects in bundles {
-                sums.clear();
                 for e in effects {
-                    let (Some(a), Some(c)) = (
-                        t.alternative_index(&e.alternative),
-                        t.criterion_index(&e.criterion),
-                    ) else {
+                    let Some((a, c)) = e.target() else {
                         continue;
                     };
                     if t.criteria[c].weight > 0.0 && e.points.is_finite() {
-                        sums.entry(c).or_insert_with(|| vec![0.0; n])[a] += e.points;
+                        if row_of[c] == usize::MAX {
+                            row_of[c] = touched.len();
+                            touched.push(c);
+                            rows.resize(touched.len() * n, 0.0);
+                        }
+                        rows[row_of[c] * n + a] += e.points;
                     }
                 }
-                for s in sums.values() {
+                for s in rows.chunks_exact(n) {
                     for a in 0..n {
                         for b in 0..n {
                             if s[a] > s[b] {
@@ -552,6 +583,10 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
+                for c in touched.drain(..) {
+                    row_of[c] = usize::MAX;
+                }
+                rows.clear();
             }
         }
         // Duplicates are reported as such; effects count for the first of each id.
@@ -653,12 +688,13 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
     let mut stack = Vec::new();
     let mut out = Vec::new();
     let mut next = 0;
+    // Each frame: node and the position of the next edge to follow.
+    let mut frames: Vec<(usize, usize)> = Vec::new();
     for root in 0..n {
         if index[root] != UNSEEN {
             continue;
         }
-        // Each frame: node and the position of the next edge to follow.
-        let mut frames = vec![(root, 0)];
+        frames.push((root, 0));
         index[root] = next;
         low[root] = next;
         next += 1;

@@ -223,3 +223,48 @@ fn the_articles_scenarios_get_the_articles_verdicts() {
         "open_source"
     );
 }
+
+#[test]
+fn no_licence_budget_rules_the_vendor_out_whatever_the_scores() {
+    let t = tree();
+    let mut a = Answers::default();
+    for (q, o) in [
+        ("license_budget", "no"),
+        ("team_oss_expertise", "no"),
+        ("needs_vendor_support", "yes"),
+        ("early_feature_access", "no"),
+        ("full_customization", "no"),
+        ("easy_switching", "no"),
+        ("community_support", "no"),
+        ("avoid_vendor_lock_in", "no"),
+    ] {
+        a.values.insert(q.into(), Answer::Choice(o.into()));
+    }
+    let rec = Recommendation::new(&t, &a);
+    let open = t.alternative_index("open_source").unwrap();
+    let vendor = t.alternative_index("proprietary").unwrap();
+    assert!(
+        rec.scores[vendor] > rec.scores[open],
+        "the points favour the vendor"
+    );
+    assert_eq!(
+        rec.verdict,
+        Verdict::Alternative(open),
+        "but it cannot be bought"
+    );
+    assert_eq!(rec.ruled_out.len(), 1);
+    assert_eq!(rec.ruled_out[0].alternative, vendor);
+    assert!(!rec.all_ruled_out);
+    let input = mlops_wizard::ReportInput {
+        tree: &t,
+        answers: &a,
+        recommendation: &rec,
+        date: "2026-11-28",
+    };
+    let md = mlops_wizard::report::to_markdown(&input);
+    assert!(md.contains("Ruled out by your answers"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&mlops_wizard::report::to_json(&input)).unwrap();
+    assert_eq!(json["ruled_out"][0]["alternative"], "proprietary");
+    assert_eq!(json["all_ruled_out"], false);
+}

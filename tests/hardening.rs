@@ -279,3 +279,40 @@ fn a_file_whose_folder_is_a_file_is_a_clear_error() {
     assert!(stderr.contains("is not a folder"), "{stderr}");
     assert_eq!(fs::read_to_string(&file).unwrap(), "x");
 }
+
+#[test]
+fn rules_out_pick_among_the_rest_and_warn_when_nothing_is_left() {
+    let tree = Tree::parse(
+        "rules-out.toml",
+        include_str!("fixtures/trees/valid/rules-out.toml"),
+    )
+    .expect("valid");
+    let answers = |pairs: &[(&str, &str)]| {
+        let mut a = Answers::default();
+        for (q, o) in pairs {
+            a.values
+                .insert((*q).into(), mlops_wizard::Answer::Choice((*o).into()));
+        }
+        a
+    };
+    // R = yes scores B higher, but X rules B out: A it is, decided by the exclusion.
+    let rec = Recommendation::new(&tree, &answers(&[("q", "x"), ("r", "no")]));
+    assert_eq!(rec.verdict, mlops_wizard::Verdict::Alternative(0));
+    assert_eq!(rec.confidence.decisiveness, 1.0);
+    // Both ruled out: the verdict ignores the exclusions and says so.
+    let a = answers(&[("q", "x"), ("r", "yes")]);
+    let rec = Recommendation::new(&tree, &a);
+    assert!(rec.all_ruled_out);
+    assert_eq!(
+        rec.verdict,
+        mlops_wizard::Verdict::Alternative(1),
+        "B has more points"
+    );
+    let input = ReportInput {
+        tree: &tree,
+        answers: &a,
+        recommendation: &rec,
+        date: "2026-11-28",
+    };
+    assert!(report::to_markdown(&input).contains("rule out every option"));
+}

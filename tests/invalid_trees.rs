@@ -76,6 +76,10 @@ const CASES: &[(&str, &[Expected])] = &[
         &[p(UnknownReference, 51, "f")],
     ),
     ("unknown-option-in-show-if", &[p(UnknownReference, 51, "f")]),
+    (
+        "rules-out-unknown-alternative",
+        &[p(UnknownReference, 28, "q")],
+    ),
     ("risk-unknown-alternative", &[p(UnknownReference, 47, "r")]),
     (
         "risk-condition-unknown-question",

@@ -21,6 +21,9 @@ struct JsonReport<'a> {
     criteria: Vec<JsonCriterion<'a>>,
     alternatives: Vec<JsonAlternative<'a>>,
     risks: Vec<JsonRisk<'a>>,
+    ruled_out: Vec<JsonRuledOut<'a>>,
+    /// Every alternative is ruled out; the verdict ignores the exclusions.
+    all_ruled_out: bool,
     unanswered: Vec<&'a str>,
     asked: Vec<&'a str>,
     answers: toml::Table,
@@ -68,6 +71,14 @@ struct JsonAlternative<'a> {
     summary: &'a str,
     strengths: &'a [String],
     weaknesses: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonRuledOut<'a> {
+    alternative: &'a str,
+    question: &'a str,
+    option: &'a str,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -170,6 +181,20 @@ pub fn to_json(input: &ReportInput<'_>) -> String {
                 }
             })
             .collect(),
+        ruled_out: rec
+            .ruled_out
+            .iter()
+            .map(|e| {
+                let q = &t.questions[e.question];
+                JsonRuledOut {
+                    alternative: alt_id(e.alternative),
+                    question: &q.id,
+                    option: &q.options[e.option].id,
+                    reason: &e.reason,
+                }
+            })
+            .collect(),
+        all_ruled_out: rec.all_ruled_out,
         unanswered: rec
             .unanswered
             .iter()

@@ -118,6 +118,30 @@ fn outcome(w: &mut String, r: &ReportInput<'_>) {
         }
     }
     line!(w);
+    if rec.all_ruled_out {
+        line!(
+            w,
+            "**Warning: your answers rule out every option.** The recommendation above ignores these answers; settle the conflict before the kickoff:"
+        );
+        line!(w);
+    } else if !rec.ruled_out.is_empty() {
+        line!(w, "Ruled out by your answers, whatever the scores:");
+        line!(w);
+    }
+    for e in &rec.ruled_out {
+        let q = &t.questions[e.question];
+        line!(
+            w,
+            "- **{}**: you answered *{}* to \"{}\". {}",
+            escape_inline(&t.alternatives[e.alternative].title),
+            escape_inline(&q.options[e.option].label),
+            escape_inline(&q.prompt),
+            escape_inline(&e.reason)
+        );
+    }
+    if !rec.ruled_out.is_empty() {
+        line!(w);
+    }
     line!(w, "| Option | Score |");
     line!(w, "|---|---:|");
     for (alt, score) in t.alternatives.iter().zip(&rec.scores) {

@@ -17,6 +17,8 @@ use crate::tui::app::{Action, App, Panel};
 
 struct Parts {
     summary: Rect,
+    /// What the answers ruled out, if anything.
+    note: Rect,
     bars: Rect,
     table: Rect,
     panel: Rect,
@@ -24,7 +26,7 @@ struct Parts {
 
 fn parts(app: &App, area: Rect) -> Parts {
     let n_alt = app.tree.alternatives.len() as u16;
-    let [summary, _, bars, _, rest] = Layout::vertical([
+    let [summary, note, bars, _, rest] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(n_alt.min(area.height / 4).max(1)),
@@ -48,6 +50,7 @@ fn parts(app: &App, area: Rect) -> Parts {
     };
     Parts {
         summary,
+        note,
         bars,
         table,
         panel,
@@ -57,6 +60,7 @@ fn parts(app: &App, area: Rect) -> Parts {
 pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let p = parts(app, area);
     summary(app, p.summary, buf);
+    ruled_out(app, p.note, buf);
     bars(app, p.bars, buf);
     table(app, p.table, buf);
     panel(app, p.panel, buf);
@@ -95,6 +99,42 @@ fn summary(app: &App, area: Rect, buf: &mut Buffer) {
     let room = usize::from(area.width).saturating_sub(used);
     spans.push(Span::styled(truncate(&detail, room), theme.muted));
     Paragraph::new(Line::from(spans)).render(area, buf);
+}
+
+/// One line on what the answers ruled out (the reasons are in the report and the Why panel).
+fn ruled_out(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let rec = &app.recommendation;
+    let Some(first) = rec.ruled_out.first() else {
+        return;
+    };
+    let mut names: Vec<&str> = Vec::new();
+    for e in &rec.ruled_out {
+        let title = app.tree.alternatives[e.alternative].title.as_str();
+        if !names.contains(&title) {
+            names.push(title);
+        }
+    }
+    let q = &app.tree.questions[first.question];
+    let text = if rec.all_ruled_out {
+        format!(
+            "Your answers rule out every option ({}): settle that first.",
+            names.join(", ")
+        )
+    } else {
+        format!(
+            "Ruled out: {} (you answered \"{}\" to: {})",
+            names.join(", "),
+            q.options[first.option].label,
+            q.prompt
+        )
+    };
+    let style = if rec.all_ruled_out {
+        theme.error
+    } else {
+        theme.warn
+    };
+    Line::styled(truncate(&text, usize::from(area.width)), style).render(area, buf);
 }
 
 fn bars(app: &App, area: Rect, buf: &mut Buffer) {
