@@ -2,6 +2,7 @@
 //!
 //! ```sh
 //! cargo run --release --example gen_tree -- 10000 > tree-10k.toml
+//! cargo run --release --example gen_tree -- 10000 --lean > tree-10k-lean.toml
 //! cargo run --release --example gen_tree -- 10000 --answers > answers-10k.toml
 //! mlops-wizard validate tree-10k.toml
 //! ```
@@ -14,7 +15,7 @@ use std::io::Write as _;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(n) = args.first().and_then(|a| a.parse::<usize>().ok()) else {
-        eprintln!("usage: gen_tree QUESTIONS [--answers] [--seed N]");
+        eprintln!("usage: gen_tree QUESTIONS [--answers | --lean] [--seed N]");
         std::process::exit(2);
     };
     let seed = args
@@ -25,6 +26,8 @@ fn main() {
         .unwrap_or(42);
     let text = if args.iter().any(|a| a == "--answers") {
         tree_gen::answers(n)
+    } else if args.iter().any(|a| a == "--lean") {
+        tree_gen::generate_lean(n, seed)
     } else {
         tree_gen::generate(n, seed)
     };

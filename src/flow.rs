@@ -15,12 +15,17 @@ pub struct Flow {
 impl Flow {
     /// Decides, in one pass in order, which questions are shown.
     pub fn new(tree: &Tree, answers: &Answers) -> Flow {
+        Flow::from_positions(tree, &by_position(tree, answers))
+    }
+
+    /// [`Flow::new`] over the answers by question position (see [`by_position`]).
+    pub(crate) fn from_positions(tree: &Tree, answers: &[Option<&Answer>]) -> Flow {
         let mut shown = Vec::with_capacity(tree.questions.len());
         for q in &tree.questions {
             let visible = q
                 .show_if
                 .as_ref()
-                .is_none_or(|c| holds(tree, c, answers, &shown));
+                .is_none_or(|c| holds_at(tree, c, answers, &shown));
             shown.push(visible);
         }
         Flow { shown }
@@ -86,22 +91,44 @@ impl Flow {
     }
 }
 
+/// The answer to each question of the tree, by position (`None` when unanswered). Built
+/// with one lookup per answer, it spares a search of the answers map for every test of
+/// every condition, which on large trees costs a cache miss per comparison.
+pub(crate) fn by_position<'a>(tree: &Tree, answers: &'a Answers) -> Vec<Option<&'a Answer>> {
+    let mut out = vec![None; tree.questions.len()];
+    for (id, answer) in &answers.values {
+        if let Some(i) = tree.question_index(id) {
+            out[i] = Some(answer);
+        }
+    }
+    out
+}
+
+/// [`holds`] over the answers by question position (see [`by_position`]).
+pub(crate) fn holds_at(
+    tree: &Tree,
+    cond: &Condition,
+    answers: &[Option<&Answer>],
+    shown: &[bool],
+) -> bool {
+    match cond {
+        Condition::All(cs, _) => cs.iter().all(|c| holds_at(tree, c, answers, shown)),
+        Condition::Any(cs, _) => cs.iter().any(|c| holds_at(tree, c, answers, shown)),
+        Condition::Test { question, test, .. } => match tree.question_index(question) {
+            Some(i) if shown.get(i).copied().unwrap_or(false) => answers
+                .get(i)
+                .copied()
+                .flatten()
+                .is_some_and(|a| test_holds(test, a)),
+            _ => false,
+        },
+    }
+}
+
 /// Whether a condition holds for these answers, given which earlier questions were shown
 /// (`shown` may be shorter than the tree: questions past its end count as not shown).
 pub fn holds(tree: &Tree, cond: &Condition, answers: &Answers, shown: &[bool]) -> bool {
-    match cond {
-        Condition::All(cs, _) => cs.iter().all(|c| holds(tree, c, answers, shown)),
-        Condition::Any(cs, _) => cs.iter().any(|c| holds(tree, c, answers, shown)),
-        Condition::Test { question, test, .. } => {
-            let was_shown = tree
-                .question_index(question)
-                .is_some_and(|i| shown.get(i).copied().unwrap_or(false));
-            match answers.values.get(question) {
-                Some(answer) if was_shown => test_holds(test, answer),
-                _ => false,
-            }
-        }
-    }
+    holds_at(tree, cond, &by_position(tree, answers), shown)
 }
 
 fn test_holds(test: &Test, answer: &Answer) -> bool {

@@ -179,7 +179,8 @@ impl Evaluation {
     /// Collects the contributions and weights of `answers`. Answers to hidden or unknown
     /// questions, and unknown options, are ignored.
     pub fn new(tree: &Tree, answers: &Answers) -> Evaluation {
-        let flow = Flow::new(tree, answers);
+        let by_position = flow::by_position(tree, answers);
+        let flow = Flow::from_positions(tree, &by_position);
         let mut weights: Vec<f64> = tree.criteria.iter().map(|c| c.weight).collect();
         let mut weight_changes = vec![Vec::new(); tree.criteria.len()];
         let mut contributions = Vec::new();
@@ -190,7 +191,7 @@ impl Evaluation {
         for qi in flow.visible() {
             let q = &tree.questions[qi];
             asked.push(qi);
-            let answer = answers.values.get(&q.id);
+            let answer = by_position[qi];
             if answer.is_none() {
                 unanswered.push(qi);
             }
@@ -276,7 +277,7 @@ impl Evaluation {
             .filter(|(_, r)| {
                 r.when
                     .as_ref()
-                    .is_none_or(|c| flow::holds(tree, c, answers, &shown))
+                    .is_none_or(|c| flow::holds_at(tree, c, &by_position, &shown))
             })
             .map(|(i, _)| i)
             .collect();

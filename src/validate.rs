@@ -339,6 +339,15 @@ impl<'a> Checker<'a> {
             })
             .collect();
         let mut cycle_of = vec![None; n];
+        // A cycle needs an edge to the same or a later question. In the usual tree every
+        // condition looks back, and the search is skipped.
+        let looks_back = edges
+            .iter()
+            .enumerate()
+            .all(|(i, out)| out.iter().all(|&j| j < i));
+        if looks_back {
+            return cycle_of;
+        }
         for (id, comp) in strongly_connected(&edges).into_iter().enumerate() {
             let self_loop = comp.len() == 1 && edges[comp[0]].contains(&comp[0]);
             if comp.len() < 2 && !self_loop {

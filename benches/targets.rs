@@ -1,0 +1,443 @@
+//! Measures each performance target of `docs/performance.md` and prints a table: target,
+//! measured value, met or missed. It asserts nothing; it reports.
+//!
+//! `cargo bench --bench targets` (also run by `cargo bench`). Built with the bench profile,
+//! which takes the release settings (LTO, one codegen unit, stripped), like the
+//! `mlops-wizard` binary that cargo builds for it.
+//!
+//! * Process time: `mlops-wizard recommend` on the default tree, started as a process, against
+//!   a trivial "hello world" built with the same profile: this bench binary itself, which
+//!   prints a line and exits at once when started with `MLOPS_BENCH_HELLO=1`.
+//! * Peak memory of that `recommend` process: its own `ru_maxrss`, from `wait4`.
+//! * Size of the `mlops-wizard` binary built for the bench (`target/release/mlops-wizard`).
+//! * Load plus validation of generated trees of 10,000 and 100,000 questions, and the ratio.
+//! * A key press (update plus render into a `TestBackend`) at 200x60 on the default tree.
+//! * Bytes written to the terminal per key press: frames drawn through ratatui's
+//!   `CrosstermBackend` into a counting sink.
+
+#[path = "support/drive.rs"]
+mod drive;
+#[path = "support/tree_gen.rs"]
+mod tree_gen;
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, KeyCode};
+use mlops_wizard::Tree;
+use mlops_wizard::model::Kind;
+use mlops_wizard::tui::app::{Action, App, Screen, update};
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+const HELLO_VAR: &str = "MLOPS_BENCH_HELLO";
+const WIZARD: &str = env!("CARGO_BIN_EXE_mlops-wizard");
+const ANSWERS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/startup-open-source.toml"
+);
+const STARTUP_ANSWERS: &str = include_str!("../examples/startup-open-source.toml");
+
+fn main() {
+    if std::env::var_os(HELLO_VAR).is_some() {
+        println!("Hello, world!");
+        return;
+    }
+    // `cargo bench -- FILTER` passes arguments meant for criterion; `--list` asks what runs.
+    if std::env::args().any(|a| a == "--list") {
+        println!("targets: bench");
+        return;
+    }
+    let mut table = Table::default();
+    process_targets(&mut table);
+    binary_size(&mut table);
+    keypress_time(&mut table);
+    keypress_bytes(&mut table);
+    load_scaling(&mut table);
+    table.print();
+}
+
+// ---------------------------------------------------------------------------------------
+// The table.
+
+#[derive(Default)]
+struct Table {
+    rows: Vec<(String, String, String, Option<bool>)>,
+}
+
+impl Table {
+    /// A row; `met` is `None` for a measurement without a target of its own.
+    fn row(&mut self, what: &str, target: &str, measured: String, met: Option<bool>) {
+        eprintln!("  {what}: {measured}");
+        self.rows
+            .push((what.to_string(), target.to_string(), measured, met));
+    }
+
+    fn print(&self) {
+        let mut out = String::from("\n| measurement | target | measured | |\n|---|---|---|---|\n");
+        for (what, target, measured, met) in &self.rows {
+            let verdict = match met {
+                Some(true) => "met",
+                Some(false) => "MISSED",
+                None => "",
+            };
+            out.push_str(&format!("| {what} | {target} | {measured} | {verdict} |\n"));
+        }
+        print!("{out}");
+        let _ = io::stdout().flush();
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+// ---------------------------------------------------------------------------------------
+// Whole processes: time and peak memory.
+
+/// One run of a child process: wall time from spawn to exit, and its peak resident set.
+struct Run {
+    wall: Duration,
+    max_rss_kib: i64,
+}
+
+// The child is reaped with `wait4` (for its own resource usage), not `Child::wait`.
+#[allow(clippy::zombie_processes)]
+fn run(cmd: &mut Command) -> Run {
+    let start = Instant::now();
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the process starts");
+    let pid = i32::try_from(child.id()).expect("a pid fits in i32");
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data; `wait4` fills it for this child, which we reap here
+    // (the `Child` handle is never waited on).
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    assert_eq!(reaped, pid, "wait4 failed");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "the process failed: {cmd:?}"
+    );
+    Run {
+        wall,
+        max_rss_kib: usage.ru_maxrss,
+    }
+}
+
+fn hello() -> Command {
+    let mut cmd = Command::new(std::env::current_exe().expect("own path"));
+    cmd.env(HELLO_VAR, "1");
+    cmd
+}
+
+fn recommend() -> Command {
+    let mut cmd = Command::new(WIZARD);
+    cmd.args(["recommend", "--answers", ANSWERS, "--date", "2026-11-28"]);
+    cmd
+}
+
+fn process_targets(table: &mut Table) {
+    eprintln!("process time and memory ({WIZARD})");
+    const RUNS: usize = 50;
+    for _ in 0..5 {
+        run(&mut hello()); // warm the page cache
+        run(&mut recommend());
+    }
+    let (mut hello_times, mut recommend_times, mut rss) = (vec![], vec![], vec![]);
+    for _ in 0..RUNS {
+        hello_times.push(run(&mut hello()).wall);
+        let r = run(&mut recommend());
+        recommend_times.push(r.wall);
+        rss.push(r.max_rss_kib);
+    }
+    let (h, r) = (median(hello_times), median(recommend_times));
+    let ratio = r.as_secs_f64() / h.as_secs_f64();
+    table.row(
+        "`recommend` on the default tree, whole process (median of 50)",
+        "",
+        ms(r),
+        None,
+    );
+    table.row(
+        "hello world, same profile, whole process (median of 50)",
+        "",
+        ms(h),
+        None,
+    );
+    table.row(
+        "`recommend` / hello world",
+        "<= 3x",
+        format!("{ratio:.2}x"),
+        Some(ratio <= 3.0),
+    );
+    let peak = rss.iter().copied().max().unwrap_or(0);
+    let mib = peak as f64 / 1024.0;
+    table.row(
+        "peak memory (max RSS) of `recommend` on the default tree",
+        "< 10 MB",
+        format!("{mib:.1} MiB ({:.1} MB)", peak as f64 * 1024.0 / 1e6),
+        Some(peak as f64 * 1024.0 < 10e6),
+    );
+}
+
+fn binary_size(table: &mut Table) {
+    let path = Path::new(WIZARD);
+    let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    table.row(
+        "size of `mlops-wizard` (bench profile = release: LTO, 1 codegen unit, stripped)",
+        "< 5 MB",
+        format!("{:.2} MB ({bytes} bytes)", bytes as f64 / 1e6),
+        Some(bytes > 0 && bytes < 5_000_000),
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Key presses.
+
+/// Median time of `presses` alternating presses of `keys` on `app`, drawn at its size.
+fn time_presses(mut app: App, keys: [KeyCode; 2], presses: usize) -> Duration {
+    let (w, h) = (app.size.width, app.size.height);
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+    drive::draw(&app, &mut terminal);
+    let events = keys.map(drive::key);
+    let mut times = Vec::with_capacity(presses);
+    for i in 0..presses {
+        let start = Instant::now();
+        assert!(drive::press(&mut app, &mut terminal, &events[i % 2]));
+        times.push(start.elapsed());
+    }
+    median(times)
+}
+
+/// The wizard on the question screen at a question of `kind`, or on the verdict screen.
+fn prepared(tree: &Tree, answers: &str, size: (u16, u16), at: Option<Kind>) -> App {
+    let answers = drive::answers(tree, answers);
+    let mut app = drive::app(tree.clone(), Some(answers), size.0, size.1);
+    match at {
+        Some(kind) => drive::go_to_kind(&mut app, kind),
+        None => {
+            update(&mut app, Action::Verdict);
+            assert_eq!(app.screen, Screen::Verdict);
+        }
+    }
+    app
+}
+
+fn keypress_time(table: &mut Table) {
+    eprintln!("key presses");
+    let default = Tree::default_tree();
+    let n = 10_000;
+    let generated = Tree::parse("generated.toml", &tree_gen::generate(n, 42)).expect("valid");
+    let generated_answers = tree_gen::answers(n);
+    let cases: [(&str, Option<Kind>, [KeyCode; 2]); 3] = [
+        (
+            "Down/Up on a question",
+            Some(Kind::Single),
+            [KeyCode::Down, KeyCode::Up],
+        ),
+        (
+            "Space (tick, untick) on a multiple-choice question",
+            Some(Kind::Multiple),
+            [KeyCode::Char(' '), KeyCode::Char(' ')],
+        ),
+        ("Down/Up on the verdict", None, [KeyCode::Down, KeyCode::Up]),
+    ];
+    for (name, at, keys) in cases {
+        let app = prepared(&default, STARTUP_ANSWERS, (200, 60), at);
+        let t = time_presses(app, keys, 2_000);
+        table.row(
+            &format!("key press, update + render at 200x60, default tree: {name} (median)"),
+            "< 1 ms",
+            ms(t),
+            Some(t < Duration::from_millis(1)),
+        );
+    }
+    for (name, at, keys) in cases {
+        let app = prepared(&generated, &generated_answers, (200, 60), at);
+        let t = time_presses(app, keys, 200);
+        table.row(
+            &format!("key press at 200x60, 10,000-question tree: {name} (median)"),
+            "",
+            ms(t),
+            None,
+        );
+    }
+}
+
+/// A `Write` that counts the bytes and keeps none.
+#[derive(Clone, Default)]
+struct Counter(std::rc::Rc<std::cell::Cell<usize>>);
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.set(self.0.get() + buf.len());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn crossterm_terminal(
+    counter: &Counter,
+    (w, h): (u16, u16),
+) -> Terminal<CrosstermBackend<Counter>> {
+    Terminal::with_options(
+        CrosstermBackend::new(counter.clone()),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
+        },
+    )
+    .expect("a terminal over the counter")
+}
+
+/// Average bytes written per press of each of `events`, in turn, `rounds` times over.
+fn bytes_per_press(
+    app: &mut App,
+    terminal: &mut Terminal<CrosstermBackend<Counter>>,
+    counter: &Counter,
+    events: &[Event],
+    rounds: usize,
+) -> f64 {
+    let before = counter.0.get();
+    let mut presses = 0;
+    for _ in 0..rounds {
+        for e in events {
+            assert!(drive::press(app, terminal, e));
+            presses += 1;
+        }
+    }
+    (counter.0.get() - before) as f64 / presses as f64
+}
+
+fn keypress_bytes(table: &mut Table) {
+    eprintln!("bytes per key press");
+    let tree = Tree::default_tree();
+    for size in [(80, 24), (200, 60)] {
+        let label = format!("{}x{}", size.0, size.1);
+        let counter = Counter::default();
+        let mut terminal = crossterm_terminal(&counter, size);
+        // A fresh walk, on the first choice question.
+        let mut app = drive::app(tree.clone(), None, size.0, size.1);
+        drive::go_to_kind(&mut app, Kind::Single);
+        drive::draw(&app, &mut terminal);
+        let first = counter.0.get();
+        table.row(
+            &format!("bytes of the first full frame, question screen, {label}"),
+            "",
+            format!("{first} B"),
+            None,
+        );
+        let down = [drive::key(KeyCode::Down), drive::key(KeyCode::Up)];
+        let b = bytes_per_press(&mut app, &mut terminal, &counter, &down, 10);
+        table.row(
+            &format!("bytes per key press: Down/Up on a question, {label}"),
+            "only changed cells",
+            format!("{b:.0} B"),
+            None,
+        );
+        // Enter answers with the highlighted option and opens the next question.
+        let enter = [drive::key(KeyCode::Enter)];
+        let mut rounds = 0;
+        let before = counter.0.get();
+        while app.screen == Screen::Question && app.current().kind != Kind::Text && rounds < 8 {
+            assert!(drive::press(&mut app, &mut terminal, &enter[0]));
+            rounds += 1;
+        }
+        let b = (counter.0.get() - before) as f64 / rounds.max(1) as f64;
+        table.row(
+            &format!("bytes per key press: Enter to the next question ({rounds} presses), {label}"),
+            "only changed cells",
+            format!("{b:.0} B"),
+            None,
+        );
+        // The verdict screen, with every answer of the startup example.
+        let answers = drive::answers(&tree, STARTUP_ANSWERS);
+        let mut app = drive::app(tree.clone(), Some(answers), size.0, size.1);
+        update(&mut app, Action::Verdict);
+        let before = counter.0.get();
+        drive::draw(&app, &mut terminal);
+        let screen_change = counter.0.get() - before;
+        table.row(
+            &format!("bytes to switch to the verdict screen (whole screen changes), {label}"),
+            "",
+            format!("{screen_change} B"),
+            None,
+        );
+        let down = [drive::key(KeyCode::Down), drive::key(KeyCode::Up)];
+        let b = bytes_per_press(&mut app, &mut terminal, &counter, &down, 10);
+        table.row(
+            &format!("bytes per key press: criterion change on the verdict, {label}"),
+            "only changed cells",
+            format!("{b:.0} B"),
+            None,
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Load plus validation of large trees.
+
+/// Median time of `Tree::parse` over `runs` runs (the drop of the tree left out).
+fn time_load(text: &str, runs: usize) -> Duration {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        let tree = Tree::parse("generated.toml", text).expect("valid");
+        times.push(start.elapsed());
+        drop(tree);
+    }
+    median(times)
+}
+
+fn load_scaling(table: &mut Table) {
+    for style in [tree_gen::Style::Verbose, tree_gen::Style::Lean] {
+        let name = match style {
+            tree_gen::Style::Verbose => "verbose",
+            tree_gen::Style::Lean => "lean",
+        };
+        eprintln!("load + validate, {name} trees");
+        let small = tree_gen::generate_styled(10_000, 42, style);
+        let t10 = time_load(&small, 9);
+        let per_q = small.len() / 10_000;
+        drop(small);
+        let large = tree_gen::generate_styled(100_000, 42, style);
+        let t100 = time_load(&large, 5);
+        drop(large);
+        table.row(
+            &format!(
+                "load + validate, 10,000 questions, {name} ({per_q} B/question) (median of 9)"
+            ),
+            "< 100 ms",
+            ms(t10),
+            Some(t10 < Duration::from_millis(100)),
+        );
+        table.row(
+            &format!("load + validate, 100,000 questions, {name} (median of 5)"),
+            "",
+            ms(t100),
+            None,
+        );
+        let ratio = t100.as_secs_f64() / t10.as_secs_f64();
+        table.row(
+            &format!("100,000 / 10,000 questions, {name}"),
+            "<= about 12x",
+            format!("{ratio:.1}x"),
+            Some(ratio <= 12.0),
+        );
+    }
+}
