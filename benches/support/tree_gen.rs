@@ -88,13 +88,7 @@ pub fn generate_styled(questions: usize, seed: u64, style: Style) -> String {
     // every criterion is informed once the tree has as many choice questions as criteria.
     let mut choice_questions: Vec<(usize, usize)> = Vec::new(); // (index, option count)
     for i in 0..questions {
-        let kind = match i % 10 {
-            0..=4 => "single",
-            5 | 6 => "yes_no",
-            7 => "multiple",
-            8 => "scale",
-            _ => "text",
-        };
+        let kind = kind_of(i);
         let _ = writeln!(
             out,
             "[[questions]]\nid = \"q{i}\"\nkind = \"{kind}\"\nsection = \"Section {}\"\nprompt = \"Question {i}: how does your project stand on topic {i}?\"\nhelp = \"Asked because topic {i} moves criteria c{} and c{}.\"",
@@ -104,29 +98,7 @@ pub fn generate_styled(questions: usize, seed: u64, style: Style) -> String {
         );
         // A third of the questions past the first ten depend on an earlier choice question;
         // that question may itself be a follow-up.
-        if i >= 10 && rng.below(3) == 0 && !choice_questions.is_empty() {
-            let (p, count) = choice_questions[rng.below(choice_questions.len() as u64) as usize];
-            let opt = rng.below(count as u64);
-            let option = if count == 2 && opt == 0 {
-                "yes".to_string()
-            } else if count == 2 {
-                "no".to_string()
-            } else {
-                format!("o{opt}")
-            };
-            if rng.below(4) == 0 {
-                let _ = writeln!(
-                    out,
-                    "show_if = {{ any = [{{ question = \"q{p}\", any_of = [\"{option}\"] }}, {{ question = \"q{}\", answered = true }}] }}",
-                    choice_questions[0].0
-                );
-            } else {
-                let _ = writeln!(
-                    out,
-                    "show_if = {{ question = \"q{p}\", any_of = [\"{option}\"] }}"
-                );
-            }
-        }
+        write_show_if(&mut out, i, &mut rng, &choice_questions);
         match kind {
             "single" | "multiple" => {
                 let count = 3 + (i % 3);
@@ -204,40 +176,12 @@ fn lean(questions: usize, seed: u64) -> String {
     }
     let mut choice_questions: Vec<(usize, usize)> = Vec::new();
     for i in 0..questions {
-        let kind = match i % 10 {
-            0..=4 => "single",
-            5 | 6 => "yes_no",
-            7 => "multiple",
-            8 => "scale",
-            _ => "text",
-        };
+        let kind = kind_of(i);
         let _ = writeln!(
             out,
             "[[questions]]\nid = \"q{i}\"\nkind = \"{kind}\"\nprompt = \"Q{i}?\"\nhelp = \"H{i}.\""
         );
-        if i >= 10 && rng.below(3) == 0 && !choice_questions.is_empty() {
-            let (p, count) = choice_questions[rng.below(choice_questions.len() as u64) as usize];
-            let opt = rng.below(count as u64);
-            let option = if count == 2 && opt == 0 {
-                "yes".to_string()
-            } else if count == 2 {
-                "no".to_string()
-            } else {
-                format!("o{opt}")
-            };
-            if rng.below(4) == 0 {
-                let _ = writeln!(
-                    out,
-                    "show_if = {{ any = [{{ question = \"q{p}\", any_of = [\"{option}\"] }}, {{ question = \"q{}\", answered = true }}] }}",
-                    choice_questions[0].0
-                );
-            } else {
-                let _ = writeln!(
-                    out,
-                    "show_if = {{ question = \"q{p}\", any_of = [\"{option}\"] }}"
-                );
-            }
-        }
+        write_show_if(&mut out, i, &mut rng, &choice_questions);
         match kind {
             "single" | "multiple" => {
                 let count = 3 + (i % 3);
@@ -306,4 +250,43 @@ pub fn answers(questions: usize) -> String {
         let _ = writeln!(out, "q{i} = {value}");
     }
     out
+}
+
+/// For a third of the questions past the tenth, a `show_if` on an earlier choice question
+/// (itself perhaps a follow-up), a quarter of them through `any`.
+fn write_show_if(out: &mut String, i: usize, rng: &mut Rng, choice_questions: &[(usize, usize)]) {
+    if i >= 10 && rng.below(3) == 0 && !choice_questions.is_empty() {
+        let (p, count) = choice_questions[rng.below(choice_questions.len() as u64) as usize];
+        let opt = rng.below(count as u64);
+        let option = if count == 2 && opt == 0 {
+            "yes".to_string()
+        } else if count == 2 {
+            "no".to_string()
+        } else {
+            format!("o{opt}")
+        };
+        if rng.below(4) == 0 {
+            let _ = writeln!(
+                out,
+                "show_if = {{ any = [{{ question = \"q{p}\", any_of = [\"{option}\"] }}, {{ question = \"q{}\", answered = true }}] }}",
+                choice_questions[0].0
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "show_if = {{ question = \"q{p}\", any_of = [\"{option}\"] }}"
+            );
+        }
+    }
+}
+
+/// The kind of question `i`: half single choice, then yes/no, multiple, scale and text.
+fn kind_of(i: usize) -> &'static str {
+    match i % 10 {
+        0..=4 => "single",
+        5 | 6 => "yes_no",
+        7 => "multiple",
+        8 => "scale",
+        _ => "text",
+    }
 }
