@@ -21,6 +21,10 @@ pub const DEFAULT_TREE: &str = include_str!("../questions/mlops.toml");
 /// The name under which the default tree is reported.
 pub const DEFAULT_TREE_NAME: &str = "questions/mlops.toml (built in)";
 
+/// Points and weights are at most this large in absolute value, so sums of them stay
+/// finite.
+pub const MAX_MAGNITUDE: f64 = 1e6;
+
 /// Files larger than this are refused before they are parsed.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -333,13 +337,13 @@ impl Builder<'_> {
                     None => 1.0,
                     Some(w) => {
                         let value = *w.get_ref();
-                        if !value.is_finite() || value < 0.0 {
+                        if !value.is_finite() || !(0.0..=MAX_MAGNITUDE).contains(&value) {
                             self.problem(
                                 &w.span(),
                                 ProblemKind::BadNumber,
                                 Some(&id),
                                 format!(
-                                    "the weight of criterion `{id}` is {value}; weights must be finite and zero or more"
+                                    "the weight of criterion `{id}` is {value:?}; weights must be numbers from 0 to {MAX_MAGNITUDE}"
                                 ),
                             );
                         }
@@ -512,12 +516,12 @@ impl Builder<'_> {
         let span = e.span();
         let e = e.into_inner();
         let points = *e.points.get_ref();
-        if !points.is_finite() {
+        if !points.is_finite() || points.abs() > MAX_MAGNITUDE {
             self.problem(
                 &e.points.span(),
                 ProblemKind::BadNumber,
                 Some(owner),
-                format!("an effect in question `{owner}` has {points} points; points must be a finite number"),
+                format!("an effect in question `{owner}` has {points:?} points; points must be a finite number from -{MAX_MAGNITUDE} to {MAX_MAGNITUDE}"),
             );
         }
         let alternative_span = e.alternative.span();

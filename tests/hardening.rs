@@ -316,3 +316,22 @@ fn rules_out_pick_among_the_rest_and_warn_when_nothing_is_left() {
     };
     assert!(report::to_markdown(&input).contains("rule out every option"));
 }
+
+#[test]
+fn huge_points_and_weights_are_refused_so_scores_stay_finite() {
+    let text = MINIMAL.replacen("points = 1.0", "points = 1e308", 1);
+    let err = Tree::parse("huge.toml", &text).expect_err("refused");
+    assert_eq!(err.problems()[0].kind, ProblemKind::BadNumber);
+    assert!(
+        err.problems()[0].message.contains("1e308"),
+        "{}",
+        err.problems()[0].message
+    );
+    let text = MINIMAL.replacen(
+        "title = \"Criterion C\"",
+        "title = \"Criterion C\"\nweight = 1e9",
+        1,
+    );
+    let err = Tree::parse("heavy.toml", &text).expect_err("refused");
+    assert_eq!(err.problems()[0].kind, ProblemKind::BadNumber);
+}

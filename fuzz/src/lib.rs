@@ -159,6 +159,8 @@ fn check_answers(tree: &Tree, answers: &Answers) {
     );
     assert_eq!(rec.scores.len(), tree.alternatives.len());
     assert_eq!(rec.criteria.len(), tree.criteria.len());
+    // Only with finite scores: points near f64::MAX still overflow to `inf` (see "Findings"
+    // in docs/fuzzing.md); require finite scores here once the format bounds them.
     if rec.scores.iter().all(|s| s.is_finite()) {
         match &rec.verdict {
             mlops_wizard::Verdict::Alternative(a) => assert!(*a < tree.alternatives.len()),
