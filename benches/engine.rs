@@ -19,7 +19,7 @@ use criterion::{
 };
 use mlops_wizard::load::{DEFAULT_TREE, DEFAULT_TREE_NAME};
 use mlops_wizard::source::Source;
-use mlops_wizard::{Answers, Recommendation, ReportInput, Strictness, Tree, report};
+use mlops_wizard::{Answers, Recommendation, ReportInput, Strictness, Tree, report, robustness};
 use tree_gen::Style;
 
 const SEED: u64 = 42;
@@ -123,6 +123,42 @@ fn recommend(c: &mut Criterion) {
     group.finish();
 }
 
+/// The scenarios of `tests/fixtures/scenarios/` whose robustness search does the most
+/// work: a robust verdict (every pair searched, then three-answer candidates), a fragile
+/// one, and one with most questions open.
+const ROBUSTNESS_CASES: [(&str, &str); 3] = [
+    (
+        "robust",
+        include_str!("../tests/fixtures/scenarios/regulated-bank-own-dc.toml"),
+    ),
+    (
+        "fragile",
+        include_str!("../tests/fixtures/scenarios/fintech-mid-size.toml"),
+    ),
+    (
+        "mostly_open",
+        include_str!("../tests/fixtures/scenarios/mostly-unanswered.toml"),
+    ),
+];
+
+/// Robustness and tipping points on the default tree: the target is under 20 ms.
+fn robustness(c: &mut Criterion) {
+    let mut group = c.benchmark_group("robustness");
+    group.warm_up_time(Duration::from_secs(1));
+    tune(&mut group, 0);
+    let tree = Tree::default_tree();
+    for (name, text) in ROBUSTNESS_CASES {
+        let answers = Answers::parse(&Source::new(name, text), &tree, Strictness::Strict)
+            .expect("the scenario fits the default tree")
+            .answers;
+        let quick = Recommendation::quick(&tree, &answers);
+        group.bench_function(name, |b| {
+            b.iter(|| robustness::analyse(black_box(&tree), black_box(&answers), &quick))
+        });
+    }
+    group.finish();
+}
+
 fn reports(c: &mut Criterion) {
     let mut group = c.benchmark_group("report");
     group.warm_up_time(Duration::from_secs(1));
@@ -138,6 +174,7 @@ fn reports(c: &mut Criterion) {
             answers,
             recommendation: &recommendation,
             date: "2026-11-28",
+            catalog: None,
         };
         group.bench_function(BenchmarkId::new("markdown", name), |b| {
             b.iter(|| report::to_markdown(black_box(&input)))
@@ -149,5 +186,5 @@ fn reports(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, load_validate, recommend, reports);
+criterion_group!(benches, load_validate, recommend, robustness, reports);
 criterion_main!(benches);

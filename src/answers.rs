@@ -27,6 +27,9 @@ pub enum Answer {
     Scale(i64),
     /// The text given to a `text` question.
     Text(String),
+    /// The level (1-based) given to each criterion of a `priorities` question; criteria
+    /// not named keep the question's default level.
+    Priorities(BTreeMap<String, i64>),
 }
 
 impl Answer {
@@ -38,6 +41,20 @@ impl Answer {
                 toml::Value::Array(v.iter().cloned().map(toml::Value::String).collect())
             }
             Answer::Scale(n) => toml::Value::Integer(*n),
+            Answer::Priorities(levels) => toml::Value::Table(
+                levels
+                    .iter()
+                    .map(|(c, l)| (c.clone(), toml::Value::Integer(*l)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The level a priorities answer gives criterion `id`, if it names it.
+    pub fn priority(&self, id: &str) -> Option<i64> {
+        match self {
+            Answer::Priorities(levels) => levels.get(id).copied(),
+            _ => None,
         }
     }
 
@@ -53,6 +70,26 @@ impl Answer {
                 None => v.to_string(),
             },
             Answer::Text(t) => t.clone(),
+            Answer::Priorities(levels) => {
+                let Some(p) = &q.priorities else {
+                    return String::new();
+                };
+                let named: Vec<String> = levels
+                    .iter()
+                    .filter(|(_, l)| **l != p.default)
+                    .map(|(c, l)| {
+                        let level = p.level(*l).map_or("?", |x| x.label.as_str());
+                        format!("{}: {level}", p.title_of(c))
+                    })
+                    .collect();
+                if named.is_empty() {
+                    let level = p.level(p.default).map_or("?", |x| x.label.as_str());
+                    format!("every criterion {level}")
+                } else {
+                    let level = p.level(p.default).map_or("?", |x| x.label.as_str());
+                    format!("{}; the rest {level}", named.join(", "))
+                }
+            }
         }
     }
 }
@@ -316,6 +353,49 @@ fn convert(tree: &Tree, id: &str, value: &toml::Value) -> Result<Answer, (Proble
             _ => Ok(Answer::Text(s.clone())),
         },
         (Kind::Text, _) => wrong("a string".to_string()),
+        (Kind::Priorities, toml::Value::Table(levels)) => {
+            let Some(p) = &q.priorities else {
+                return wrong("a table of levels".to_string());
+            };
+            let mut out = BTreeMap::new();
+            for (criterion, level) in levels {
+                let known = tree
+                    .criterion_index(criterion)
+                    .is_some_and(|c| p.criteria.contains(&c));
+                if !known {
+                    let ids: Vec<String> = p
+                        .criteria
+                        .iter()
+                        .map(|&c| format!("\"{}\"", tree.criteria[c].id))
+                        .collect();
+                    return Err((
+                        ProblemKind::BadAnswer,
+                        format!(
+                            "`{id}` gives a level to \"{criterion}\", which is not one of its criteria ({})",
+                            ids.join(", ")
+                        ),
+                    ));
+                }
+                match level.as_integer() {
+                    Some(l) if (1..=p.max_level()).contains(&l) => {
+                        out.insert(criterion.clone(), l);
+                    }
+                    _ => {
+                        return Err((
+                            ProblemKind::BadAnswer,
+                            format!(
+                                "`{id}` gives \"{criterion}\" the level {level}; levels are whole numbers from 1 to {}",
+                                p.max_level()
+                            ),
+                        ));
+                    }
+                }
+            }
+            Ok(Answer::Priorities(out))
+        }
+        (Kind::Priorities, _) => wrong(
+            "a table of criterion ids and levels, such as { compliance = 5, cost = 2 }".to_string(),
+        ),
     }
 }
 

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use mlops_wizard::answers::{Answers, Strictness};
+use mlops_wizard::catalog::{Catalog, DEFAULT_CATALOG, DEFAULT_CATALOG_NAME};
 use mlops_wizard::error::LoadError;
 use mlops_wizard::load::{self, DEFAULT_TREE, DEFAULT_TREE_NAME};
 use mlops_wizard::source::Source;
@@ -33,6 +34,10 @@ pub struct Cli {
     /// Question tree to use instead of the built-in one.
     #[arg(long, short = 'q', value_name = "FILE", global = true)]
     pub questions: Option<PathBuf>,
+
+    /// Tool catalog for the stack plan's examples, instead of the built-in one.
+    #[arg(long, short = 't', value_name = "FILE", global = true)]
+    pub tools: Option<PathBuf>,
 
     /// Start the wizard from an existing answers file.
     #[arg(long, short = 'a', value_name = "FILE", conflicts_with = "resume")]
@@ -69,9 +74,13 @@ pub enum Command {
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         date: Option<String>,
     },
-    /// Check question-tree files and print every problem (the built-in tree when none given).
+    /// Check question trees and tool catalogs and print every problem (the built-in ones
+    /// when none given).
+    ///
+    /// A file with a `[catalog]` table is checked as a tool catalog, against the tree given
+    /// with --questions (or the built-in one); any other file as a question tree.
     Validate {
-        /// Question-tree files (TOML).
+        /// Question-tree or tool-catalog files (TOML).
         #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
     },
@@ -140,18 +149,31 @@ pub fn load_tree(path: Option<&Path>) -> Result<Tree, Failure> {
     }
 }
 
+/// The catalog given with `--tools` (checked against `tree`), or the built-in one when it
+/// fits the tree.
+pub fn load_catalog(path: Option<&Path>, tree: &Tree) -> Result<Option<Catalog>, Failure> {
+    match path {
+        Some(p) => Ok(Some(Catalog::load(p, tree)?)),
+        None => Ok(Catalog::built_in(tree)),
+    }
+}
+
 /// Runs a headless subcommand.
-pub fn run(command: Command, questions: Option<&Path>) -> Result<(), Failure> {
+pub fn run(
+    command: Command,
+    questions: Option<&Path>,
+    tools: Option<&Path>,
+) -> Result<(), Failure> {
     match command {
         Command::Questions => print(DEFAULT_TREE),
         Command::Validate { mut files } => {
-            // `--questions FILE validate` checks that file, like `validate FILE`.
-            if files.is_empty()
-                && let Some(q) = questions
-            {
-                files.push(q.to_path_buf());
+            // `--questions FILE validate` checks that file, like `validate FILE`; likewise
+            // `--tools FILE`.
+            if files.is_empty() {
+                files.extend(questions.map(Path::to_path_buf));
+                files.extend(tools.map(Path::to_path_buf));
             }
-            validate(&files)
+            validate(&files, questions)
         }
         Command::Recommend {
             answers,
@@ -162,6 +184,7 @@ pub fn run(command: Command, questions: Option<&Path>) -> Result<(), Failure> {
             date,
         } => {
             let tree = load_tree(questions)?;
+            let catalog = load_catalog(tools, &tree)?;
             let source = if answers.as_os_str() == "-" {
                 read_stdin()?
             } else {
@@ -189,6 +212,7 @@ pub fn run(command: Command, questions: Option<&Path>) -> Result<(), Failure> {
                 answers: &checked.answers,
                 recommendation: &recommendation,
                 date: &date,
+                catalog: catalog.as_ref(),
             };
             let text = match format {
                 Format::Markdown => report::to_markdown(&input),
@@ -208,10 +232,12 @@ pub fn run(command: Command, questions: Option<&Path>) -> Result<(), Failure> {
 /// Runs the full-screen wizard.
 pub fn wizard(
     questions: Option<&Path>,
+    tools: Option<&Path>,
     answers: Option<&Path>,
     resume: bool,
 ) -> Result<(), Failure> {
     let tree = load_tree(questions)?;
+    let catalog = load_catalog(tools, &tree)?;
     let answers =
         match answers {
             None => None,
@@ -230,6 +256,7 @@ pub fn wizard(
         answers,
         resume,
         date: today(),
+        catalog,
     })
     .map_err(|e| match e {
         tui::RunError::NotATerminal(_) => Failure::BadInput(e.to_string()),
@@ -248,15 +275,37 @@ pub fn wizard(
     Ok(())
 }
 
-fn validate(files: &[PathBuf]) -> Result<(), Failure> {
+/// What a file given to `validate` holds.
+enum Checked {
+    Tree(Box<Tree>),
+    Catalog(Catalog),
+}
+
+fn validate(files: &[PathBuf], questions: Option<&Path>) -> Result<(), Failure> {
     let mut failed = 0;
-    let mut check = |result: Result<Tree, LoadError>, name: &str| match result {
-        Ok(t) => println!(
-            "ok: {name}: {} questions, {} criteria, {} alternatives, {} risks",
-            t.questions.len(),
-            t.criteria.len(),
-            t.alternatives.len(),
-            t.risks.len()
+    let mut report = |result: Result<Checked, LoadError>, name: &str| match result {
+        Ok(Checked::Tree(t)) => {
+            for w in &t.warnings {
+                eprintln!("{}\n", w.as_warning());
+            }
+            let warnings = match t.warnings.len() {
+                0 => String::new(),
+                1 => " (1 warning)".to_string(),
+                n => format!(" ({n} warnings)"),
+            };
+            println!(
+                "ok: {name}: {} questions, {} criteria, {} alternatives, {} risks, {} stages{warnings}",
+                t.questions.len(),
+                t.criteria.len(),
+                t.alternatives.len(),
+                t.risks.len(),
+                t.stages.len()
+            );
+        }
+        Ok(Checked::Catalog(c)) => println!(
+            "ok: {name}: tool catalog, {} tools, checked on {}",
+            c.tools.len(),
+            c.checked
         ),
         Err(e) => {
             failed += 1;
@@ -266,14 +315,35 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
             }
         }
     };
+    // Catalogs are checked against the tree given with --questions, or the built-in one.
+    let tree = || -> Result<Tree, LoadError> {
+        match questions {
+            Some(q) => Tree::load(q),
+            None => Ok(Tree::default_tree()),
+        }
+    };
     if files.is_empty() {
-        check(
-            Tree::parse(DEFAULT_TREE_NAME, DEFAULT_TREE),
+        report(
+            Tree::parse(DEFAULT_TREE_NAME, DEFAULT_TREE).map(|t| Checked::Tree(Box::new(t))),
             DEFAULT_TREE_NAME,
+        );
+        let tree = Tree::default_tree();
+        report(
+            Catalog::parse(&Source::new(DEFAULT_CATALOG_NAME, DEFAULT_CATALOG), &tree)
+                .map(Checked::Catalog),
+            DEFAULT_CATALOG_NAME,
         );
     }
     for f in files {
-        check(Tree::load(f), &f.display().to_string());
+        let name = f.display().to_string();
+        let result = load::read_source(f).and_then(|source| {
+            if is_catalog(&source) {
+                Catalog::parse(&source, &tree()?).map(Checked::Catalog)
+            } else {
+                Tree::from_source(&source).map(|t| Checked::Tree(Box::new(t)))
+            }
+        });
+        report(result, &name);
     }
     match failed {
         0 => Ok(()),
@@ -282,6 +352,15 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
             files.len().max(1)
         ))),
     }
+}
+
+/// Whether a file is a tool catalog: it has a top-level `[catalog]` table. Decided on the
+/// lines alone, so that a file with a syntax error still gets the right kind of check.
+fn is_catalog(source: &Source) -> bool {
+    source
+        .text()
+        .lines()
+        .any(|l| l.trim_start().starts_with("[catalog]"))
 }
 
 fn read_stdin() -> Result<Source, Failure> {

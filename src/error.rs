@@ -64,6 +64,11 @@ pub enum ProblemKind {
     HiddenQuestion,
     /// A file is larger than the limit.
     TooLarge,
+    /// A warning: an option whose effects give every alternative the same points.
+    NoEffect,
+    /// A value of the right type that is still wrong (a URL that is not http(s), a date
+    /// that is not `YYYY-MM-DD`).
+    BadValue,
 }
 
 impl ProblemKind {
@@ -89,6 +94,8 @@ impl ProblemKind {
             ProblemKind::WrongType => "wrong-type",
             ProblemKind::HiddenQuestion => "hidden-question",
             ProblemKind::TooLarge => "too-large",
+            ProblemKind::NoEffect => "no-effect",
+            ProblemKind::BadValue => "bad-value",
         }
     }
 }

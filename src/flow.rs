@@ -25,7 +25,7 @@ impl Flow {
             let visible = q
                 .show_if
                 .as_ref()
-                .is_none_or(|c| holds_at(tree, c, answers, &shown));
+                .is_none_or(|c| holds_at(c, answers, &shown));
             shown.push(visible);
         }
         Flow { shown }
@@ -104,17 +104,13 @@ pub(crate) fn by_position<'a>(tree: &Tree, answers: &'a Answers) -> Vec<Option<&
     out
 }
 
-/// [`holds`] over the answers by question position (see [`by_position`]).
-pub(crate) fn holds_at(
-    tree: &Tree,
-    cond: &Condition,
-    answers: &[Option<&Answer>],
-    shown: &[bool],
-) -> bool {
+/// [`holds`] over the answers by question position (see [`by_position`]). The question
+/// of each test was resolved to its position at load time.
+pub(crate) fn holds_at(cond: &Condition, answers: &[Option<&Answer>], shown: &[bool]) -> bool {
     match cond {
-        Condition::All(cs, _) => cs.iter().all(|c| holds_at(tree, c, answers, shown)),
-        Condition::Any(cs, _) => cs.iter().any(|c| holds_at(tree, c, answers, shown)),
-        Condition::Test { question, test, .. } => match tree.question_index(question) {
+        Condition::All(cs, _) => cs.iter().all(|c| holds_at(c, answers, shown)),
+        Condition::Any(cs, _) => cs.iter().any(|c| holds_at(c, answers, shown)),
+        Condition::Test { test, at, .. } => match *at {
             Some(i) if shown.get(i).copied().unwrap_or(false) => answers
                 .get(i)
                 .copied()
@@ -128,14 +124,14 @@ pub(crate) fn holds_at(
 /// Whether a condition holds for these answers, given which earlier questions were shown
 /// (`shown` may be shorter than the tree: questions past its end count as not shown).
 pub fn holds(tree: &Tree, cond: &Condition, answers: &Answers, shown: &[bool]) -> bool {
-    holds_at(tree, cond, &by_position(tree, answers), shown)
+    holds_at(cond, &by_position(tree, answers), shown)
 }
 
 fn test_holds(test: &Test, answer: &Answer) -> bool {
     let chosen = |o: &String| match answer {
         Answer::Choice(c) => c == o,
         Answer::Choices(cs) => cs.contains(o),
-        Answer::Scale(_) | Answer::Text(_) => false,
+        Answer::Scale(_) | Answer::Text(_) | Answer::Priorities(_) => false,
     };
     match test {
         Test::Answered => true,

@@ -9,12 +9,15 @@
 
 pub mod answers;
 pub mod atomic;
+pub mod catalog;
 pub mod error;
 pub mod flow;
 pub mod load;
 pub mod model;
+pub mod plan;
 pub mod recommend;
 pub mod report;
+pub mod robustness;
 pub mod source;
 pub mod tui;
 pub mod validate;

@@ -9,8 +9,9 @@ use toml::Spanned;
 
 use crate::error::{LoadError, Problem, ProblemKind};
 use crate::model::{
-    Alternative, AnswerOption, Condition, Criterion, Effect, Index, Kind, Question, Risk, RuleOut,
-    Scale, Test, Tree, TreeMeta,
+    Alternative, AnswerOption, Condition, Conflict, Criterion, Effect, Index, Kind, Mitigation,
+    PlanPath, Priorities, PriorityLevel, Question, Risk, RuleOut, Scale, Stage, Test, Tree,
+    TreeMeta, WeightEffect,
 };
 use crate::source::{Source, Span};
 use crate::validate;
@@ -43,11 +44,15 @@ impl Tree {
             source,
             problems: Vec::new(),
             index: Index::default(),
+            facts: Vec::new(),
+            fact_index: HashMap::new(),
         };
-        let tree = builder.tree(raw);
+        let mut tree = builder.tree(raw);
         let mut problems = builder.problems;
-        problems.extend(validate::check(&tree, source));
+        let checked = validate::check(&tree, source);
+        problems.extend(checked.errors);
         if problems.is_empty() {
+            tree.warnings = checked.warnings;
             Ok(tree)
         } else {
             Err(LoadError::invalid(source, problems))
@@ -130,6 +135,47 @@ struct RawFile {
     questions: Vec<Spanned<RawQuestion>>,
     #[serde(default)]
     risks: Vec<Spanned<RawRisk>>,
+    #[serde(default)]
+    conflicts: Vec<Spanned<RawConflict>>,
+    #[serde(default)]
+    stages: Vec<Spanned<RawStage>>,
+    #[serde(default)]
+    paths: Vec<Spanned<RawPath>>,
+    plan: Option<RawPlan>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStage {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    out_of_scope_if: Option<Spanned<RawCondition>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPath {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    #[serde(default)]
+    summary: String,
+    alternative: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlan {
+    licence_concern: Option<Spanned<RawCondition>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConflict {
+    id: Spanned<String>,
+    when: Spanned<RawCondition>,
+    message: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -173,6 +219,14 @@ enum RawKind {
     YesNo,
     Scale,
     Text,
+    Priorities,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLevel {
+    label: Spanned<String>,
+    multiplier: Spanned<f64>,
 }
 
 #[derive(Deserialize)]
@@ -192,6 +246,9 @@ struct RawQuestion {
     weight_of: Option<Spanned<String>>,
     #[serde(default)]
     effects: Vec<Spanned<RawEffect>>,
+    levels: Option<Spanned<Vec<RawLevel>>>,
+    default: Option<Spanned<i64>>,
+    criteria: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Deserialize)]
@@ -203,28 +260,42 @@ struct RawOption {
     #[serde(default)]
     effects: Vec<Spanned<RawEffect>>,
     #[serde(default)]
+    weights: Vec<Spanned<RawWeight>>,
+    #[serde(default)]
     rules_out: Vec<RawRuleOut>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawWeight {
+    criterion: Spanned<String>,
+    multiplier: Spanned<f64>,
+    reason: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawRuleOut {
-    alternative: Spanned<String>,
+    alternative: Option<Spanned<String>>,
+    path: Option<Spanned<String>>,
     reason: Spanned<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEffect {
-    alternative: Spanned<String>,
+    alternative: Option<Spanned<String>>,
+    path: Option<Spanned<String>>,
     criterion: Spanned<String>,
     points: Spanned<f64>,
     reason: Spanned<String>,
+    fact: Option<Spanned<String>>,
+    stages: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawCondition {
+pub(crate) struct RawCondition {
     question: Option<Spanned<String>>,
     any_of: Option<Vec<Spanned<String>>>,
     none_of: Option<Vec<Spanned<String>>>,
@@ -241,10 +312,21 @@ struct RawRisk {
     id: Spanned<String>,
     applies_to: Spanned<String>,
     when: Option<Spanned<RawCondition>>,
+    unless: Option<Spanned<RawCondition>>,
     title: Spanned<String>,
     #[serde(default)]
     description: String,
-    mitigation: Spanned<String>,
+    mitigation: Option<Spanned<String>>,
+    #[serde(default)]
+    mitigations: Vec<Spanned<RawMitigation>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMitigation {
+    text: Spanned<String>,
+    when: Option<Spanned<RawCondition>>,
+    unless: Option<Spanned<RawCondition>>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -253,8 +335,12 @@ struct RawRisk {
 struct Builder<'s> {
     source: &'s Source,
     problems: Vec<Problem>,
-    /// Filled as the alternatives and criteria are built, so effects can be resolved.
+    /// Filled as the alternatives, criteria, stages and paths are built, so effects can be
+    /// resolved.
     index: Index,
+    /// Fact ids in order of first mention, and their positions.
+    facts: Vec<String>,
+    fact_index: HashMap<String, usize>,
 }
 
 impl Builder<'_> {
@@ -276,6 +362,21 @@ impl Builder<'_> {
             );
         }
         value.into_inner()
+    }
+
+    /// Notes a number that is not finite or outside `range`; `what` describes it.
+    fn number(
+        &mut self,
+        value: &Spanned<f64>,
+        range: std::ops::RangeInclusive<f64>,
+        id: &str,
+        what: impl FnOnce(f64) -> String,
+    ) -> f64 {
+        let v = *value.get_ref();
+        if !v.is_finite() || !range.contains(&v) {
+            self.problem(&value.span(), ProblemKind::BadNumber, Some(id), what(v));
+        }
+        v
     }
 
     fn tree(&mut self, raw: RawFile) -> Tree {
@@ -333,22 +434,13 @@ impl Builder<'_> {
                 let c = c.into_inner();
                 let span = c.id.span();
                 let id = c.id.into_inner();
-                let weight = match c.weight {
+                let weight = match &c.weight {
                     None => 1.0,
-                    Some(w) => {
-                        let value = *w.get_ref();
-                        if !value.is_finite() || !(0.0..=MAX_MAGNITUDE).contains(&value) {
-                            self.problem(
-                                &w.span(),
-                                ProblemKind::BadNumber,
-                                Some(&id),
-                                format!(
-                                    "the weight of criterion `{id}` is {value:?}; weights must be numbers from 0 to {MAX_MAGNITUDE}"
-                                ),
-                            );
-                        }
-                        value
-                    }
+                    Some(w) => self.number(w, 0.0..=MAX_MAGNITUDE, &id, |v| {
+                        format!(
+                            "the weight of criterion `{id}` is {v:?}; weights must be numbers from 0 to {MAX_MAGNITUDE}"
+                        )
+                    }),
                 };
                 Criterion {
                     title: self.text(c.title, || format!("the title of criterion `{id}`"), &id),
@@ -361,46 +453,115 @@ impl Builder<'_> {
             .collect();
         self.index.alternatives = first_index(alternatives.iter().map(|a| a.id.as_str()));
         self.index.criteria = first_index(criteria.iter().map(|c| c.id.as_str()));
-        let questions: Vec<Question> = raw
-            .questions
+        let stages: Vec<Stage> = raw
+            .stages
             .into_iter()
-            .map(|q| self.question(q.into_inner()))
-            .collect();
-        let risks: Vec<Risk> = raw
-            .risks
-            .into_iter()
-            .map(|r| {
-                let r = r.into_inner();
-                let span = r.id.span();
-                let id = r.id.into_inner();
-                Risk {
-                    applies_to: r.applies_to.into_inner(),
-                    when: r.when.and_then(|c| self.condition(c, &id)),
-                    title: self.text(r.title, || format!("the title of risk `{id}`"), &id),
-                    mitigation: self.text(
-                        r.mitigation,
-                        || format!("the mitigation of risk `{id}`"),
-                        &id,
-                    ),
-                    description: r.description,
+            .map(|s| {
+                let s = s.into_inner();
+                let span = s.id.span();
+                let id = s.id.into_inner();
+                Stage {
+                    title: self.text(s.title, || format!("the title of stage `{id}`"), &id),
+                    description: s.description,
+                    out_of_scope_if: s.out_of_scope_if.and_then(|c| self.condition(c, &id)),
                     span,
                     id,
                 }
             })
             .collect();
+        let paths: Vec<PlanPath> = raw
+            .paths
+            .into_iter()
+            .map(|p| {
+                let p = p.into_inner();
+                let span = p.id.span();
+                let id = p.id.into_inner();
+                let alternative_span = p.alternative.span();
+                let alternative = p.alternative.into_inner();
+                let alternative_at = self.index.alternatives.get(&alternative).copied();
+                if alternative_at.is_none() {
+                    let known = list_ids(self.index.alternatives.keys());
+                    self.problem(
+                        &alternative_span,
+                        ProblemKind::UnknownReference,
+                        Some(&id),
+                        format!(
+                            "path `{id}` belongs to alternative `{alternative}`, which the tree does not have (it has: {known})"
+                        ),
+                    );
+                }
+                PlanPath {
+                    title: self.text(p.title, || format!("the title of path `{id}`"), &id),
+                    summary: p.summary,
+                    alternative,
+                    alternative_at,
+                    span,
+                    id,
+                }
+            })
+            .collect();
+        self.index.stages = first_index(stages.iter().map(|s| s.id.as_str()));
+        self.index.paths = first_index(paths.iter().map(|p| p.id.as_str()));
+        let mut questions: Vec<Question> = raw
+            .questions
+            .into_iter()
+            .map(|q| self.question(q.into_inner()))
+            .collect();
+        for p in questions.iter_mut().filter_map(|q| q.priorities.as_mut()) {
+            p.names = p
+                .criteria
+                .iter()
+                .map(|&c| (criteria[c].id.clone(), criteria[c].title.clone()))
+                .collect();
+        }
+        let risks: Vec<Risk> = raw
+            .risks
+            .into_iter()
+            .map(|r| self.risk(r.into_inner()))
+            .collect();
+        let conflicts: Vec<Conflict> = raw
+            .conflicts
+            .into_iter()
+            .filter_map(|c| {
+                let c = c.into_inner();
+                let span = c.id.span();
+                let id = c.id.into_inner();
+                let when = self.condition(c.when, &id);
+                let message =
+                    self.text(c.message, || format!("the message of conflict `{id}`"), &id);
+                Some(Conflict {
+                    when: when?,
+                    message,
+                    span,
+                    id,
+                })
+            })
+            .collect();
+        let licence_concern = raw
+            .plan
+            .and_then(|p| p.licence_concern)
+            .and_then(|c| self.condition(c, "plan"));
         let index = Index {
             questions: first_index(questions.iter().map(|q| q.id.as_str())),
             ..std::mem::take(&mut self.index)
         };
-        Tree {
+        let mut tree = Tree {
             meta,
             alternatives,
             criteria,
             questions,
             risks,
+            conflicts,
+            stages,
+            paths,
+            licence_concern,
+            facts: std::mem::take(&mut self.facts),
+            warnings: Vec::new(),
             index,
             meta_span,
-        }
+        };
+        resolve_conditions(&mut tree);
+        tree
     }
 
     fn question(&mut self, q: RawQuestion) -> Question {
@@ -412,43 +573,50 @@ impl Builder<'_> {
             RawKind::YesNo => Kind::YesNo,
             RawKind::Scale => Kind::Scale,
             RawKind::Text => Kind::Text,
+            RawKind::Priorities => Kind::Priorities,
         };
         let kind_span = q.kind.span();
         let options: Vec<AnswerOption> = q
             .options
             .into_iter()
-            .map(|o| {
-                let o = o.into_inner();
-                let span = o.id.span();
-                let oid = o.id.into_inner();
-                AnswerOption {
-                    label: self.text(
-                        o.label,
-                        || format!("the label of option `{oid}` of question `{id}`"),
-                        &id,
-                    ),
-                    id: oid,
-                    description: o.description,
-                    effects: o.effects.into_iter().map(|e| self.effect(e, &id)).collect(),
-                    rules_out: o
-                        .rules_out
-                        .into_iter()
-                        .map(|r| RuleOut {
-                            span: r.alternative.span(),
-                            alternative: r.alternative.into_inner(),
-                            reason: self.text(
-                                r.reason,
-                                || format!("the reason of a `rules_out` in question `{id}`"),
-                                &id,
-                            ),
-                        })
-                        .collect(),
-                    span,
-                }
-            })
+            .map(|o| self.option(o.into_inner(), &id))
             .collect();
         let effects: Vec<Effect> = q.effects.into_iter().map(|e| self.effect(e, &id)).collect();
-        let scale = if kind == Kind::Scale {
+        let belongs_to = |key: &str| match key {
+            "min" | "max" | "labels" | "weight_of" | "effects" => Kind::Scale,
+            _ => Kind::Priorities,
+        };
+        let present = [
+            ("min", q.min.is_some()),
+            ("max", q.max.is_some()),
+            ("labels", q.labels.is_some()),
+            ("weight_of", q.weight_of.is_some()),
+            ("effects", !effects.is_empty()),
+            ("levels", q.levels.is_some()),
+            ("default", q.default.is_some()),
+            ("criteria", q.criteria.is_some()),
+        ];
+        for (key, here) in present {
+            let owner = belongs_to(key);
+            if here && kind != owner {
+                let hint = if key == "effects" && kind.is_choice() {
+                    "; put effects on its options"
+                } else {
+                    ""
+                };
+                self.problem(
+                    &kind_span,
+                    ProblemKind::KindRule,
+                    Some(&id),
+                    format!(
+                        "`{key}` belongs to {} questions, but `{id}` is a {} question{hint}",
+                        owner.name(),
+                        kind.name()
+                    ),
+                );
+            }
+        }
+        let scale = (kind == Kind::Scale).then(|| {
             let min = q.min.as_ref().map(|m| *m.get_ref());
             let max = q.max.as_ref().map(|m| *m.get_ref());
             let (min, max) = match (min, max) {
@@ -463,39 +631,17 @@ impl Builder<'_> {
                     (1, 5)
                 }
             };
-            let labels = q.labels.map(Spanned::into_inner).unwrap_or_default();
-            Some(Scale {
+            Scale {
                 min,
                 max,
-                labels,
+                labels: q.labels.map(Spanned::into_inner).unwrap_or_default(),
                 weight_of: q.weight_of.map(Spanned::into_inner),
                 effects,
-            })
-        } else {
-            for (key, present) in [
-                ("min", q.min.is_some()),
-                ("max", q.max.is_some()),
-                ("labels", q.labels.is_some()),
-                ("weight_of", q.weight_of.is_some()),
-                ("effects", !effects.is_empty()),
-            ] {
-                if present {
-                    self.problem(
-                        &kind_span,
-                        ProblemKind::KindRule,
-                        Some(&id),
-                        format!(
-                            "`{key}` belongs to scale questions, but `{id}` is a {} question{}",
-                            kind.name(),
-                            if key == "effects" && kind.is_choice() {
-                                "; put effects on its options"
-                            } else {
-                                ""
-                            }
-                        ),
-                    );
-                }
             }
+        });
+        let priorities = if kind == Kind::Priorities {
+            Some(self.priorities(&id, &kind_span, q.levels, q.default, q.criteria))
+        } else {
             None
         };
         Question {
@@ -507,7 +653,216 @@ impl Builder<'_> {
             section: q.section,
             options,
             scale,
+            priorities,
             span,
+        }
+    }
+
+    fn option(&mut self, o: RawOption, qid: &str) -> AnswerOption {
+        let span = o.id.span();
+        let oid = o.id.into_inner();
+        AnswerOption {
+            label: self.text(
+                o.label,
+                || format!("the label of option `{oid}` of question `{qid}`"),
+                qid,
+            ),
+            description: o.description,
+            effects: o.effects.into_iter().map(|e| self.effect(e, qid)).collect(),
+            weights: o
+                .weights
+                .into_iter()
+                .map(|w| {
+                    let w = w.into_inner();
+                    let multiplier = self.number(&w.multiplier, 0.0..=MAX_MULTIPLIER, qid, |v| {
+                        format!(
+                            "a weight in question `{qid}` has the multiplier {v:?}; multipliers must be numbers from 0 to {MAX_MULTIPLIER}"
+                        )
+                    });
+                    let criterion_span = w.criterion.span();
+                    let criterion = w.criterion.into_inner();
+                    WeightEffect {
+                        criterion_at: self.index.criteria.get(&criterion).copied(),
+                        reason: self.text(
+                            w.reason,
+                            || format!("the reason of a weight on `{criterion}` in question `{qid}`"),
+                            qid,
+                        ),
+                        criterion,
+                        multiplier,
+                        span: criterion_span,
+                    }
+                })
+                .collect(),
+            rules_out: o
+                .rules_out
+                .into_iter()
+                .map(|r| {
+                    let span = r
+                        .alternative
+                        .as_ref()
+                        .or(r.path.as_ref())
+                        .map_or_else(|| r.reason.span(), Spanned::span);
+                    if r.alternative.is_some() == r.path.is_some() {
+                        self.problem(
+                            &span,
+                            ProblemKind::Syntax,
+                            Some(qid),
+                            format!(
+                                "a `rules_out` in question `{qid}` needs exactly one of `alternative` or `path`"
+                            ),
+                        );
+                    }
+                    RuleOut {
+                        span,
+                        alternative: r.alternative.map(Spanned::into_inner),
+                        path: r.path.map(Spanned::into_inner),
+                        reason: self.text(
+                            r.reason,
+                            || format!("the reason of a `rules_out` in question `{qid}`"),
+                            qid,
+                        ),
+                    }
+                })
+                .collect(),
+            id: oid,
+            span,
+        }
+    }
+
+    /// The levels and criteria of priorities question `id`.
+    fn priorities(
+        &mut self,
+        id: &str,
+        kind_span: &Span,
+        levels: Option<Spanned<Vec<RawLevel>>>,
+        default: Option<Spanned<i64>>,
+        criteria: Option<Spanned<Vec<Spanned<String>>>>,
+    ) -> Priorities {
+        let levels_span = levels.as_ref().map_or(kind_span.clone(), Spanned::span);
+        let levels: Vec<PriorityLevel> = levels
+            .map(Spanned::into_inner)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|l| PriorityLevel {
+                multiplier: self.number(&l.multiplier, 0.0..=MAX_MULTIPLIER, id, |v| {
+                    format!(
+                        "a level of priorities question `{id}` has the multiplier {v:?}; multipliers must be numbers from 0 to {MAX_MULTIPLIER}"
+                    )
+                }),
+                label: self.text(l.label, || format!("a level label of question `{id}`"), id),
+            })
+            .collect();
+        if !(2..=MAX_PRIORITY_LEVELS).contains(&levels.len()) {
+            self.problem(
+                &levels_span,
+                ProblemKind::KindRule,
+                Some(id),
+                format!(
+                    "priorities question `{id}` has {} level(s); give from 2 to {MAX_PRIORITY_LEVELS} `levels`",
+                    levels.len()
+                ),
+            );
+        }
+        let default_level = match &default {
+            Some(d) => *d.get_ref(),
+            None => (levels.len() as i64 + 1) / 2,
+        };
+        if !(1..=levels.len() as i64).contains(&default_level) {
+            let span = default.as_ref().map_or(levels_span.clone(), Spanned::span);
+            self.problem(
+                &span,
+                ProblemKind::KindRule,
+                Some(id),
+                format!(
+                    "the `default` level of priorities question `{id}` is {default_level}; it must be a level from 1 to {}",
+                    levels.len()
+                ),
+            );
+        }
+        let criteria = match criteria {
+            None => (0..self.index.criteria.len()).collect(),
+            Some(list) => {
+                let mut out = Vec::new();
+                for c in list.into_inner() {
+                    match self.index.criteria.get(c.get_ref()) {
+                        Some(&i) if !out.contains(&i) => out.push(i),
+                        Some(_) => self.problem(
+                            &c.span(),
+                            ProblemKind::DuplicateId,
+                            Some(id),
+                            format!(
+                                "priorities question `{id}` names criterion `{}` twice",
+                                c.get_ref()
+                            ),
+                        ),
+                        None => {
+                            let known = list_ids(self.index.criteria.keys());
+                            self.problem(
+                                &c.span(),
+                                ProblemKind::UnknownReference,
+                                Some(id),
+                                format!(
+                                    "priorities question `{id}` names criterion `{}`, which the tree does not have (it has: {known})",
+                                    c.get_ref()
+                                ),
+                            );
+                        }
+                    }
+                }
+                out.sort_unstable();
+                out
+            }
+        };
+        Priorities {
+            levels,
+            default: default_level,
+            criteria,
+            names: Vec::new(),
+        }
+    }
+
+    fn risk(&mut self, r: RawRisk) -> Risk {
+        let span = r.id.span();
+        let id = r.id.into_inner();
+        let mitigations: Vec<Mitigation> = r
+            .mitigations
+            .into_iter()
+            .map(|m| {
+                let m = m.into_inner();
+                let span = m.text.span();
+                Mitigation {
+                    text: self.text(m.text, || format!("a mitigation of risk `{id}`"), &id),
+                    when: m.when.and_then(|c| self.condition(c, &id)),
+                    unless: m.unless.and_then(|c| self.condition(c, &id)),
+                    span,
+                }
+            })
+            .collect();
+        let mitigation = match r.mitigation {
+            Some(m) => self.text(m, || format!("the mitigation of risk `{id}`"), &id),
+            None => {
+                if mitigations.is_empty() {
+                    self.problem(
+                        &span,
+                        ProblemKind::Syntax,
+                        Some(&id),
+                        format!("risk `{id}` needs a `mitigation` or at least one `[[risks.mitigations]]`"),
+                    );
+                }
+                String::new()
+            }
+        };
+        Risk {
+            applies_to: r.applies_to.into_inner(),
+            when: r.when.and_then(|c| self.condition(c, &id)),
+            unless: r.unless.and_then(|c| self.condition(c, &id)),
+            title: self.text(r.title, || format!("the title of risk `{id}`"), &id),
+            mitigation,
+            mitigations,
+            description: r.description,
+            span,
+            id,
         }
     }
 
@@ -515,16 +870,28 @@ impl Builder<'_> {
     fn effect(&mut self, e: Spanned<RawEffect>, owner: &str) -> Effect {
         let span = e.span();
         let e = e.into_inner();
-        let points = *e.points.get_ref();
-        if !points.is_finite() || points.abs() > MAX_MAGNITUDE {
-            self.problem(
-                &e.points.span(),
-                ProblemKind::BadNumber,
-                Some(owner),
-                format!("an effect in question `{owner}` has {points:?} points; points must be a finite number from -{MAX_MAGNITUDE} to {MAX_MAGNITUDE}"),
-            );
-        }
-        let alternative_span = e.alternative.span();
+        let points = self.number(&e.points, -MAX_MAGNITUDE..=MAX_MAGNITUDE, owner, |v| {
+            format!("an effect in question `{owner}` has {v:?} points; points must be a finite number from -{MAX_MAGNITUDE} to {MAX_MAGNITUDE}")
+        });
+        let (alternative, path) = match (e.alternative, e.path) {
+            (Some(a), None) => (Some(a), None),
+            (None, Some(p)) => (None, Some(p)),
+            (a, p) => {
+                let both = a.is_some() && p.is_some();
+                self.problem(
+                    &span,
+                    ProblemKind::Syntax,
+                    Some(owner),
+                    format!(
+                        "an effect in question `{owner}` needs exactly one of `alternative` or `path`{}",
+                        if both { ", not both" } else { "" }
+                    ),
+                );
+                (a, None)
+            }
+        };
+        let named = alternative.as_ref().or(path.as_ref());
+        let alternative_span = named.map_or(span.clone(), Spanned::span);
         let criterion_span = e.criterion.span();
         let criterion = e.criterion.into_inner();
         let reason = self.text(
@@ -536,14 +903,56 @@ impl Builder<'_> {
             },
             owner,
         );
-        let alternative = e.alternative.into_inner();
+        let fact_at = e.fact.map(|f| {
+            let f = f.into_inner();
+            match self.fact_index.get(&f) {
+                Some(&i) => i,
+                None => {
+                    let i = self.facts.len();
+                    self.fact_index.insert(f.clone(), i);
+                    self.facts.push(f);
+                    i
+                }
+            }
+        });
+        let fact = fact_at.map(|i| self.facts[i].clone());
+        let mut stages = Vec::new();
+        let mut stages_at = Vec::new();
+        for s in e.stages.unwrap_or_default() {
+            match self.index.stages.get(s.get_ref()) {
+                Some(&i) => stages_at.push(i),
+                None => {
+                    let known = list_ids(self.index.stages.keys());
+                    self.problem(
+                        &s.span(),
+                        ProblemKind::UnknownReference,
+                        Some(owner),
+                        format!(
+                            "an effect in question `{owner}` names stage `{}`, which the tree does not have (it has: {known})",
+                            s.get_ref()
+                        ),
+                    );
+                }
+            }
+            stages.push(s.into_inner());
+        }
+        let alternative = alternative.map(Spanned::into_inner);
+        let path = path.map(Spanned::into_inner);
         Effect {
-            alternative_at: self.index.alternatives.get(&alternative).copied(),
+            alternative_at: alternative
+                .as_ref()
+                .and_then(|a| self.index.alternatives.get(a).copied()),
+            path_at: path.as_ref().and_then(|p| self.index.paths.get(p).copied()),
             criterion_at: self.index.criteria.get(&criterion).copied(),
+            fact_at,
+            stages_at,
             alternative,
+            path,
             criterion,
             points,
             reason,
+            fact,
+            stages,
             span: if span.is_empty() {
                 alternative_span.clone()
             } else {
@@ -618,6 +1027,7 @@ impl Builder<'_> {
             question: qid,
             test,
             span: question.span(),
+            at: None,
         })
     }
 
@@ -634,6 +1044,64 @@ impl Builder<'_> {
     }
 }
 
+/// Converts a condition written in another file than the tree (a catalog's `when`) and
+/// checks it against `tree`; its problems are added to `problems`.
+pub(crate) fn foreign_condition(
+    source: &Source,
+    tree: &Tree,
+    raw: Spanned<RawCondition>,
+    owner: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Condition> {
+    let mut builder = Builder {
+        source,
+        problems: Vec::new(),
+        index: Index::default(),
+        facts: Vec::new(),
+        fact_index: HashMap::new(),
+    };
+    let mut cond = builder.condition(raw, owner);
+    problems.append(&mut builder.problems);
+    if let Some(c) = cond.as_mut() {
+        c.resolve(&tree.index.questions);
+        problems.extend(validate::condition_problems(tree, source, owner, c));
+    }
+    cond
+}
+
+/// Weight multipliers (of options and priority levels) are at most this large, so that
+/// several of them on one criterion keep weights far from overflowing.
+pub const MAX_MULTIPLIER: f64 = 100.0;
+
+/// A priorities question has at most this many levels.
+pub const MAX_PRIORITY_LEVELS: usize = 10;
+
+/// Resolves the question position of every test of every condition of the tree.
+fn resolve_conditions(tree: &mut Tree) {
+    let index = &tree.index.questions;
+    let conditions = tree
+        .questions
+        .iter_mut()
+        .filter_map(|q| q.show_if.as_mut())
+        .chain(tree.risks.iter_mut().flat_map(|r| {
+            r.when.iter_mut().chain(r.unless.iter_mut()).chain(
+                r.mitigations
+                    .iter_mut()
+                    .flat_map(|m| m.when.iter_mut().chain(m.unless.iter_mut())),
+            )
+        }))
+        .chain(tree.conflicts.iter_mut().map(|c| &mut c.when))
+        .chain(
+            tree.stages
+                .iter_mut()
+                .filter_map(|s| s.out_of_scope_if.as_mut()),
+        )
+        .chain(tree.licence_concern.iter_mut());
+    for c in conditions {
+        c.resolve(index);
+    }
+}
+
 /// Maps each id to the position of its first occurrence.
 fn first_index<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> HashMap<String, usize> {
     let mut map = HashMap::with_capacity(ids.len());
@@ -641,4 +1109,17 @@ fn first_index<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> HashMap<Strin
         map.entry(id.to_string()).or_insert(i);
     }
     map
+}
+
+/// Ids for a message, sorted and quoted: "`a`, `b`".
+fn list_ids<'a>(ids: impl Iterator<Item = &'a String>) -> String {
+    let mut v: Vec<&str> = ids.map(String::as_str).collect();
+    v.sort_unstable();
+    if v.is_empty() {
+        return "none".to_string();
+    }
+    v.iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -9,9 +9,10 @@ use clap::Parser as _;
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let result = match args.command {
-        Some(command) => cli::run(command, args.questions.as_deref()),
+        Some(command) => cli::run(command, args.questions.as_deref(), args.tools.as_deref()),
         None => cli::wizard(
             args.questions.as_deref(),
+            args.tools.as_deref(),
             args.answers.as_deref(),
             args.resume,
         ),

@@ -1,14 +1,30 @@
 //! The question tree as the engine sees it once loaded: alternatives, criteria, questions,
-//! conditions and risks. Only [`crate::load`] builds a [`Tree`], and only from a file that
-//! passed [`crate::validate`], so code that holds a `Tree` may rely on its references.
+//! conditions, risks, conflicts, and the stages and paths of the stack plan. Only
+//! [`crate::load`] builds a [`Tree`], and only from a file that passed [`crate::validate`],
+//! so code that holds a `Tree` may rely on its references.
 
 use std::collections::HashMap;
 
+use crate::error::Problem;
 use crate::source::Span;
 
-/// Whether a text shows nothing: empty, or only white space and control characters.
+/// Whether a text shows nothing: empty, or only white space, control characters and
+/// invisible format characters (zero-width spaces and joiners, bidi marks, soft hyphens).
 pub fn is_blank(text: &str) -> bool {
-    text.chars().all(|c| c.is_whitespace() || c.is_control())
+    text.chars()
+        .all(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
+}
+
+/// Characters that take no room on screen: format characters (Unicode category Cf) such
+/// as zero-width spaces and joiners, bidi marks and overrides, the soft hyphen and the
+/// byte-order mark, plus the Hangul and braille fillers that render as blanks.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'
+        | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{2800}' | '\u{3164}'
+        | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}'
+        | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
 /// A loaded, validated question tree.
@@ -19,6 +35,20 @@ pub struct Tree {
     pub criteria: Vec<Criterion>,
     pub questions: Vec<Question>,
     pub risks: Vec<Risk>,
+    /// Answers that contradict each other, declared by the tree.
+    pub conflicts: Vec<Conflict>,
+    /// The stages of the lifecycle that the stack plan covers (empty: no plan).
+    pub stages: Vec<Stage>,
+    /// The ways a stage can be built; each belongs to an alternative.
+    pub paths: Vec<PlanPath>,
+    /// When licence changes concern the user (`[plan] licence_concern`): example tools
+    /// with a licence-change risk are then listed last.
+    pub licence_concern: Option<Condition>,
+    /// Fact ids named by effects, in order of first mention.
+    pub facts: Vec<String>,
+    /// Problems that do not stop the tree from loading, such as an option whose effects
+    /// give every alternative the same points.
+    pub warnings: Vec<Problem>,
     pub(crate) index: Index,
     /// Where the `[tree]` table is, for problems of the tree as a whole.
     pub(crate) meta_span: Span,
@@ -30,6 +60,8 @@ pub(crate) struct Index {
     pub questions: HashMap<String, usize>,
     pub alternatives: HashMap<String, usize>,
     pub criteria: HashMap<String, usize>,
+    pub stages: HashMap<String, usize>,
+    pub paths: HashMap<String, usize>,
 }
 
 /// The `[tree]` table.
@@ -62,6 +94,37 @@ pub struct Criterion {
     pub span: Span,
 }
 
+/// A stage of the lifecycle that the stack plan recommends a path for.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    /// The stage is out of the project's scope when this holds.
+    pub out_of_scope_if: Option<Condition>,
+    pub span: Span,
+}
+
+/// A way to build a stage (for example open source run by the team), belonging to one
+/// alternative: the points of that alternative count for it, plus effects on the path.
+#[derive(Debug, Clone)]
+pub struct PlanPath {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub alternative: String,
+    pub span: Span,
+    /// The position of the alternative, resolved at load time.
+    pub(crate) alternative_at: Option<usize>,
+}
+
+impl PlanPath {
+    /// The position of the path's alternative (always known in a validated tree).
+    pub fn alternative_index(&self) -> usize {
+        self.alternative_at.unwrap_or(0)
+    }
+}
+
 /// The kind of answer a question takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -75,6 +138,8 @@ pub enum Kind {
     Scale,
     /// Free text.
     Text,
+    /// An importance level for each of a set of criteria.
+    Priorities,
 }
 
 impl Kind {
@@ -86,6 +151,7 @@ impl Kind {
             Kind::YesNo => "yes_no",
             Kind::Scale => "scale",
             Kind::Text => "text",
+            Kind::Priorities => "priorities",
         }
     }
 
@@ -108,6 +174,8 @@ pub struct Question {
     pub options: Vec<AnswerOption>,
     /// The range and effects of a scale question; `None` otherwise.
     pub scale: Option<Scale>,
+    /// The levels and criteria of a priorities question; `None` otherwise.
+    pub priorities: Option<Priorities>,
     pub span: Span,
 }
 
@@ -117,15 +185,25 @@ impl Question {
         self.options.iter().find(|o| o.id == id)
     }
 
-    /// Ids of the criteria this question's effects (or `weight_of`) name, in tree order of
-    /// first mention, without repeats.
-    pub fn criteria(&self) -> Vec<&str> {
+    /// Ids of the criteria this question's effects, weights or priorities name, in tree
+    /// order of first mention, without repeats.
+    pub fn criteria<'t>(&'t self, tree: &'t Tree) -> Vec<&'t str> {
         let mut out: Vec<&str> = Vec::new();
         let weight_of = self.scale.as_ref().and_then(|s| s.weight_of.as_deref());
+        let weights = self
+            .options
+            .iter()
+            .flat_map(|o| o.weights.iter().map(|w| w.criterion.as_str()));
+        let priorities = self
+            .priorities
+            .iter()
+            .flat_map(|p| p.criteria.iter().map(|&c| tree.criteria[c].id.as_str()));
         for c in self
             .effects()
             .map(|e| e.criterion.as_str())
             .chain(weight_of)
+            .chain(weights)
+            .chain(priorities)
         {
             if !out.contains(&c) {
                 out.push(c);
@@ -142,11 +220,16 @@ impl Question {
             .chain(self.scale.iter().flat_map(|s| s.effects.iter()))
     }
 
-    /// Whether some answer to this question moves a score or a weight.
+    /// Whether some answer to this question moves a score, a weight or an exclusion of
+    /// the verdict (effects on paths only move the stack plan).
     pub fn is_scored(&self) -> bool {
-        self.effects().next().is_some()
-            || self.options.iter().any(|o| !o.rules_out.is_empty())
+        self.effects().any(|e| e.alternative_at.is_some())
+            || self
+                .options
+                .iter()
+                .any(|o| !o.rules_out.is_empty() || !o.weights.is_empty())
             || self.scale.as_ref().is_some_and(|s| s.weight_of.is_some())
+            || self.priorities.is_some()
     }
 }
 
@@ -157,17 +240,40 @@ pub struct AnswerOption {
     pub label: String,
     pub description: Option<String>,
     pub effects: Vec<Effect>,
+    /// Criteria whose weight this answer multiplies.
+    pub weights: Vec<WeightEffect>,
     /// Alternatives this answer makes impossible (a blocker, not a matter of points).
     pub rules_out: Vec<RuleOut>,
     pub span: Span,
 }
 
-/// An answer that rules an alternative out, with the reason shown to the user.
+/// An answer that rules an alternative (or a path of the plan) out, with the reason shown
+/// to the user.
 #[derive(Debug, Clone)]
 pub struct RuleOut {
-    pub alternative: String,
+    /// The alternative ruled out: it cannot be the verdict, nor any of its paths.
+    pub alternative: Option<String>,
+    /// The path ruled out: the plan does not recommend it.
+    pub path: Option<String>,
     pub reason: String,
     pub span: Span,
+}
+
+/// An answer that multiplies a criterion's weight, with the reason shown to the user.
+#[derive(Debug, Clone)]
+pub struct WeightEffect {
+    pub criterion: String,
+    pub multiplier: f64,
+    pub reason: String,
+    pub span: Span,
+    pub(crate) criterion_at: Option<usize>,
+}
+
+impl WeightEffect {
+    /// The position of the criterion (always known in a validated tree).
+    pub fn criterion_index(&self) -> Option<usize> {
+        self.criterion_at
+    }
 }
 
 /// The range of a scale question and what its answer does.
@@ -196,29 +302,114 @@ impl Scale {
     }
 }
 
-/// Points for an alternative on a criterion, with the reason shown to the user.
+/// The importance levels of a priorities question and the criteria it weighs.
+#[derive(Debug, Clone)]
+pub struct Priorities {
+    /// Level 1 first.
+    pub levels: Vec<PriorityLevel>,
+    /// The level of a criterion the answer does not name (1-based).
+    pub default: i64,
+    /// Positions of the criteria asked about, in tree order.
+    pub criteria: Vec<usize>,
+    /// The ids and titles of those criteria, in the same order.
+    pub names: Vec<(String, String)>,
+}
+
+impl Priorities {
+    /// The title of criterion `id`, if the question asks about it.
+    pub fn title_of<'a>(&'a self, id: &'a str) -> &'a str {
+        self.names
+            .iter()
+            .find(|(i, _)| i == id)
+            .map_or(id, |(_, t)| t.as_str())
+    }
+}
+
+impl Priorities {
+    /// The level with this 1-based number.
+    pub fn level(&self, level: i64) -> Option<&PriorityLevel> {
+        let i = usize::try_from(level.checked_sub(1)?).ok()?;
+        self.levels.get(i)
+    }
+
+    /// The multiplier of a 1-based level (the default level's for an unknown one).
+    pub fn multiplier(&self, level: i64) -> f64 {
+        self.level(level)
+            .or_else(|| self.level(self.default))
+            .map_or(1.0, |l| l.multiplier)
+    }
+
+    /// The number of levels, as the highest level number.
+    pub fn max_level(&self) -> i64 {
+        self.levels.len() as i64
+    }
+}
+
+/// One importance level: its label and the multiplier it applies to a criterion's weight.
+#[derive(Debug, Clone)]
+pub struct PriorityLevel {
+    pub label: String,
+    pub multiplier: f64,
+}
+
+/// Points for an alternative (or for a path of the stack plan) on a criterion, with the
+/// reason shown to the user.
 #[derive(Debug, Clone)]
 pub struct Effect {
-    pub alternative: String,
+    /// The alternative the points go to; they then count for the verdict and for every
+    /// path of the alternative. `None` for an effect on a path.
+    pub alternative: Option<String>,
+    /// The path of the stack plan the points go to; they then count for the plan only.
+    pub path: Option<String>,
     pub criterion: String,
     pub points: f64,
     pub reason: String,
+    /// Answers that express the same fact share a fact id: within one criterion and
+    /// alternative (or path), only the strongest of them counts.
+    pub fact: Option<String>,
+    /// The stages of the plan the effect concerns (empty: every stage).
+    pub stages: Vec<String>,
     pub span: Span,
-    /// Where the alternative and the criterion are named, for errors about them.
+    /// Where the alternative (or path) and the criterion are named, for errors about them.
     pub alternative_span: Span,
     pub criterion_span: Span,
-    /// The positions of the alternative and the criterion in the tree, resolved once at
-    /// load time (`None` for an unknown id, which validation reports), so that validation
-    /// and scoring do not look the ids up again for every effect.
+    /// Positions resolved once at load time (`None` for an unknown id, which validation
+    /// reports), so that validation and scoring do not look ids up again.
     pub(crate) alternative_at: Option<usize>,
+    pub(crate) path_at: Option<usize>,
     pub(crate) criterion_at: Option<usize>,
+    pub(crate) fact_at: Option<usize>,
+    pub(crate) stages_at: Vec<usize>,
 }
 
 impl Effect {
-    /// The positions of the effect's alternative and criterion, when the tree has both
-    /// (always, in a tree that passed validation).
+    /// The positions of the effect's alternative and criterion, for an effect that counts
+    /// for the verdict.
     pub fn target(&self) -> Option<(usize, usize)> {
         Some((self.alternative_at?, self.criterion_at?))
+    }
+
+    /// The position of the path, for an effect on a path.
+    pub fn path_index(&self) -> Option<usize> {
+        self.path_at
+    }
+
+    /// The position of the fact in [`Tree::facts`], if the effect names one.
+    pub fn fact_index(&self) -> Option<usize> {
+        self.fact_at
+    }
+
+    /// Whether the effect concerns stage `stage` (position in [`Tree::stages`]).
+    pub fn concerns_stage(&self, stage: usize) -> bool {
+        self.stages_at.is_empty() || self.stages_at.contains(&stage)
+    }
+
+    /// The id the points go to: the alternative's, or the path's.
+    pub fn beneficiary(&self) -> &str {
+        self.alternative
+            .as_deref()
+            .or(self.path.as_deref())
+            .unwrap_or("")
     }
 }
 
@@ -230,6 +421,8 @@ pub enum Condition {
         question: String,
         test: Test,
         span: Span,
+        /// The position of the question, resolved at load time (`None` if unknown).
+        at: Option<usize>,
     },
     /// Every condition holds.
     All(Vec<Condition>, Span),
@@ -271,9 +464,42 @@ impl Condition {
                 question,
                 test,
                 span,
+                ..
             } => f(question, test, span),
             Condition::All(cs, _) | Condition::Any(cs, _) => {
                 cs.iter().for_each(|c| c.for_each_test(f));
+            }
+        }
+    }
+
+    /// Positions of the questions the condition tests, without repeats, in order of
+    /// mention.
+    pub fn questions(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        self.for_each_position(&mut |i| {
+            if !out.contains(&i) {
+                out.push(i);
+            }
+        });
+        out
+    }
+
+    fn for_each_position(&self, f: &mut impl FnMut(usize)) {
+        match self {
+            Condition::Test { at: Some(i), .. } => f(*i),
+            Condition::Test { at: None, .. } => {}
+            Condition::All(cs, _) | Condition::Any(cs, _) => {
+                cs.iter().for_each(|c| c.for_each_position(f));
+            }
+        }
+    }
+
+    /// Resolves the question positions of every test with `index`.
+    pub(crate) fn resolve(&mut self, index: &HashMap<String, usize>) {
+        match self {
+            Condition::Test { question, at, .. } => *at = index.get(question).copied(),
+            Condition::All(cs, _) | Condition::Any(cs, _) => {
+                cs.iter_mut().for_each(|c| c.resolve(index));
             }
         }
     }
@@ -283,11 +509,37 @@ impl Condition {
 #[derive(Debug, Clone)]
 pub struct Risk {
     pub id: String,
+    /// The alternative (or path of the plan) the risk belongs to.
     pub applies_to: String,
     pub when: Option<Condition>,
+    /// The risk does not apply when this holds.
+    pub unless: Option<Condition>,
     pub title: String,
     pub description: String,
+    /// The mitigation that always applies (may be empty when `mitigations` are given).
     pub mitigation: String,
+    /// Mitigations that apply only under conditions.
+    pub mitigations: Vec<Mitigation>,
+    pub span: Span,
+}
+
+/// A mitigation shown only when its conditions allow (for example, not "buy support"
+/// when there is no budget).
+#[derive(Debug, Clone)]
+pub struct Mitigation {
+    pub text: String,
+    pub when: Option<Condition>,
+    pub unless: Option<Condition>,
+    pub span: Span,
+}
+
+/// Answers that contradict each other: when the condition holds, the message is shown and
+/// the verdict's robustness is at most low.
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    pub id: String,
+    pub when: Condition,
+    pub message: String,
     pub span: Span,
 }
 
@@ -320,5 +572,22 @@ impl Tree {
     /// An alternative, by id.
     pub fn alternative(&self, id: &str) -> Option<&Alternative> {
         self.alternative_index(id).map(|i| &self.alternatives[i])
+    }
+
+    /// The position of a stage, by id.
+    pub fn stage_index(&self, id: &str) -> Option<usize> {
+        self.index.stages.get(id).copied()
+    }
+
+    /// The position of a path, by id.
+    pub fn path_index(&self, id: &str) -> Option<usize> {
+        self.index.paths.get(id).copied()
+    }
+
+    /// The question that weighs criteria by priority, if the tree has one.
+    pub fn priorities_question(&self) -> Option<usize> {
+        self.questions
+            .iter()
+            .position(|q| q.kind == Kind::Priorities)
     }
 }

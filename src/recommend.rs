@@ -1,44 +1,112 @@
 //! The recommender: from a tree and answers to a verdict, explained criterion by criterion.
 //!
-//! It works in two steps so that later features need no rewrite:
+//! It works in steps so that each can be reused:
 //! 1. [`Evaluation::new`] turns answers into a ledger of [`Contribution`]s (one per applied
-//!    effect) and criterion weights. Merging several people's answers means combining
-//!    ledgers; "which answers would flip the verdict" means re-evaluating with one answer
-//!    changed.
-//! 2. [`Evaluation::recommend`] scores a ledger. It is a pure function of its input, summing
-//!    in tree order, so the same input always gives the same output.
+//!    effect), criterion weights, exclusions, conflicts and the stages in scope.
+//! 2. [`Evaluation::recommend`] scores a ledger: a pure function of its input, summing in
+//!    tree order, so the same input always gives the same output. Within one criterion and
+//!    alternative, effects that share a fact count once: the strongest.
+//! 3. [`crate::robustness::analyse`] asks how easily the verdict flips; with it, the
+//!    verdict gets its kind (free, forced, tie or insufficient) and a robustness level.
+//! 4. [`crate::plan`] refines the verdict into a path for each stage of the lifecycle.
+
+use std::collections::HashMap;
 
 use crate::answers::{Answer, Answers};
 use crate::flow::{self, Flow};
-use crate::model::{Kind, Tree};
+use crate::model::{Effect, Kind, Tree};
+use crate::plan::Plan;
+use crate::robustness::{self, Robustness};
 
 /// Relative difference under which two scores count as equal.
 const TIE_EPSILON: f64 = 1e-9;
 
-/// One applied effect: an answer giving points to an alternative on a criterion.
+/// One applied effect: an answer giving points to an alternative (or a path) on a
+/// criterion.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
     /// Position of the question in the tree.
     pub question: usize,
     /// Position of the chosen option, or `None` for a scale answer.
     pub option: Option<usize>,
-    pub alternative: usize,
+    /// Position of the effect among the option's (or the scale's) effects.
+    pub effect: usize,
+    /// The alternative, for an effect that counts for the verdict.
+    pub alternative: Option<usize>,
+    /// The path, for an effect on a path of the plan.
+    pub path: Option<usize>,
     pub criterion: usize,
     /// Points before weighting (scale effects already scaled by the answer).
     pub points: f64,
-    /// The reason text of the effect.
-    pub reason: String,
+    /// The fact the effect expresses, if it names one.
+    pub fact: Option<usize>,
 }
 
-/// A scale answer that changed a criterion's weight.
+impl Contribution {
+    /// The effect of the tree this contribution applies.
+    pub fn effect<'t>(&self, tree: &'t Tree) -> &'t Effect {
+        let q = &tree.questions[self.question];
+        match self.option {
+            Some(o) => &q.options[o].effects[self.effect],
+            None => {
+                &q.scale
+                    .as_ref()
+                    .expect("scale effects need a scale")
+                    .effects[self.effect]
+            }
+        }
+    }
+}
+
+/// Where a change of a criterion's weight comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WeightSource {
+    /// A scale answer with `weight_of`.
+    Scale(i64),
+    /// A `weights` entry of the chosen option.
+    Option { option: usize, weight: usize },
+    /// The level given in a priorities question (1-based).
+    Priority(i64),
+}
+
+/// An answer that changed a criterion's weight.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WeightChange {
     pub question: usize,
-    pub value: i64,
+    pub source: WeightSource,
     pub multiplier: f64,
 }
 
-/// The answers of one respondent, turned into contributions and weights.
+impl WeightChange {
+    /// The answer that changed the weight, in words ("Above all", "More than 2 years").
+    pub fn answer(&self, tree: &Tree) -> String {
+        let q = &tree.questions[self.question];
+        match self.source {
+            WeightSource::Scale(v) => Answer::Scale(v).describe(q),
+            WeightSource::Option { option, .. } => q.options[option].label.clone(),
+            WeightSource::Priority(level) => q
+                .priorities
+                .as_ref()
+                .and_then(|p| p.level(level))
+                .map_or_else(|| level.to_string(), |l| l.label.clone()),
+        }
+    }
+
+    /// Why the weight changed, when the tree says so (option weights carry a reason).
+    pub fn reason<'t>(&self, tree: &'t Tree) -> Option<&'t str> {
+        match self.source {
+            WeightSource::Option { option, weight } => Some(
+                tree.questions[self.question].options[option].weights[weight]
+                    .reason
+                    .as_str(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// The answers of one respondent, turned into contributions, weights and the rest of what
+/// scoring needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evaluation {
     pub contributions: Vec<Contribution>,
@@ -50,14 +118,23 @@ pub struct Evaluation {
     pub asked: Vec<usize>,
     /// Shown questions without an answer, in order.
     pub unanswered: Vec<usize>,
-    /// Shown questions that can move a score or weight.
+    /// Shown questions that can move a score, weight or exclusion.
     pub scored_asked: usize,
     /// Of those, how many were answered.
     pub scored_answered: usize,
-    /// Risks whose `when` holds, whatever the verdict.
-    pub risks_holding: Vec<usize>,
+    /// Risks whose `when` holds and whose `unless` does not, whatever the verdict, each
+    /// with the positions of its conditional mitigations that apply.
+    pub risks_holding: Vec<(usize, Vec<usize>)>,
     /// Answers that rule alternatives out.
     pub ruled_out: Vec<Exclusion>,
+    /// Answers that rule paths of the plan out.
+    pub paths_ruled_out: Vec<PathExclusion>,
+    /// Declared conflicts whose condition holds.
+    pub conflicts: Vec<usize>,
+    /// Per stage of the plan, whether it is in the project's scope.
+    pub in_scope: Vec<bool>,
+    /// Whether the tree's licence-concern condition holds.
+    pub licence_concern: bool,
 }
 
 /// An answer that rules an alternative out.
@@ -69,53 +146,79 @@ pub struct Exclusion {
     pub reason: String,
 }
 
-/// The verdict: one alternative, or a tie between several.
+/// An answer that rules a path of the plan out.
 #[derive(Debug, Clone, PartialEq)]
+pub struct PathExclusion {
+    pub question: usize,
+    pub option: usize,
+    pub path: usize,
+    pub reason: String,
+}
+
+/// The verdict: one alternative, or a tie between several.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Verdict {
     Alternative(usize),
     Tie(Vec<usize>),
 }
 
-/// How sure the recommendation is, from 0 to 1.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Confidence {
-    pub value: f64,
-    /// How far the winner is ahead, relative to all points given.
-    pub decisiveness: f64,
-    /// Share of the scored questions asked that were answered.
-    pub coverage: f64,
+impl Verdict {
+    /// The alternative, or the first of the tied ones.
+    pub fn first(&self) -> usize {
+        match self {
+            Verdict::Alternative(a) => *a,
+            Verdict::Tie(t) => t.first().copied().unwrap_or(0),
+        }
+    }
+
+    /// Whether `a` wins or shares the first place.
+    pub fn includes(&self, a: usize) -> bool {
+        match self {
+            Verdict::Alternative(x) => *x == a,
+            Verdict::Tie(t) => t.contains(&a),
+        }
+    }
 }
 
-/// A word for a confidence value.
+/// What kind of verdict it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Low,
-    Medium,
-    High,
+pub enum VerdictKind {
+    /// The best score wins.
+    Free,
+    /// The other alternatives are ruled out; the scores did not decide.
+    Forced,
+    /// The best alternatives score the same.
+    Tie,
+    /// Too little is known: answering the open questions could give another verdict.
+    Insufficient,
 }
 
-impl Level {
+impl VerdictKind {
+    /// The name used in reports.
     pub fn name(self) -> &'static str {
         match self {
-            Level::Low => "low",
-            Level::Medium => "medium",
-            Level::High => "high",
+            VerdictKind::Free => "free",
+            VerdictKind::Forced => "forced",
+            VerdictKind::Tie => "tie",
+            VerdictKind::Insufficient => "insufficient",
         }
     }
 }
 
-impl Confidence {
-    /// High needs a value of 0.6 and four fifths of the scored questions answered; medium
-    /// needs 0.3 and half of them. A decisive margin on few answers stays low.
-    pub fn level(&self) -> Level {
-        if self.value >= 0.6 && self.coverage >= 0.8 {
-            Level::High
-        } else if self.value >= 0.3 && self.coverage >= 0.5 {
-            Level::Medium
-        } else {
-            Level::Low
-        }
-    }
+/// How far the verdict is ahead of the best other alternative, in weighted points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Margin {
+    /// The verdict (the first of a tie).
+    pub leader: usize,
+    /// The best other alternative by score, ruled out or not.
+    pub runner_up: Option<usize>,
+    pub leader_points: f64,
+    pub runner_up_points: f64,
+    /// `leader_points - runner_up_points`: negative when the verdict is forced against
+    /// the scores.
+    pub difference: f64,
+    /// The difference as a share of all weighted points counted (0 when none were).
+    pub share: f64,
 }
 
 /// Where a criterion leans.
@@ -126,15 +229,19 @@ pub enum Leaning {
     Even,
 }
 
-/// One answer that moved a criterion.
+/// One answer that moved (or, sharing a fact with a stronger one, supported) a criterion.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reason {
     pub question: usize,
     pub option: Option<usize>,
     pub alternative: usize,
-    /// Weighted points.
+    /// Weighted points (counted or not).
     pub points: f64,
     pub text: String,
+    pub fact: Option<usize>,
+    /// False when a stronger answer expressing the same fact counted instead; the report
+    /// shows it as "also supported by".
+    pub counted: bool,
 }
 
 /// The outcome on one criterion.
@@ -146,32 +253,106 @@ pub struct CriterionResult {
     /// Weighted points per alternative, in tree order.
     pub points: Vec<f64>,
     pub leaning: Leaning,
+    /// Counted reasons first in tree order, each followed by nothing; uncounted ones are
+    /// listed too, with `counted == false`.
     pub reasons: Vec<Reason>,
+}
+
+impl CriterionResult {
+    /// The difference between the two largest point totals: how much this criterion
+    /// decides.
+    pub fn spread(&self) -> f64 {
+        let mut p = self.points.clone();
+        p.sort_by(|a, b| b.total_cmp(a));
+        match p.as_slice() {
+            [a, b, ..] => a - b,
+            [a] => *a,
+            [] => 0.0,
+        }
+    }
+}
+
+/// A risk that applies to the verdict (or to a path of the plan), with its mitigations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskResult {
+    pub risk: usize,
+    /// Positions of the conditional mitigations that apply.
+    pub mitigations: Vec<usize>,
 }
 
 /// The full recommendation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recommendation {
     pub verdict: Verdict,
+    /// What the scores alone choose, ignoring exclusions.
+    pub scores_alone: Verdict,
     /// Score per alternative, in tree order.
     pub scores: Vec<f64>,
-    pub confidence: Confidence,
+    pub margin: Margin,
+    /// Share of the scored questions asked that were answered.
+    pub coverage: f64,
     pub criteria: Vec<CriterionResult>,
     pub asked: Vec<usize>,
     pub unanswered: Vec<usize>,
-    /// Risks that apply to the verdict (to every tied alternative on a tie).
-    pub risks: Vec<usize>,
+    /// Risks that apply to the verdict (to every tied alternative on a tie) or to a path
+    /// the plan recommends.
+    pub risks: Vec<RiskResult>,
     /// Answers that ruled alternatives out; the verdict is among the others.
     pub ruled_out: Vec<Exclusion>,
     /// Every alternative is ruled out: the verdict then ignores the exclusions, and the
     /// answers contradict each other.
     pub all_ruled_out: bool,
+    /// Declared conflicts between the answers.
+    pub conflicts: Vec<usize>,
+    /// The stack plan, when the tree has stages.
+    pub plan: Option<Plan>,
+    /// How easily the verdict flips; `None` until [`robustness::analyse`] has run.
+    pub robustness: Option<Robustness>,
 }
 
 impl Recommendation {
-    /// Evaluates and scores answers in one step.
+    /// Evaluates, scores and analyses answers in one step: the verdict, its robustness and
+    /// the plan.
     pub fn new(tree: &Tree, answers: &Answers) -> Recommendation {
+        let mut rec = Recommendation::quick(tree, answers);
+        let r = robustness::analyse(tree, answers, &rec);
+        rec.robustness = Some(r);
+        rec
+    }
+
+    /// Everything but the robustness analysis: fast enough for every key press.
+    pub fn quick(tree: &Tree, answers: &Answers) -> Recommendation {
         Evaluation::new(tree, answers).recommend(tree)
+    }
+
+    /// The kind of verdict.
+    pub fn kind(&self) -> VerdictKind {
+        let remaining = self.scores.len()
+            - self
+                .ruled_out
+                .iter()
+                .map(|e| e.alternative)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len();
+        if !self.ruled_out.is_empty() && !self.all_ruled_out && remaining == 1 {
+            VerdictKind::Forced
+        } else if self
+            .robustness
+            .as_ref()
+            .is_some_and(|r| r.open_questions_can_flip.possible())
+        {
+            VerdictKind::Insufficient
+        } else if matches!(self.verdict, Verdict::Tie(_)) {
+            VerdictKind::Tie
+        } else {
+            VerdictKind::Free
+        }
+    }
+
+    /// Whether the verdict is forced against the scores: the scores alone would choose
+    /// something else.
+    pub fn forced_against_scores(&self) -> bool {
+        self.kind() == VerdictKind::Forced && self.scores_alone != self.verdict
     }
 }
 
@@ -180,13 +361,29 @@ impl Evaluation {
     /// questions, and unknown options, are ignored.
     pub fn new(tree: &Tree, answers: &Answers) -> Evaluation {
         let by_position = flow::by_position(tree, answers);
-        let flow = Flow::from_positions(tree, &by_position);
+        Evaluation::from_positions(tree, &by_position)
+    }
+
+    /// [`Evaluation::new`] over the answers by question position.
+    pub(crate) fn from_positions(tree: &Tree, by_position: &[Option<&Answer>]) -> Evaluation {
+        Evaluation::build(tree, by_position, true)
+    }
+
+    /// What the verdict needs (contributions, weights, exclusions) and nothing more: no
+    /// risks, conflicts or stages. For searches that evaluate many answer sets.
+    pub(crate) fn lean(tree: &Tree, by_position: &[Option<&Answer>]) -> Evaluation {
+        Evaluation::build(tree, by_position, false)
+    }
+
+    fn build(tree: &Tree, by_position: &[Option<&Answer>], full: bool) -> Evaluation {
+        let flow = Flow::from_positions(tree, by_position);
         let mut weights: Vec<f64> = tree.criteria.iter().map(|c| c.weight).collect();
         let mut weight_changes = vec![Vec::new(); tree.criteria.len()];
         let mut contributions = Vec::new();
         let mut asked = Vec::new();
         let mut unanswered = Vec::new();
         let mut ruled_out = Vec::new();
+        let mut paths_ruled_out = Vec::new();
         let (mut scored_asked, mut scored_answered) = (0, 0);
         for qi in flow.visible() {
             let q = &tree.questions[qi];
@@ -195,54 +392,90 @@ impl Evaluation {
             if answer.is_none() {
                 unanswered.push(qi);
             }
-            if q.is_scored() {
+            if q.is_scored() && q.kind != Kind::Priorities {
                 scored_asked += 1;
                 scored_answered += usize::from(answer.is_some());
             }
-            let Some(answer) = answer else { continue };
-            for (oi, opt) in q.options.iter().enumerate() {
-                let chosen = match answer {
-                    Answer::Choice(c) => *c == opt.id,
-                    Answer::Choices(cs) => cs.contains(&opt.id),
-                    _ => false,
-                };
-                for r in opt.rules_out.iter().filter(|_| chosen) {
-                    if let Some(a) = tree.alternative_index(&r.alternative) {
-                        ruled_out.push(Exclusion {
+            if let Some(p) = &q.priorities {
+                for &c in &p.criteria {
+                    let id = &tree.criteria[c].id;
+                    let level = answer.and_then(|a| a.priority(id)).unwrap_or(p.default);
+                    let multiplier = p.multiplier(level);
+                    if multiplier != 1.0 {
+                        weights[c] *= multiplier;
+                        weight_changes[c].push(WeightChange {
                             question: qi,
-                            option: oi,
-                            alternative: a,
-                            reason: r.reason.clone(),
+                            source: WeightSource::Priority(level),
+                            multiplier,
                         });
                     }
                 }
             }
-            let mut apply =
-                |option: Option<usize>, effects: &[crate::model::Effect], factor: f64| {
-                    for e in effects {
-                        let Some((a, c)) = e.target() else {
-                            continue;
-                        };
-                        contributions.push(Contribution {
-                            question: qi,
-                            option,
-                            alternative: a,
-                            criterion: c,
-                            points: e.points * factor,
-                            reason: e.reason.clone(),
-                        });
+            let Some(answer) = answer else { continue };
+            let mut apply = |option: Option<usize>, effects: &[Effect], factor: f64| {
+                for (ei, e) in effects.iter().enumerate() {
+                    let Some(c) = e.criterion_at else { continue };
+                    if e.alternative_at.is_none() && e.path_at.is_none() {
+                        continue;
                     }
-                };
-            match (q.kind, answer) {
-                (Kind::Single | Kind::YesNo, Answer::Choice(o)) => {
-                    if let Some(oi) = q.options.iter().position(|x| &x.id == o) {
-                        apply(Some(oi), &q.options[oi].effects, 1.0);
-                    }
+                    contributions.push(Contribution {
+                        question: qi,
+                        option,
+                        effect: ei,
+                        alternative: e.alternative_at,
+                        path: e.path_at,
+                        criterion: c,
+                        points: e.points * factor,
+                        fact: e.fact_at,
+                    });
                 }
-                (Kind::Multiple, Answer::Choices(chosen)) => {
+            };
+            match (q.kind, answer) {
+                (Kind::Single | Kind::YesNo | Kind::Multiple, _) => {
                     for (oi, opt) in q.options.iter().enumerate() {
-                        if chosen.contains(&opt.id) {
-                            apply(Some(oi), &opt.effects, 1.0);
+                        let chosen = match answer {
+                            Answer::Choice(c) => *c == opt.id,
+                            Answer::Choices(cs) => cs.contains(&opt.id),
+                            _ => false,
+                        };
+                        if !chosen {
+                            continue;
+                        }
+                        apply(Some(oi), &opt.effects, 1.0);
+                        for (wi, w) in opt.weights.iter().enumerate() {
+                            if let Some(c) = w.criterion_at {
+                                weights[c] *= w.multiplier;
+                                weight_changes[c].push(WeightChange {
+                                    question: qi,
+                                    source: WeightSource::Option {
+                                        option: oi,
+                                        weight: wi,
+                                    },
+                                    multiplier: w.multiplier,
+                                });
+                            }
+                        }
+                        for r in &opt.rules_out {
+                            if let Some(a) = r
+                                .alternative
+                                .as_deref()
+                                .and_then(|a| tree.alternative_index(a))
+                            {
+                                ruled_out.push(Exclusion {
+                                    question: qi,
+                                    option: oi,
+                                    alternative: a,
+                                    reason: r.reason.clone(),
+                                });
+                            }
+                            if let Some(p) = r.path.as_deref().and_then(|p| tree.path_index(p)) {
+                                paths_ruled_out.push(PathExclusion {
+                                    question: qi,
+                                    option: oi,
+                                    path: p,
+                                    reason: r.reason.clone(),
+                                });
+                            }
                         }
                     }
                 }
@@ -258,7 +491,7 @@ impl Evaluation {
                             weights[c] *= multiplier;
                             weight_changes[c].push(WeightChange {
                                 question: qi,
-                                value: v,
+                                source: WeightSource::Scale(v),
                                 multiplier,
                             });
                         }
@@ -267,20 +500,60 @@ impl Evaluation {
                 _ => {}
             }
         }
+        if !full {
+            return Evaluation {
+                contributions,
+                weights,
+                weight_changes,
+                asked,
+                unanswered,
+                scored_asked,
+                scored_answered,
+                risks_holding: Vec::new(),
+                ruled_out,
+                paths_ruled_out,
+                conflicts: Vec::new(),
+                in_scope: Vec::new(),
+                licence_concern: false,
+            };
+        }
         let shown: Vec<bool> = (0..tree.questions.len())
             .map(|i| flow.is_shown(i))
             .collect();
+        let holds = |c: &crate::model::Condition| flow::holds_at(c, by_position, &shown);
+        let applies = |when: &Option<crate::model::Condition>,
+                       unless: &Option<crate::model::Condition>| {
+            when.as_ref().is_none_or(&holds) && !unless.as_ref().is_some_and(&holds)
+        };
         let risks_holding = tree
             .risks
             .iter()
             .enumerate()
-            .filter(|(_, r)| {
-                r.when
-                    .as_ref()
-                    .is_none_or(|c| flow::holds_at(tree, c, &by_position, &shown))
+            .filter(|(_, r)| applies(&r.when, &r.unless))
+            .map(|(i, r)| {
+                let mitigations = r
+                    .mitigations
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| applies(&m.when, &m.unless))
+                    .map(|(j, _)| j)
+                    .collect();
+                (i, mitigations)
             })
+            .collect();
+        let conflicts = tree
+            .conflicts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| holds(&c.when))
             .map(|(i, _)| i)
             .collect();
+        let in_scope = tree
+            .stages
+            .iter()
+            .map(|s| !s.out_of_scope_if.as_ref().is_some_and(&holds))
+            .collect();
+        let licence_concern = tree.licence_concern.as_ref().is_some_and(&holds);
         Evaluation {
             contributions,
             weights,
@@ -291,10 +564,40 @@ impl Evaluation {
             scored_answered,
             risks_holding,
             ruled_out,
+            paths_ruled_out,
+            conflicts,
+            in_scope,
+            licence_concern,
         }
     }
 
-    /// Scores the ledger: the verdict, confidence and per-criterion explanation.
+    /// The alternatives the verdict is chosen among, and whether every one was ruled out
+    /// (then all of them are candidates).
+    pub(crate) fn candidates(&self, n_alt: usize) -> (Vec<bool>, bool) {
+        let mut excluded = vec![false; n_alt];
+        for e in &self.ruled_out {
+            excluded[e.alternative] = true;
+        }
+        let all = excluded.iter().all(|&x| x);
+        if all {
+            excluded.fill(false);
+        }
+        (excluded, all)
+    }
+
+    /// The verdict among the alternatives not ruled out, for these scores.
+    pub(crate) fn verdict_for(&self, scores: &[f64]) -> Verdict {
+        let (excluded, _) = self.candidates(scores.len());
+        let candidates: Vec<f64> = scores
+            .iter()
+            .zip(&excluded)
+            .map(|(&s, &x)| if x { f64::NEG_INFINITY } else { s })
+            .collect();
+        verdict_of(&candidates)
+    }
+
+    /// Scores the ledger: the verdict, the margin, the per-criterion explanation, the
+    /// risks and the plan. Robustness is left to [`robustness::analyse`].
     pub fn recommend(&self, tree: &Tree) -> Recommendation {
         let n_alt = tree.alternatives.len();
         let mut criteria: Vec<CriterionResult> = tree
@@ -310,24 +613,52 @@ impl Evaluation {
                 reasons: Vec::new(),
             })
             .collect();
-        let mut total_abs = 0.0;
+        // Within a fact, the strongest reason counts: (fact, alternative, criterion) ->
+        // the position of the counted reason in its criterion's list.
+        let mut counted_fact: HashMap<(usize, usize, usize), usize> = HashMap::new();
         for c in &self.contributions {
+            let Some(a) = c.alternative else { continue };
             let result = &mut criteria[c.criterion];
             let weighted = c.points * result.weight;
-            result.points[c.alternative] += weighted;
-            total_abs += weighted.abs();
-            if weighted != 0.0 {
-                result.reasons.push(Reason {
-                    question: c.question,
-                    option: c.option,
-                    alternative: c.alternative,
-                    points: weighted,
-                    text: c.reason.clone(),
-                });
+            let reason = Reason {
+                question: c.question,
+                option: c.option,
+                alternative: a,
+                points: weighted,
+                text: c.effect(tree).reason.clone(),
+                fact: c.fact,
+                counted: true,
+            };
+            match c.fact {
+                None => result.reasons.push(reason),
+                Some(f) => {
+                    let key = (f, a, c.criterion);
+                    match counted_fact.get(&key).copied() {
+                        None => {
+                            counted_fact.insert(key, result.reasons.len());
+                            result.reasons.push(reason);
+                        }
+                        Some(i) if weighted.abs() > result.reasons[i].points.abs() => {
+                            result.reasons[i].counted = false;
+                            counted_fact.insert(key, result.reasons.len());
+                            result.reasons.push(reason);
+                        }
+                        Some(_) => result.reasons.push(Reason {
+                            counted: false,
+                            ..reason
+                        }),
+                    }
+                }
             }
         }
+        let mut total_abs = 0.0;
         let mut scores = vec![0.0; n_alt];
         for result in &mut criteria {
+            result.reasons.retain(|r| r.points != 0.0);
+            for r in result.reasons.iter().filter(|r| r.counted) {
+                result.points[r.alternative] += r.points;
+                total_abs += r.points.abs();
+            }
             for (s, p) in scores.iter_mut().zip(&result.points) {
                 *s += p;
             }
@@ -336,83 +667,201 @@ impl Evaluation {
                 _ => Leaning::Even,
             };
         }
-        // The verdict is among the alternatives not ruled out (all of them if every one is).
-        let mut excluded = vec![false; n_alt];
-        for e in &self.ruled_out {
-            excluded[e.alternative] = true;
-        }
-        let all_ruled_out = excluded.iter().all(|&x| x);
-        if all_ruled_out {
-            excluded.fill(false);
-        }
-        let candidates: Vec<f64> = scores
-            .iter()
-            .zip(&excluded)
-            .map(|(&s, &x)| if x { f64::NEG_INFINITY } else { s })
-            .collect();
-        let top = leaders(&candidates);
-        let verdict = match top.as_slice() {
-            [one] => Verdict::Alternative(*one),
-            _ => Verdict::Tie(top.clone()),
+        let (excluded, all_ruled_out) = self.candidates(n_alt);
+        let verdict = self.verdict_for(&scores);
+        let scores_alone = verdict_of(&scores);
+        let leader = verdict.first();
+        let runner_up = (0..n_alt)
+            .filter(|&a| a != leader)
+            .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)));
+        let leader_points = scores.get(leader).copied().unwrap_or(0.0);
+        let runner_up_points = runner_up.map_or(0.0, |r| scores[r]);
+        let difference = leader_points - runner_up_points;
+        let margin = Margin {
+            leader,
+            runner_up,
+            leader_points,
+            runner_up_points,
+            difference,
+            share: if total_abs > 0.0 {
+                difference / total_abs
+            } else {
+                0.0
+            },
         };
-        let mut confidence = self.confidence(&candidates, total_abs, &verdict);
-        if excluded.iter().filter(|&&x| !x).count() == 1 && excluded.contains(&true) {
-            // The only alternative left: decided by the exclusions, not by a margin.
-            confidence.decisiveness = 1.0;
-            confidence.value = confidence.coverage;
-        }
+        let coverage = if self.scored_asked == 0 {
+            0.0
+        } else {
+            self.scored_answered as f64 / self.scored_asked as f64
+        };
+        let plan = crate::plan::plan(tree, self, &excluded);
         let risks = self
             .risks_holding
             .iter()
-            .copied()
-            .filter(|&r| {
-                tree.alternative_index(&tree.risks[r].applies_to)
-                    .is_some_and(|a| top.contains(&a))
+            .filter(|(r, _)| {
+                let to = &tree.risks[*r].applies_to;
+                match tree.alternative_index(to) {
+                    Some(a) => verdict.includes(a),
+                    None => tree
+                        .path_index(to)
+                        .is_some_and(|p| plan.as_ref().is_some_and(|plan| plan.uses(p))),
+                }
+            })
+            .map(|(r, m)| RiskResult {
+                risk: *r,
+                mitigations: m.clone(),
             })
             .collect();
         Recommendation {
             verdict,
+            scores_alone,
             scores,
-            confidence,
+            margin,
+            coverage,
             criteria,
             asked: self.asked.clone(),
             unanswered: self.unanswered.clone(),
             risks,
             ruled_out: self.ruled_out.clone(),
             all_ruled_out,
+            conflicts: self.conflicts.clone(),
+            plan,
+            robustness: None,
         }
     }
+}
 
-    fn confidence(&self, scores: &[f64], total_abs: f64, verdict: &Verdict) -> Confidence {
-        let coverage = if self.scored_asked == 0 {
-            0.0
-        } else {
-            self.scored_answered as f64 / self.scored_asked as f64
+/// What a search needs of one evaluation: the scores, the exclusions and the verdict.
+pub(crate) struct Outcome {
+    pub verdict: Verdict,
+    pub scores: Vec<f64>,
+    /// Per alternative: ruled out by the answers.
+    pub excluded: Vec<bool>,
+}
+
+/// Scores answers by position with nothing but what the verdict needs: the same
+/// arithmetic as [`Evaluation`] and [`Evaluation::recommend`] (weights, facts counted once
+/// per criterion and alternative, exclusions), without keeping the ledger. The searches
+/// of [`crate::robustness`] call it thousands of times.
+pub(crate) fn outcome(tree: &Tree, answers: &[Option<&Answer>]) -> Outcome {
+    let n_alt = tree.alternatives.len();
+    let n_crit = tree.criteria.len();
+    let mut shown: Vec<bool> = Vec::with_capacity(tree.questions.len());
+    let mut weights: Vec<f64> = tree.criteria.iter().map(|c| c.weight).collect();
+    let mut points = vec![0.0; n_alt * n_crit];
+    let mut facts: Vec<((usize, usize, usize), f64)> = Vec::new();
+    let mut excluded = vec![false; n_alt];
+    let mut add = |e: &Effect, factor: f64| {
+        let (Some(a), Some(c)) = (e.alternative_at, e.criterion_at) else {
+            return;
         };
-        let decisiveness = match verdict {
-            Verdict::Tie(_) => 0.0,
-            Verdict::Alternative(_) if total_abs > 0.0 => {
-                let mut sorted: Vec<f64> =
-                    scores.iter().copied().filter(|v| v.is_finite()).collect();
-                sorted.sort_by(|a, b| b.total_cmp(a));
-                match sorted.as_slice() {
-                    [best, second, ..] => (2.0 * (best - second) / total_abs).min(1.0),
-                    _ => 1.0, // the only alternative not ruled out
+        let p = e.points * factor;
+        match e.fact_at {
+            None => points[a * n_crit + c] += p,
+            Some(f) => match facts.iter_mut().find(|(k, _)| *k == (f, a, c)) {
+                Some((_, best)) if p.abs() > best.abs() => *best = p,
+                Some(_) => {}
+                None => facts.push(((f, a, c), p)),
+            },
+        }
+    };
+    for (qi, q) in tree.questions.iter().enumerate() {
+        let visible = q
+            .show_if
+            .as_ref()
+            .is_none_or(|c| flow::holds_at(c, answers, &shown));
+        shown.push(visible);
+        if !visible {
+            continue;
+        }
+        let answer = answers.get(qi).copied().flatten();
+        if let Some(p) = &q.priorities {
+            for &c in &p.criteria {
+                let level = answer
+                    .and_then(|a| a.priority(&tree.criteria[c].id))
+                    .unwrap_or(p.default);
+                weights[c] *= p.multiplier(level);
+            }
+        }
+        let Some(answer) = answer else { continue };
+        match answer {
+            Answer::Choice(_) | Answer::Choices(_) => {
+                for opt in &q.options {
+                    let chosen = match answer {
+                        Answer::Choice(c) => *c == opt.id,
+                        Answer::Choices(cs) => cs.contains(&opt.id),
+                        _ => false,
+                    };
+                    if !chosen {
+                        continue;
+                    }
+                    for e in &opt.effects {
+                        add(e, 1.0);
+                    }
+                    for w in &opt.weights {
+                        if let Some(c) = w.criterion_at {
+                            weights[c] *= w.multiplier;
+                        }
+                    }
+                    for r in &opt.rules_out {
+                        if let Some(a) = r
+                            .alternative
+                            .as_deref()
+                            .and_then(|a| tree.alternative_index(a))
+                        {
+                            excluded[a] = true;
+                        }
+                    }
                 }
             }
-            Verdict::Alternative(_) => 0.0,
-        };
-        Confidence {
-            value: decisiveness * coverage,
-            decisiveness,
-            coverage,
+            Answer::Scale(v) => {
+                if let Some(s) = &q.scale {
+                    let fraction = s.fraction((*v).clamp(s.min, s.max));
+                    for e in &s.effects {
+                        add(e, fraction);
+                    }
+                    if let Some(c) = s.weight_of.as_deref().and_then(|c| tree.criterion_index(c)) {
+                        weights[c] *= 2.0 * fraction;
+                    }
+                }
+            }
+            Answer::Text(_) | Answer::Priorities(_) => {}
         }
+    }
+    for ((_, a, c), p) in facts {
+        points[a * n_crit + c] += p;
+    }
+    let scores: Vec<f64> = (0..n_alt)
+        .map(|a| {
+            (0..n_crit)
+                .map(|c| points[a * n_crit + c] * weights[c])
+                .sum()
+        })
+        .collect();
+    let all = excluded.iter().all(|&x| x);
+    let candidates: Vec<f64> = scores
+        .iter()
+        .zip(&excluded)
+        .map(|(&s, &x)| if x && !all { f64::NEG_INFINITY } else { s })
+        .collect();
+    Outcome {
+        verdict: verdict_of(&candidates),
+        scores,
+        excluded,
+    }
+}
+
+/// The verdict for these candidate scores (ruled-out ones are `-inf`).
+pub(crate) fn verdict_of(candidates: &[f64]) -> Verdict {
+    match leaders(candidates).as_slice() {
+        [one] => Verdict::Alternative(*one),
+        top => Verdict::Tie(top.to_vec()),
     }
 }
 
 /// Positions of the highest values (several when they are equal within [`TIE_EPSILON`]).
 /// Values that are not finite (ruled-out alternatives) never lead.
-fn leaders(values: &[f64]) -> Vec<usize> {
+pub(crate) fn leaders(values: &[f64]) -> Vec<usize> {
     let finite = || values.iter().copied().filter(|v| v.is_finite());
     let Some(max) = finite().reduce(f64::max) else {
         return Vec::new();

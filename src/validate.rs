@@ -11,12 +11,23 @@ use crate::source::{Source, Span};
 /// Scale questions may have at most this many steps.
 pub const MAX_SCALE_STEPS: i64 = 100;
 
+/// No answers may make a criterion's weight larger than this (see
+/// `Checker::weights_stay_finite`).
+pub const MAX_WEIGHT: f64 = 1e100;
+
+/// What [`check`] found: errors stop the tree from loading, warnings do not.
+pub(crate) struct Checked {
+    pub errors: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+}
+
 /// Checks a freshly built tree and returns every problem found.
-pub(crate) fn check(tree: &Tree, source: &Source) -> Vec<Problem> {
+pub(crate) fn check(tree: &Tree, source: &Source) -> Checked {
     let mut c = Checker {
         tree,
         source,
         problems: Vec::new(),
+        warnings: Vec::new(),
     };
     c.completeness();
     c.ids();
@@ -24,8 +35,31 @@ pub(crate) fn check(tree: &Tree, source: &Source) -> Vec<Problem> {
     let cycle_of = c.cycles();
     let possible = c.conditions(&cycle_of);
     c.risks();
+    c.other_conditions();
     c.uninformed_criteria();
     c.winnable(&possible);
+    c.weights_stay_finite();
+    c.no_effect_options();
+    Checked {
+        errors: c.problems,
+        warnings: c.warnings,
+    }
+}
+
+/// The problems of a condition over `tree`'s questions, written in `source`.
+pub(crate) fn condition_problems(
+    tree: &Tree,
+    source: &Source,
+    owner: &str,
+    cond: &Condition,
+) -> Vec<Problem> {
+    let mut c = Checker {
+        tree,
+        source,
+        problems: Vec::new(),
+        warnings: Vec::new(),
+    };
+    c.free_condition(&format!("`{owner}`"), owner, cond);
     c.problems
 }
 
@@ -33,6 +67,7 @@ struct Checker<'a> {
     tree: &'a Tree,
     source: &'a Source,
     problems: Vec<Problem>,
+    warnings: Vec<Problem>,
 }
 
 /// Whether `id` is a valid identifier: letters, digits, `_`, `-`, `.`.
@@ -83,6 +118,47 @@ impl<'a> Checker<'a> {
                 "the tree has no `[[questions]]`".to_string(),
             );
         }
+        if !t.stages.is_empty() || !t.paths.is_empty() {
+            if t.stages.is_empty() {
+                self.problem(
+                    span,
+                    ProblemKind::Incomplete,
+                    Some(&t.meta.id),
+                    "the tree has `[[paths]]` but no `[[stages]]` to plan".to_string(),
+                );
+            }
+            for (a, alt) in t.alternatives.iter().enumerate() {
+                if t.alternative_index(&alt.id) == Some(a)
+                    && !t.paths.iter().any(|p| p.alternative_at == Some(a))
+                {
+                    self.problem(
+                        &alt.span,
+                        ProblemKind::Incomplete,
+                        Some(&alt.id),
+                        format!(
+                            "alternative `{}` has no `[[paths]]`, so the stack plan could never recommend it",
+                            alt.id
+                        ),
+                    );
+                }
+            }
+        }
+        let priorities: Vec<&Question> = t
+            .questions
+            .iter()
+            .filter(|q| q.kind == Kind::Priorities)
+            .collect();
+        for q in priorities.iter().skip(1) {
+            self.problem(
+                &q.span,
+                ProblemKind::KindRule,
+                Some(&q.id),
+                format!(
+                    "question `{}` is a second priorities question; a tree has at most one (`{}`)",
+                    q.id, priorities[0].id
+                ),
+            );
+        }
     }
 
     /// Bad characters in ids, and duplicate ids within each kind of item.
@@ -91,7 +167,7 @@ impl<'a> Checker<'a> {
         if !is_valid_id(&t.meta.id) {
             self.bad_id("tree", &t.meta.id, &t.meta_span.clone());
         }
-        let groups: [(&str, Vec<(&str, &Span)>); 4] = [
+        let groups: [(&str, Vec<(&str, &Span)>); 7] = [
             (
                 "alternative",
                 t.alternatives
@@ -117,7 +193,29 @@ impl<'a> Checker<'a> {
                 "risk",
                 t.risks.iter().map(|r| (r.id.as_str(), &r.span)).collect(),
             ),
+            (
+                "conflict",
+                t.conflicts
+                    .iter()
+                    .map(|c| (c.id.as_str(), &c.span))
+                    .collect(),
+            ),
+            (
+                "stage",
+                t.stages.iter().map(|c| (c.id.as_str(), &c.span)).collect(),
+            ),
+            (
+                "path",
+                t.paths.iter().map(|c| (c.id.as_str(), &c.span)).collect(),
+            ),
         ];
+        for e in t.questions.iter().flat_map(Question::effects) {
+            if let Some(f) = &e.fact
+                && !is_valid_id(f)
+            {
+                self.bad_id("fact", f, &e.span);
+            }
+        }
         for (what, items) in groups {
             self.unique(what, "", &items);
         }
@@ -203,15 +301,16 @@ impl<'a> Checker<'a> {
                         );
                     }
                 }
-                Kind::Scale | Kind::Text if !q.options.is_empty() => self.problem(
-                    &q.options[0].span,
-                    ProblemKind::KindRule,
-                    Some(id),
-                    format!(
-                        "{} question `{id}` cannot have options; only single, multiple and yes_no questions do",
-                        q.kind.name()
+                Kind::Scale | Kind::Text | Kind::Priorities if !q.options.is_empty() => self
+                    .problem(
+                        &q.options[0].span,
+                        ProblemKind::KindRule,
+                        Some(id),
+                        format!(
+                            "{} question `{id}` cannot have options; only single, multiple and yes_no questions do",
+                            q.kind.name()
+                        ),
                     ),
-                ),
                 _ => {}
             }
             if let Some(s) = &q.scale {
@@ -255,29 +354,71 @@ impl<'a> Checker<'a> {
                 }
             }
             for r in q.options.iter().flat_map(|o| o.rules_out.iter()) {
-                if t.alternative_index(&r.alternative).is_none() {
+                if let Some(a) = &r.alternative
+                    && t.alternative_index(a).is_none()
+                {
                     self.problem(
                         &r.span,
                         ProblemKind::UnknownReference,
                         Some(id),
                         format!(
-                            "a `rules_out` in question `{id}` names alternative `{}`, which the tree does not have{}",
-                            r.alternative,
-                            self.suggest(&r.alternative, t.alternatives.iter().map(|a| a.id.as_str()))
+                            "a `rules_out` in question `{id}` names alternative `{a}`, which the tree does not have{}",
+                            self.suggest(a, t.alternatives.iter().map(|a| a.id.as_str()))
+                        ),
+                    );
+                }
+                if let Some(p) = &r.path
+                    && t.path_index(p).is_none()
+                {
+                    self.problem(
+                        &r.span,
+                        ProblemKind::UnknownReference,
+                        Some(id),
+                        format!(
+                            "a `rules_out` in question `{id}` names path `{p}`, which the tree does not have{}",
+                            self.suggest(p, t.paths.iter().map(|p| p.id.as_str()))
+                        ),
+                    );
+                }
+            }
+            for w in q.options.iter().flat_map(|o| o.weights.iter()) {
+                if w.criterion_at.is_none() {
+                    self.problem(
+                        &w.span,
+                        ProblemKind::UnknownReference,
+                        Some(id),
+                        format!(
+                            "a weight in question `{id}` names criterion `{}`, which the tree does not have{}",
+                            w.criterion,
+                            self.suggest(&w.criterion, t.criteria.iter().map(|c| c.id.as_str()))
                         ),
                     );
                 }
             }
             for e in q.effects() {
-                if e.alternative_at.is_none() {
+                if let Some(a) = &e.alternative
+                    && e.alternative_at.is_none()
+                {
                     self.problem(
                         &e.alternative_span,
                         ProblemKind::UnknownReference,
                         Some(id),
                         format!(
-                            "an effect in question `{id}` names alternative `{}`, which the tree does not have{}",
-                            e.alternative,
-                            self.suggest(&e.alternative, t.alternatives.iter().map(|a| a.id.as_str()))
+                            "an effect in question `{id}` names alternative `{a}`, which the tree does not have{}",
+                            self.suggest(a, t.alternatives.iter().map(|a| a.id.as_str()))
+                        ),
+                    );
+                }
+                if let Some(p) = &e.path
+                    && e.path_at.is_none()
+                {
+                    self.problem(
+                        &e.alternative_span,
+                        ProblemKind::UnknownReference,
+                        Some(id),
+                        format!(
+                            "an effect in question `{id}` names path `{p}`, which the tree does not have{}",
+                            self.suggest(p, t.paths.iter().map(|p| p.id.as_str()))
                         ),
                     );
                 }
@@ -489,32 +630,167 @@ impl<'a> Checker<'a> {
     fn risks(&mut self) {
         let t = self.tree;
         for r in &t.risks {
-            if t.alternative_index(&r.applies_to).is_none() {
+            if t.alternative_index(&r.applies_to).is_none() && t.path_index(&r.applies_to).is_none()
+            {
+                let known = t
+                    .alternatives
+                    .iter()
+                    .map(|a| a.id.as_str())
+                    .chain(t.paths.iter().map(|p| p.id.as_str()));
                 self.problem(
                     &r.span,
                     ProblemKind::UnknownReference,
                     Some(&r.id),
                     format!(
-                        "risk `{}` applies to alternative `{}`, which the tree does not have{}",
+                        "risk `{}` applies to `{}`, which is neither an alternative nor a path of the tree{}",
                         r.id,
                         r.applies_to,
-                        self.suggest(&r.applies_to, t.alternatives.iter().map(|a| a.id.as_str()))
+                        self.suggest(&r.applies_to, known)
                     ),
                 );
             }
-            if let Some(cond) = &r.when {
-                cond.for_each_test(&mut |qid, test, span| match t.question(qid) {
-                    Some(target) => self.check_test(&r.id, target, test, span),
-                    None => self.problem(
-                        span,
-                        ProblemKind::UnknownReference,
-                        Some(&r.id),
-                        format!(
-                            "the condition of risk `{}` tests question `{qid}`, which the tree does not have",
-                            r.id
-                        ),
+            let conditions = r.when.iter().chain(r.unless.iter()).chain(
+                r.mitigations
+                    .iter()
+                    .flat_map(|m| m.when.iter().chain(m.unless.iter())),
+            );
+            for cond in conditions {
+                self.free_condition(&format!("risk `{}`", r.id), &r.id, cond);
+            }
+        }
+    }
+
+    /// Conflicts, stage scopes and the plan's licence concern: conditions over any
+    /// question of the tree.
+    fn other_conditions(&mut self) {
+        let t = self.tree;
+        for c in &t.conflicts {
+            self.free_condition(&format!("conflict `{}`", c.id), &c.id, &c.when);
+        }
+        for s in &t.stages {
+            if let Some(cond) = &s.out_of_scope_if {
+                self.free_condition(&format!("stage `{}`", s.id), &s.id, cond);
+            }
+        }
+        if let Some(cond) = &t.licence_concern {
+            self.free_condition("`[plan] licence_concern`", "plan", cond);
+        }
+    }
+
+    /// Checks the references and tests of a condition that may test any question (not
+    /// only earlier ones); `what` names its owner in messages.
+    fn free_condition(&mut self, what: &str, owner: &str, cond: &Condition) {
+        let t = self.tree;
+        cond.for_each_test(&mut |qid, test, span| match t.question(qid) {
+            Some(target) => self.check_test(owner, target, test, span),
+            None => self.problem(
+                span,
+                ProblemKind::UnknownReference,
+                Some(owner),
+                format!(
+                    "the condition of {what} tests question `{qid}`, which the tree does not have"
+                ),
+            ),
+        });
+    }
+
+    /// Weight multipliers chain (several answers can multiply one criterion's weight), so
+    /// a tree could make weights, and then scores, overflow to infinity. The largest
+    /// possible weight of each criterion must stay below [`MAX_WEIGHT`].
+    fn weights_stay_finite(&mut self) {
+        let t = self.tree;
+        // log10 of the largest possible weight of each criterion.
+        let mut log_max: Vec<f64> = t
+            .criteria
+            .iter()
+            .map(|c| c.weight.max(1.0).log10())
+            .collect();
+        for q in &t.questions {
+            let mut best = vec![0.0f64; t.criteria.len()];
+            for o in &q.options {
+                let mut per: Vec<f64> = vec![0.0; t.criteria.len()];
+                for w in &o.weights {
+                    if let Some(c) = w.criterion_at {
+                        per[c] += w.multiplier.max(1.0).log10();
+                    }
+                }
+                for (b, p) in best.iter_mut().zip(per) {
+                    *b = b.max(p);
+                }
+            }
+            if let Some(c) = q
+                .scale
+                .as_ref()
+                .and_then(|s| s.weight_of.as_deref())
+                .and_then(|c| t.criterion_index(c))
+            {
+                best[c] = best[c].max(2f64.log10());
+            }
+            if let Some(p) = &q.priorities {
+                let top = p.levels.iter().fold(1.0f64, |m, l| m.max(l.multiplier));
+                for &c in &p.criteria {
+                    best[c] = best[c].max(top.log10());
+                }
+            }
+            for (l, b) in log_max.iter_mut().zip(best) {
+                *l += b;
+            }
+        }
+        for (c, l) in t.criteria.iter().zip(log_max) {
+            // A weight that is itself out of range is reported as such.
+            if c.weight.is_finite() && l > MAX_WEIGHT.log10() {
+                self.problem(
+                    &c.span,
+                    ProblemKind::BadNumber,
+                    Some(&c.id),
+                    format!(
+                        "the answers can multiply the weight of criterion `{}` up to about 1e{}; chained multipliers must keep every weight below 1e{} so that scores stay finite",
+                        c.id,
+                        l.round(),
+                        MAX_WEIGHT.log10()
                     ),
-                });
+                );
+            }
+        }
+    }
+
+    /// Warns about options whose effects give every alternative the same points on a
+    /// criterion: the report would show reasons that change nothing.
+    fn no_effect_options(&mut self) {
+        let t = self.tree;
+        let n = t.alternatives.len();
+        if n < 2 {
+            return;
+        }
+        for q in &t.questions {
+            for o in &q.options {
+                let mut sums: Vec<(usize, Vec<f64>)> = Vec::new();
+                for e in &o.effects {
+                    let Some((a, c)) = e.target() else { continue };
+                    match sums.iter_mut().find(|(k, _)| *k == c) {
+                        Some((_, v)) => v[a] += e.points,
+                        None => {
+                            let mut v = vec![0.0; n];
+                            v[a] = e.points;
+                            sums.push((c, v));
+                        }
+                    }
+                }
+                for (c, v) in sums {
+                    if v.iter().all(|p| *p == v[0]) {
+                        let msg = format!(
+                            "option `{}` of question `{}` gives every alternative the same points on criterion `{}`: it has no effect on the verdict",
+                            o.id, q.id, t.criteria[c].id
+                        );
+                        self.warnings.push(Problem::at(
+                            self.source,
+                            &o.span,
+                            ProblemKind::NoEffect,
+                            Some(&q.id),
+                            msg,
+                        ));
+                    }
+                }
             }
         }
     }
@@ -527,6 +803,7 @@ impl<'a> Checker<'a> {
                 informed[i] = true;
             }
         }
+
         if t.questions.is_empty() {
             return; // reported as an incomplete tree
         }

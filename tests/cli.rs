@@ -93,11 +93,14 @@ fn json_report(answers: &Path) -> Value {
 }
 
 /// The line of a markdown report that states the verdict.
+/// The bold start of the summary's first line: the verdict and its kind.
 fn verdict_line(markdown: &str) -> &str {
-    markdown
+    let line = markdown
         .lines()
-        .find(|l| l.starts_with("**Recommended:"))
-        .unwrap_or_else(|| panic!("no verdict line in:\n{markdown}"))
+        .skip_while(|l| *l != "## Summary")
+        .find(|l| l.starts_with("**"))
+        .unwrap_or_else(|| panic!("no verdict line in:\n{markdown}"));
+    line[2..].split("**").next().unwrap_or(line)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -251,8 +254,13 @@ fn questions_prints_a_tree_that_validate_accepts() {
 #[test]
 fn the_start_up_example_is_recommended_open_source() {
     let (md, _) = expect_code(&mut recommend(&example("startup-open-source.toml")), 0);
-    assert!(md.starts_with("# "), "a markdown title:\n{md}");
-    assert!(md.contains(&format!("**Date:** {DATE}")), "{md}");
+    assert!(
+        md.starts_with("---\nstatus: proposed\n"),
+        "MADR front matter:\n{md}"
+    );
+    assert!(md.contains(&format!("\ndate: {DATE}\n")), "{md}");
+    assert!(md.contains("\n# "), "a markdown title:\n{md}");
+    assert!(md.contains("## Summary"), "{md}");
     assert!(md.contains("## Decision outcome"), "{md}");
     let verdict = verdict_line(&md);
     assert!(verdict.contains("Open-source"), "{verdict}");
@@ -290,10 +298,35 @@ fn the_json_report_has_the_documented_shape() {
         assert_eq!(keys, want, "{file}: scores are keyed by alternative id");
         assert!(scores.values().all(Value::is_number));
 
-        let confidence = &json["confidence"];
-        assert!(confidence.is_object(), "{file}: {confidence}");
-        let value = confidence["value"].as_f64().expect("confidence.value");
-        assert!((0.0..=1.0).contains(&value), "{file}: {value}");
+        let kind = json["verdict_kind"].as_str().expect("verdict_kind");
+        assert!(
+            ["free", "forced", "tie", "insufficient"].contains(&kind),
+            "{file}: {kind}"
+        );
+        let robustness = &json["robustness"];
+        let level = robustness["level"].as_str().expect("robustness.level");
+        assert!(
+            ["high", "medium", "low", "insufficient"].contains(&level),
+            "{file}: {level}"
+        );
+        assert!(robustness["margin"]["difference"].is_number(), "{file}");
+        assert!(robustness["single_flips"].is_u64(), "{file}");
+        assert!(robustness["open_questions_can_flip"].is_string(), "{file}");
+        assert!(json["tipping_points"].is_array(), "{file}");
+        assert!(json["open_questions"].is_array(), "{file}");
+        assert!(json["conflicts"].is_array(), "{file}");
+        let stages = json["stages"].as_array().expect("stages is an array");
+        assert_eq!(stages.len(), tree.stages.len(), "{file}");
+        for s in stages {
+            for key in [
+                "id", "title", "in_scope", "path", "scores", "reasons", "tools",
+            ] {
+                assert!(
+                    !s[key].is_null() || key == "path",
+                    "{file}: stage.{key} in {s}"
+                );
+            }
+        }
 
         let criteria = json["criteria"].as_array().expect("criteria is an array");
         assert_eq!(criteria.len(), tree.criteria.len(), "{file}");
@@ -391,8 +424,9 @@ const BAD_ANSWERS: &[(&str, &str, &str, usize)] = &[
     ("unknown-option", "bad-answer", "team_size", 4),
     ("wrong-type-single-number", "wrong-type", "team_size", 4),
     ("wrong-type-multiple-string", "wrong-type", "ml_stages", 4),
-    ("wrong-type-scale-float", "wrong-type", "importance_cost", 4),
-    ("scale-out-of-range", "bad-answer", "importance_cost", 4),
+    ("wrong-type-priorities", "wrong-type", "priorities", 4),
+    ("priorities-out-of-range", "bad-answer", "priorities", 4),
+    ("priorities-unknown-criterion", "bad-answer", "costs", 4),
     ("hidden-question", "hidden-question", "oss_training_plan", 6),
     ("unknown-meta-key", "syntax", "respondant", 4),
     ("not-toml", "syntax", "", 3),
@@ -561,7 +595,7 @@ fn recommend_with_a_custom_tree() {
         stderr.is_empty(),
         "no note: the answers name this tree\n{stderr}"
     );
-    assert!(md.starts_with("# Branching test: Build or buy?"), "{md}");
+    assert!(md.contains("\n# Branching test: Build or buy?\n"), "{md}");
     assert!(verdict_line(&md).contains("Build it"), "{md}");
 
     let (json, _) = expect_code(

@@ -163,6 +163,7 @@ fn ten_thousand_character_texts_load_render_and_report() {
         answers: &answers,
         recommendation: &rec,
         date: "2026-11-28",
+        catalog: None,
     };
     assert!(report::to_markdown(&input).contains("Very long label"));
     assert!(report::to_json(&input).contains("Very long label"));
@@ -298,7 +299,7 @@ fn rules_out_pick_among_the_rest_and_warn_when_nothing_is_left() {
     // R = yes scores B higher, but X rules B out: A it is, decided by the exclusion.
     let rec = Recommendation::new(&tree, &answers(&[("q", "x"), ("r", "no")]));
     assert_eq!(rec.verdict, mlops_wizard::Verdict::Alternative(0));
-    assert_eq!(rec.confidence.decisiveness, 1.0);
+    assert_eq!(rec.kind(), mlops_wizard::recommend::VerdictKind::Forced);
     // Both ruled out: the verdict ignores the exclusions and says so.
     let a = answers(&[("q", "x"), ("r", "yes")]);
     let rec = Recommendation::new(&tree, &a);
@@ -313,6 +314,7 @@ fn rules_out_pick_among_the_rest_and_warn_when_nothing_is_left() {
         answers: &a,
         recommendation: &rec,
         date: "2026-11-28",
+        catalog: None,
     };
     assert!(report::to_markdown(&input).contains("rule out every option"));
 }

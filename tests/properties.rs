@@ -198,7 +198,7 @@ fn text() -> BoxedStrategy<String> {
 fn req_text() -> BoxedStrategy<String> {
     text()
         .prop_map(|s| {
-            if fold(&s).is_empty() {
+            if fold(&s).is_empty() || mlops_wizard::model::is_blank(&s) {
                 format!("t{s}")
             } else {
                 s
@@ -1290,6 +1290,7 @@ fn derive_answer(q: &Question, v: u32) -> Answer {
             Answer::Scale(s.min + (v % steps) as i64)
         }
         Kind::Text => Answer::Text(TEXTS[v % TEXTS.len()].to_string()),
+        Kind::Priorities => Answer::Priorities(Default::default()),
     }
 }
 
@@ -1320,6 +1321,7 @@ fn markdown(tree: &Tree, answers: &Answers, rec: &Recommendation) -> String {
         answers,
         recommendation: rec,
         date: DATE,
+        catalog: None,
     })
 }
 
@@ -1329,6 +1331,7 @@ fn json(tree: &Tree, answers: &Answers, rec: &Recommendation) -> String {
         answers,
         recommendation: rec,
         date: DATE,
+        catalog: None,
     })
 }
 
@@ -1396,6 +1399,11 @@ struct Markdown {
     html: Vec<String>,
 }
 
+/// How the tests read markdown: GitHub tables and the YAML front matter of MADR.
+fn md_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+}
+
 /// The headings, tables, fenced code blocks and HTML of a markdown text.
 fn analyze(md: &str) -> Markdown {
     let mut out = Markdown::default();
@@ -1403,7 +1411,7 @@ fn analyze(md: &str) -> Markdown {
     let mut cell: Option<String> = None;
     let mut row: Option<Vec<String>> = None;
     let mut code: Option<(String, String)> = None;
-    for ev in Parser::new_ext(md, Options::ENABLE_TABLES) {
+    for ev in Parser::new_ext(md, md_options()) {
         match ev {
             Event::Start(Tag::Heading { level, .. }) => heading = Some((level, String::new())),
             Event::End(TagEnd::Heading(_)) => out.headings.extend(heading.take()),
@@ -1458,7 +1466,7 @@ fn analyze(md: &str) -> Markdown {
 /// markdown text has.
 fn structure(md: &str) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
-    for ev in Parser::new_ext(md, Options::ENABLE_TABLES) {
+    for ev in Parser::new_ext(md, md_options()) {
         let key = match &ev {
             Event::Start(Tag::Paragraph | Tag::BlockQuote(_)) => continue,
             Event::Start(t) => format!("{t:?}"),
@@ -1493,7 +1501,7 @@ fn structure_diff(got: &BTreeMap<String, usize>, want: &BTreeMap<String, usize>)
 
 /// The events of a markdown text, shown compactly for failure messages.
 fn show_events(md: &str) -> String {
-    Parser::new_ext(md, Options::ENABLE_TABLES)
+    Parser::new_ext(md, md_options())
         .map(|e| format!("{e:?}"))
         .collect::<Vec<_>>()
         .join("\n")
@@ -1666,7 +1674,11 @@ proptest! {
                 prop_assert!(close(*a, *b), "criterion points {:?} vs {:?}", c.points, d.points);
             }
         }
-        prop_assert!(close(rec.confidence.value, rec_s.confidence.value));
+        prop_assert!(close(rec.margin.share, rec_s.margin.share));
+        prop_assert_eq!(
+            rec.robustness.as_ref().map(|r| (r.level, r.single_flips, r.pair_flips)),
+            rec_s.robustness.as_ref().map(|r| (r.level, r.single_flips, r.pair_flips))
+        );
         prop_assert_eq!(&rec.asked, &rec_s.asked);
         prop_assert_eq!(&rec.risks, &rec_s.risks);
 
@@ -1705,7 +1717,7 @@ proptest! {
         }
         let before = Recommendation::new(&tree, &answers);
         let after = Recommendation::new(&tree, &changed);
-        let named = q.criteria();
+        let named = q.criteria(&tree);
         for (b, a) in before.criteria.iter().zip(&after.criteria) {
             let id = tree.criteria[b.criterion].id.as_str();
             if named.contains(&id) {
@@ -1751,12 +1763,17 @@ proptest! {
             .filter(|(l, _)| *l == HeadingLevel::H2)
             .map(|(_, t)| t.as_str())
             .collect();
-        for needed in [
-            "Decision outcome",
-            "Decision drivers",
-            "Considered options",
-            "Appendix: questions and answers",
-        ] {
+        // The summary first, the appendices last, the detail in between.
+        prop_assert_eq!(h2.first().copied(), Some("Summary"), "{}", ctx());
+        let n = h2.len();
+        prop_assert!(n >= 2, "{}", ctx());
+        prop_assert_eq!(
+            &h2[n - 2..],
+            &["Appendix A: considered options", "Appendix B: questions and answers"],
+            "{}",
+            ctx()
+        );
+        for needed in ["Decision outcome", "Decision drivers", "Risks and mitigations"] {
             prop_assert!(h2.contains(&needed), "no H2 `{}` in {:?}\n{}", needed, h2, ctx());
         }
         prop_assert!(doc.html.is_empty(), "HTML in the report: {:?}\n{}", doc.html, ctx());
@@ -1782,9 +1799,12 @@ proptest! {
                 group = None;
             }
         }
-        // The three tables have the expected shape and first-column texts.
-        prop_assert_eq!(doc.tables.len(), 3, "{}", ctx());
-        let (scores, drivers, appendix) = (&doc.tables[0], &doc.tables[1], &doc.tables[2]);
+        // The scores, drivers and answers tables have the expected shape and first-column
+        // texts.
+        let table = |first: &str| doc.tables.iter().find(|t| t.header.first().map(String::as_str) == Some(first));
+        let (Some(scores), Some(drivers), Some(appendix)) = (table("Option"), table("Criterion"), table("#")) else {
+            return Err(TestCaseError::fail(format!("a table is missing\n{}", ctx())));
+        };
         prop_assert_eq!(scores.columns, 2);
         prop_assert_eq!(scores.rows.len(), tree.alternatives.len(), "{}", ctx());
         for (r, alt) in scores.rows.iter().zip(&tree.alternatives) {
@@ -1792,8 +1812,11 @@ proptest! {
         }
         prop_assert_eq!(drivers.columns, 3 + tree.alternatives.len(), "{}", ctx());
         prop_assert_eq!(drivers.rows.len(), tree.criteria.len(), "{}", ctx());
-        for (r, c) in drivers.rows.iter().zip(&tree.criteria) {
-            prop_assert_eq!(&r[0], &fold(&c.title), "{}", ctx());
+        // The drivers table lists the criteria that decide most first.
+        let mut order: Vec<usize> = (0..rec.criteria.len()).collect();
+        order.sort_by(|&a, &b| rec.criteria[b].spread().total_cmp(&rec.criteria[a].spread()).then(a.cmp(&b)));
+        for (r, &c) in drivers.rows.iter().zip(&order) {
+            prop_assert_eq!(&r[0], &fold(&tree.criteria[rec.criteria[c].criterion].title), "{}", ctx());
         }
         prop_assert_eq!(appendix.columns, 3);
         prop_assert_eq!(appendix.rows.len(), rec.asked.len(), "{}", ctx());
@@ -1803,7 +1826,8 @@ proptest! {
 
         // The answers block at the end re-loads to the same answers.
         let (info, block) = doc.code_blocks.last().cloned().expect("a code block");
-        prop_assert_eq!(doc.code_blocks.len(), 1, "{}", ctx());
+        let others: Vec<&str> = doc.code_blocks[..doc.code_blocks.len() - 1].iter().map(|(i, _)| i.as_str()).collect();
+        prop_assert!(others.iter().all(|i| *i == "mermaid"), "{:?}\n{}", others, ctx());
         prop_assert_eq!(info.as_str(), "toml");
         prop_assert!(toml::from_str::<toml::Table>(&block).is_ok(), "bad TOML:\n{}", block);
         let source = Source::new("report.md", block.clone());
@@ -2051,7 +2075,7 @@ fn leaf_texts(md: &str) -> (Vec<String>, Vec<String>) {
     let mut shape = Vec::new();
     let mut texts = Vec::new();
     let mut cur: Option<String> = None;
-    for ev in Parser::new_ext(md, Options::ENABLE_TABLES) {
+    for ev in Parser::new_ext(md, md_options()) {
         match ev {
             Event::Text(t) => cur.get_or_insert_with(String::new).push_str(&t),
             other => {
@@ -2256,7 +2280,9 @@ proptest! {
         let asked: Vec<&str> = v["asked"].as_array().expect("asked").iter().map(|q| q.as_str().expect("id")).collect();
         let expected: Vec<&str> = rec.asked.iter().map(|&q| tree.questions[q].id.as_str()).collect();
         prop_assert_eq!(asked, expected);
-        let level = v["confidence"]["level"].as_str().expect("level");
-        prop_assert!(["low", "medium", "high"].contains(&level));
+        let level = v["robustness"]["level"].as_str().expect("level");
+        prop_assert!(["insufficient", "low", "medium", "high"].contains(&level));
+        let kind = v["verdict_kind"].as_str().expect("verdict_kind");
+        prop_assert_eq!(kind, rec.kind().name());
     }
 }

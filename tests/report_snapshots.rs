@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use mlops_wizard::answers::{Answers, Strictness};
+use mlops_wizard::catalog::Catalog;
 use mlops_wizard::source::Source;
 use mlops_wizard::{Recommendation, ReportInput, Tree, report};
 
@@ -30,11 +31,17 @@ fn reports(example: &str) -> (String, String) {
         checked.notes
     );
     let recommendation = Recommendation::new(&tree, &checked.answers);
+    let catalog = Catalog::built_in(&tree);
+    assert!(
+        catalog.is_some(),
+        "the built-in catalog fits the built-in tree"
+    );
     let input = ReportInput {
         tree: &tree,
         answers: &checked.answers,
         recommendation: &recommendation,
         date: DATE,
+        catalog: catalog.as_ref(),
     };
     (report::to_markdown(&input), report::to_json(&input))
 }

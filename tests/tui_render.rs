@@ -696,7 +696,10 @@ fn the_overwrite_dialog_asks_its_question() {
 #[test]
 fn paging_down_the_verdict_panel_does_not_leave_it_blank() {
     let mut app = verdict(Panel::Risks);
-    let title = format!("⚠ {}", app.tree.risks[app.recommendation.risks[0]].title);
+    let title = format!(
+        "⚠ {}",
+        app.tree.risks[app.recommendation.risks[0].risk].title
+    );
     let before = screen_text(draw(&app, 80, 24).backend().buffer());
     let start: String = title.chars().take(20).collect();
     assert!(before.contains(&start), "{before}");

@@ -166,14 +166,16 @@ fn check_answers(tree: &Tree, answers: &Answers) {
             mlops_wizard::Verdict::Alternative(a) => assert!(*a < tree.alternatives.len()),
             mlops_wizard::Verdict::Tie(tied) => assert!(tied.len() >= 2, "a tie of {tied:?}"),
         }
-        let c = rec.confidence.value;
-        assert!((0.0..=1.0).contains(&c), "confidence {c}");
+        let share = rec.margin.share;
+        assert!(share.is_finite(), "margin share {share}");
+        assert!(rec.robustness.is_some(), "no robustness analysis");
     }
     let input = ReportInput {
         tree,
         answers,
         recommendation: &rec,
         date: DATE,
+        catalog: None,
     };
     let json = report::to_json(&input);
     let value: serde_json::Value = match serde_json::from_str(&json) {

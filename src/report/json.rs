@@ -1,11 +1,15 @@
-//! The JSON report: the same content as the markdown report, for programs.
+//! The JSON report: the same content as the markdown report, for programs. Every field is
+//! documented in docs/report-json.md.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::ReportInput;
+use crate::catalog::LicenceRisk;
+use crate::plan::{PlanSummary, PlanTarget};
 use crate::recommend::Verdict;
+use crate::robustness::AnswerChange;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -14,11 +18,19 @@ struct JsonReport<'a> {
     project: Option<&'a str>,
     respondent: Option<&'a str>,
     verdict: &'a str,
+    verdict_kind: &'static str,
     /// Alternative ids tied for first place (one id when there is a winner).
     leaders: Vec<&'a str>,
+    /// What the scores alone choose, ignoring exclusions (`tie` on a tie).
+    scores_alone: String,
     scores: BTreeMap<&'a str, f64>,
-    confidence: JsonConfidence,
+    robustness: Option<JsonRobustness<'a>>,
+    tipping_points: Vec<JsonTippingPoint<'a>>,
+    open_questions: Vec<JsonOpenQuestion<'a>>,
+    conflicts: Vec<JsonConflict<'a>>,
     criteria: Vec<JsonCriterion<'a>>,
+    plan: Option<JsonPlan<'a>>,
+    stages: Vec<JsonStage<'a>>,
     alternatives: Vec<JsonAlternative<'a>>,
     risks: Vec<JsonRisk<'a>>,
     ruled_out: Vec<JsonRuledOut<'a>>,
@@ -37,11 +49,61 @@ struct JsonTree<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonConfidence {
-    value: f64,
+struct JsonMargin<'a> {
+    leader: &'a str,
+    runner_up: Option<&'a str>,
+    leader_points: f64,
+    runner_up_points: f64,
+    difference: f64,
+    share: f64,
+}
+
+#[derive(Serialize)]
+struct JsonRobustness<'a> {
     level: &'static str,
-    decisiveness: f64,
+    margin: JsonMargin<'a>,
+    single_flips: usize,
+    constraint_flips: usize,
+    pair_flips: Option<usize>,
+    triples_searched: bool,
+    open_questions_can_flip: &'static str,
+    open_questions_search: &'static str,
     coverage: f64,
+    conflicts: bool,
+    forced_against_scores: bool,
+}
+
+#[derive(Serialize)]
+struct JsonTippingPoint<'a> {
+    changes: Vec<JsonChange<'a>>,
+    verdict: String,
+    /// The changes rule the current verdict out rather than change the weighing.
+    constraint: bool,
+}
+
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    question: &'a str,
+    /// For a priorities question: the criterion whose level changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    criterion: Option<&'a str>,
+    from: toml::Value,
+    to: toml::Value,
+}
+
+#[derive(Serialize)]
+struct JsonOpenQuestion<'a> {
+    question: &'a str,
+    swing: f64,
+    toward: Option<&'a str>,
+    flips_alone: bool,
+}
+
+#[derive(Serialize)]
+struct JsonConflict<'a> {
+    id: &'a str,
+    message: &'a str,
+    questions: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -49,9 +111,18 @@ struct JsonCriterion<'a> {
     id: &'a str,
     title: &'a str,
     weight: f64,
+    weight_changes: Vec<JsonWeightChange<'a>>,
     leaning: &'a str,
     scores: BTreeMap<&'a str, f64>,
     reasons: Vec<JsonReason<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonWeightChange<'a> {
+    question: &'a str,
+    answer: String,
+    multiplier: f64,
+    reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -62,6 +133,56 @@ struct JsonReason<'a> {
     alternative: &'a str,
     points: f64,
     reason: &'a str,
+    fact: Option<&'a str>,
+    /// False when a stronger answer expressing the same fact counted instead.
+    counted: bool,
+}
+
+#[derive(Serialize)]
+struct JsonPlan<'a> {
+    /// A path id when every stage in scope takes it, `hybrid`, or `empty`.
+    summary: &'a str,
+    licence_concern: bool,
+    catalog_checked: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonStage<'a> {
+    id: &'a str,
+    title: &'a str,
+    in_scope: bool,
+    path: Option<&'a str>,
+    tied: Vec<&'a str>,
+    scores: BTreeMap<&'a str, f64>,
+    excluded: Vec<&'a str>,
+    from_verdict: BTreeMap<&'a str, f64>,
+    reasons: Vec<JsonStageReason<'a>>,
+    tools: Vec<JsonTool<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonStageReason<'a> {
+    question: &'a str,
+    option: Option<&'a str>,
+    /// A path id, or an alternative id (then every path of it).
+    target: &'a str,
+    criterion: &'a str,
+    points: f64,
+    reason: &'a str,
+    counted: bool,
+}
+
+#[derive(Serialize)]
+struct JsonTool<'a> {
+    id: &'a str,
+    name: &'a str,
+    licence: &'a str,
+    governance: &'static str,
+    steward: &'a str,
+    licence_change: Option<&'a str>,
+    licence_risks: Vec<&'static str>,
+    homepage: &'a str,
+    checked: &'a str,
 }
 
 #[derive(Serialize)]
@@ -87,13 +208,14 @@ struct JsonRisk<'a> {
     applies_to: &'a str,
     title: &'a str,
     description: &'a str,
-    mitigation: &'a str,
+    mitigations: Vec<&'a str>,
 }
 
 /// Writes the JSON report, pretty-printed, ending in a newline.
 pub fn to_json(input: &ReportInput<'_>) -> String {
     let (t, rec) = (input.tree, input.recommendation);
     let alt_id = |a: usize| t.alternatives[a].id.as_str();
+    let path_id = |p: usize| t.paths[p].id.as_str();
     let by_alt = |values: &[f64]| -> BTreeMap<&str, f64> {
         values
             .iter()
@@ -101,6 +223,18 @@ pub fn to_json(input: &ReportInput<'_>) -> String {
             .map(|(a, v)| (alt_id(a), round(*v)))
             .collect()
     };
+    let by_path = |values: &[f64]| -> BTreeMap<&str, f64> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(p, v)| (path_id(p), round(*v)))
+            .collect()
+    };
+    let verdict_id = |v: &Verdict| match v {
+        Verdict::Alternative(a) => alt_id(*a).to_string(),
+        Verdict::Tie(_) => "tie".to_string(),
+    };
+    let robustness = rec.robustness.as_ref();
     let report = JsonReport {
         tree: JsonTree {
             id: &t.meta.id,
@@ -111,17 +245,97 @@ pub fn to_json(input: &ReportInput<'_>) -> String {
         project: input.project_name(),
         respondent: input.answers.meta.respondent.as_deref(),
         verdict: input.verdict_id(),
+        verdict_kind: rec.kind().name(),
         leaders: match &rec.verdict {
             Verdict::Alternative(a) => vec![alt_id(*a)],
             Verdict::Tie(tied) => tied.iter().map(|&a| alt_id(a)).collect(),
         },
+        scores_alone: verdict_id(&rec.scores_alone),
         scores: by_alt(&rec.scores),
-        confidence: JsonConfidence {
-            value: round(rec.confidence.value),
-            level: rec.confidence.level().name(),
-            decisiveness: round(rec.confidence.decisiveness),
-            coverage: round(rec.confidence.coverage),
-        },
+        robustness: robustness.map(|r| JsonRobustness {
+            level: r.level.name(),
+            margin: JsonMargin {
+                leader: alt_id(rec.margin.leader),
+                runner_up: rec.margin.runner_up.map(alt_id),
+                leader_points: round(rec.margin.leader_points),
+                runner_up_points: round(rec.margin.runner_up_points),
+                difference: round(rec.margin.difference),
+                share: round(rec.margin.share),
+            },
+            single_flips: r.single_flips,
+            constraint_flips: r.constraint_flips,
+            pair_flips: r.pair_flips,
+            triples_searched: r.triples_searched,
+            open_questions_can_flip: r.open_questions_can_flip.name(),
+            open_questions_search: r.open_search.name(),
+            coverage: round(rec.coverage),
+            conflicts: r.conflicts,
+            forced_against_scores: r.forced_against_scores,
+        }),
+        tipping_points: robustness
+            .map(|r| {
+                r.tipping_points
+                    .iter()
+                    .map(|tp| JsonTippingPoint {
+                        changes: tp
+                            .changes
+                            .iter()
+                            .map(|c| match c {
+                                AnswerChange::Answer { question, from, to } => JsonChange {
+                                    question: &t.questions[*question].id,
+                                    criterion: None,
+                                    from: from.to_toml(),
+                                    to: to.to_toml(),
+                                },
+                                AnswerChange::Priority {
+                                    question,
+                                    criterion,
+                                    from,
+                                    to,
+                                } => JsonChange {
+                                    question: &t.questions[*question].id,
+                                    criterion: Some(&t.criteria[*criterion].id),
+                                    from: toml::Value::Integer(*from),
+                                    to: toml::Value::Integer(*to),
+                                },
+                            })
+                            .collect(),
+                        verdict: verdict_id(&tp.verdict),
+                        constraint: tp.constraint,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        open_questions: robustness
+            .map(|r| {
+                r.open_questions
+                    .iter()
+                    .map(|o| JsonOpenQuestion {
+                        question: &t.questions[o.question].id,
+                        swing: round(o.swing),
+                        toward: o.toward.map(alt_id),
+                        flips_alone: o.flips_alone,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        conflicts: rec
+            .conflicts
+            .iter()
+            .map(|&c| {
+                let c = &t.conflicts[c];
+                JsonConflict {
+                    id: &c.id,
+                    message: &c.message,
+                    questions: c
+                        .when
+                        .questions()
+                        .into_iter()
+                        .map(|q| t.questions[q].id.as_str())
+                        .collect(),
+                }
+            })
+            .collect(),
         criteria: rec
             .criteria
             .iter()
@@ -129,6 +343,16 @@ pub fn to_json(input: &ReportInput<'_>) -> String {
                 id: &t.criteria[c.criterion].id,
                 title: &t.criteria[c.criterion].title,
                 weight: round(c.weight),
+                weight_changes: c
+                    .weight_changes
+                    .iter()
+                    .map(|w| JsonWeightChange {
+                        question: &t.questions[w.question].id,
+                        answer: w.answer(t),
+                        multiplier: round(w.multiplier),
+                        reason: w.reason(t),
+                    })
+                    .collect(),
                 leaning: input.leaning_id(&c.leaning),
                 scores: by_alt(&c.points),
                 reasons: c
@@ -139,21 +363,90 @@ pub fn to_json(input: &ReportInput<'_>) -> String {
                         JsonReason {
                             question: &q.id,
                             option: r.option.map(|o| q.options[o].id.as_str()),
-                            answer: match r.option {
-                                Some(o) => q.options[o].label.clone(),
-                                None => input
-                                    .answers
-                                    .values
-                                    .get(&q.id)
-                                    .map(|a| a.describe(q))
-                                    .unwrap_or_default(),
-                            },
+                            answer: input.answer_text(r.question, r.option),
                             alternative: alt_id(r.alternative),
                             points: round(r.points),
                             reason: &r.text,
+                            fact: r.fact.map(|f| t.facts[f].as_str()),
+                            counted: r.counted,
                         }
                     })
                     .collect(),
+            })
+            .collect(),
+        plan: rec.plan.as_ref().map(|p| JsonPlan {
+            summary: match p.summary() {
+                PlanSummary::Uniform(path) => path_id(path),
+                PlanSummary::Hybrid => "hybrid",
+                PlanSummary::Undecided => "undecided",
+                PlanSummary::Empty => "empty",
+            },
+            licence_concern: input.licence_concern(),
+            catalog_checked: input.catalog.map(|c| c.checked.as_str()),
+        }),
+        stages: rec
+            .plan
+            .iter()
+            .flat_map(|p| p.stages.iter())
+            .map(|s| {
+                let stage = &t.stages[s.stage];
+                JsonStage {
+                    id: &stage.id,
+                    title: &stage.title,
+                    in_scope: s.in_scope,
+                    path: s.path.map(path_id),
+                    tied: s.tied.iter().map(|&p| path_id(p)).collect(),
+                    scores: by_path(&s.scores),
+                    excluded: (0..t.paths.len())
+                        .filter(|&p| s.excluded[p])
+                        .map(path_id)
+                        .collect(),
+                    from_verdict: by_path(&s.from_verdict),
+                    reasons: s
+                        .reasons
+                        .iter()
+                        .map(|r| {
+                            let q = &t.questions[r.question];
+                            JsonStageReason {
+                                question: &q.id,
+                                option: r.option.map(|o| q.options[o].id.as_str()),
+                                target: match r.target {
+                                    PlanTarget::Alternative(a) => alt_id(a),
+                                    PlanTarget::Path(p) => path_id(p),
+                                },
+                                criterion: &t.criteria[r.criterion].id,
+                                points: round(r.points),
+                                reason: &r.text,
+                                counted: r.counted,
+                            }
+                        })
+                        .collect(),
+                    tools: input
+                        .examples(s)
+                        .into_iter()
+                        .map(|tool| JsonTool {
+                            id: &tool.id,
+                            name: &tool.name,
+                            licence: &tool.licence,
+                            governance: tool.governance.name(),
+                            steward: &tool.steward,
+                            licence_change: tool.licence_change.as_deref(),
+                            licence_risks: input
+                                .catalog
+                                .map(|c| tool.licence_risks(c))
+                                .unwrap_or_default()
+                                .iter()
+                                .map(|r| match r {
+                                    LicenceRisk::SourceAvailable => "source_available",
+                                    LicenceRisk::SingleCompany => "single_company",
+                                    LicenceRisk::Changed(_) => "licence_changed",
+                                })
+                                .collect(),
+                            homepage: &tool.homepage,
+                            checked: &tool.checked,
+                        })
+                        .collect(),
+                }
             })
             .collect(),
         alternatives: t
@@ -170,14 +463,14 @@ pub fn to_json(input: &ReportInput<'_>) -> String {
         risks: rec
             .risks
             .iter()
-            .map(|&r| {
-                let r = &t.risks[r];
+            .map(|r| {
+                let risk = &t.risks[r.risk];
                 JsonRisk {
-                    id: &r.id,
-                    applies_to: &r.applies_to,
-                    title: &r.title,
-                    description: &r.description,
-                    mitigation: &r.mitigation,
+                    id: &risk.id,
+                    applies_to: &risk.applies_to,
+                    title: &risk.title,
+                    description: &risk.description,
+                    mitigations: input.mitigations(r),
                 }
             })
             .collect(),

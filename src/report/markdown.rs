@@ -1,24 +1,33 @@
-//! The markdown report: a decision record following the sections of MADR where they fit,
-//! valid CommonMark with GitHub tables. All text from the tree and the answers is escaped,
-//! so it always reads as text, never as structure.
+//! The markdown report: a decision record for the kickoff documents. It opens with a
+//! summary that fits one printed page (the verdict, its kind and robustness, the strongest
+//! reasons each way, what would change it, the stack plan, what to answer first and the
+//! assumptions), then the detail, then appendices. MADR 4.0's front matter carries the
+//! status, date and people. It is valid CommonMark with GitHub tables; all text from the
+//! tree and the answers is escaped, so it always reads as text, never as structure.
 
 use std::fmt::Write as _;
 
 use super::{ReportInput, format_points, format_signed};
 use crate::model::{Kind, is_blank};
-use crate::recommend::{Leaning, Verdict};
+use crate::plan::{PlanSummary, PlanTarget};
+use crate::recommend::{Leaning, Reason, Verdict, VerdictKind};
+use crate::robustness::{AnswerChange, Level, OpenFlip, OpenSearch, TippingPoint};
 
 /// Writes the markdown report.
 pub fn to_markdown(input: &ReportInput<'_>) -> String {
-    let mut out = String::with_capacity(16 * 1024);
+    let mut out = String::with_capacity(24 * 1024);
     let w = &mut out;
-    header(w, input);
-    outcome(w, input);
+    front_matter(w, input);
+    title(w, input);
+    summary(w, input);
     context(w, input);
+    conflicts(w, input);
+    robustness(w, input);
     drivers(w, input);
-    options(w, input);
+    plan(w, input);
     risks(w, input);
     unanswered(w, input);
+    options(w, input);
     appendix(w, input);
     out
 }
@@ -29,7 +38,47 @@ macro_rules! line {
     ($w:expr, $($arg:tt)*) => { { let _ = writeln!($w, $($arg)*); } };
 }
 
-fn header(w: &mut String, r: &ReportInput<'_>) {
+/// How many drivers each way the summary names.
+const SUMMARY_DRIVERS: usize = 3;
+/// Chart labels are cut (at a word) to about this many characters.
+const CHART_LABEL: usize = 28;
+/// How many open questions the summary names.
+const SUMMARY_OPEN: usize = 3;
+
+/// A YAML scalar in double quotes, with the characters YAML needs escaped.
+fn yaml(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn front_matter(w: &mut String, r: &ReportInput<'_>) {
+    line!(w, "---");
+    line!(w, "status: proposed");
+    if crate::catalog::is_date(r.date) {
+        line!(w, "date: {}", r.date);
+    } else {
+        line!(w, "date: {}", yaml(r.date));
+    }
+    let people = [("decision-makers", r.answers.meta.respondent.as_deref())];
+    for (key, value) in people {
+        if let Some(v) = value.filter(|v| !is_blank(v)) {
+            line!(w, "{key}: {}", yaml(v.trim()));
+        }
+    }
+    line!(w, "---");
+    line!(w);
+}
+
+fn title(w: &mut String, r: &ReportInput<'_>) {
     let t = r.tree;
     match r.project_name() {
         Some(name) => line!(
@@ -41,125 +90,469 @@ fn header(w: &mut String, r: &ReportInput<'_>) {
         None => line!(w, "# {}", escape_inline(&t.meta.title)),
     }
     line!(w);
-    line!(w, "- **Date:** {}", escape_inline(r.date));
-    line!(w, "- **Status:** proposed");
-    if let Some(who) = r
-        .answers
-        .meta
-        .respondent
-        .as_deref()
-        .filter(|s| !is_blank(s))
-    {
-        line!(w, "- **Deciders:** {}", escape_inline(who));
-    }
     line!(
         w,
-        "- **Question tree:** {} (`{}`, version {})",
+        "Question tree: {} ({}, version {}).",
         escape_inline(&t.meta.title),
-        t.meta.id,
+        code_span(&t.meta.id),
         code_span(&t.meta.version)
     );
     line!(w);
 }
 
-fn outcome(w: &mut String, r: &ReportInput<'_>) {
-    let (t, rec) = (r.tree, r.recommendation);
-    line!(w, "## Decision outcome");
-    line!(w);
-    let conf = &rec.confidence;
-    let confidence = format!(
-        "confidence **{}** ({:.0}%: decisiveness {:.0}%, {:.0}% of the scored questions answered)",
-        conf.level().name(),
-        conf.value * 100.0,
-        conf.decisiveness * 100.0,
-        conf.coverage * 100.0
-    );
-    match &rec.verdict {
-        Verdict::Alternative(a) => {
-            let alt = &t.alternatives[*a];
-            line!(
-                w,
-                "**Recommended: {}** (`{}`), {confidence}.",
-                escape_inline(&alt.title),
-                alt.id
-            );
-            let leaning: Vec<String> = rec
-                .criteria
-                .iter()
-                .filter(|c| c.leaning == Leaning::Alternative(*a))
-                .map(|c| escape_inline(&t.criteria[c.criterion].title))
-                .collect();
-            line!(w);
-            if leaning.is_empty() {
-                line!(
-                    w,
-                    "No single criterion leans to it; it wins on the sum of weighted points."
-                );
-            } else {
-                line!(
-                    w,
-                    "{} of {} criteria lean to it: {}.",
-                    leaning.len(),
-                    rec.criteria.len(),
-                    leaning.join(", ")
-                );
-            }
-        }
+/// The title of an alternative, escaped.
+fn alt(r: &ReportInput<'_>, a: usize) -> String {
+    escape_inline(&r.tree.alternatives[a].title)
+}
+
+/// A verdict in words, escaped: one title, or "A and B (tied)".
+fn verdict_words(r: &ReportInput<'_>, v: &Verdict) -> String {
+    match v {
+        Verdict::Alternative(a) => alt(r, *a),
         Verdict::Tie(tied) => {
-            let names: Vec<String> = tied
-                .iter()
-                .map(|&a| format!("**{}**", escape_inline(&t.alternatives[a].title)))
-                .collect();
-            line!(
-                w,
-                "**No clear winner:** {} score the same; {confidence}. Answer the open questions or weigh the criteria to separate them.",
-                names.join(" and ")
-            );
+            let names: Vec<String> = tied.iter().map(|&a| alt(r, a)).collect();
+            format!("a tie between {}", names.join(" and "))
         }
     }
+}
+
+/// Points with their unit, for people.
+fn pts(v: f64) -> String {
+    format!("{} pts", format_points(v))
+}
+
+/// A question's prompt in quotes, escaped.
+fn prompt(r: &ReportInput<'_>, q: usize) -> String {
+    format!("\"{}\"", escape_inline(&r.tree.questions[q].prompt))
+}
+
+/// One answer change in words: `"prompt": *to* instead of *from*`.
+fn change_words(r: &ReportInput<'_>, c: &AnswerChange) -> String {
+    let t = r.tree;
+    match c {
+        AnswerChange::Answer { question, from, to } => {
+            let q = &t.questions[*question];
+            format!(
+                "{}: *{}* instead of *{}*",
+                prompt(r, *question),
+                escape_inline(&to.describe(q)),
+                escape_inline(&from.describe(q))
+            )
+        }
+        AnswerChange::Priority {
+            question,
+            criterion,
+            from,
+            to,
+        } => {
+            let p = t.questions[*question].priorities.as_ref();
+            let label = |l: i64| {
+                p.and_then(|p| p.level(l))
+                    .map_or_else(|| l.to_string(), |x| x.label.clone())
+            };
+            format!(
+                "the importance of {}: *{}* instead of *{}*",
+                escape_inline(&t.criteria[*criterion].title),
+                escape_inline(&label(*to)),
+                escape_inline(&label(*from))
+            )
+        }
+    }
+}
+
+fn tipping_words(r: &ReportInput<'_>, tp: &TippingPoint) -> String {
+    let changes: Vec<String> = tp.changes.iter().map(|c| change_words(r, c)).collect();
+    let how = if tp.constraint {
+        " (the change rules the current verdict out)"
+    } else {
+        ""
+    };
+    format!(
+        "{} → {}{how}",
+        changes.join("; and "),
+        verdict_words(r, &tp.verdict)
+    )
+}
+
+/// The first sentence: the verdict and its kind.
+fn headline(r: &ReportInput<'_>) -> String {
+    let rec = r.recommendation;
+    let m = &rec.margin;
+    match rec.kind() {
+        VerdictKind::Forced => {
+            let why: Vec<String> = rec
+                .ruled_out
+                .iter()
+                .map(|e| {
+                    let q = &r.tree.questions[e.question];
+                    format!(
+                        "*{}* to {}",
+                        escape_inline(&q.options[e.option].label),
+                        prompt(r, e.question)
+                    )
+                })
+                .collect();
+            let scores = if rec.scores_alone == rec.verdict {
+                format!(
+                    "the scores agree, {} to {}",
+                    format_points(m.leader_points),
+                    format_points(m.runner_up_points)
+                )
+            } else {
+                format!(
+                    "your other answers favour {}, {} to {}",
+                    verdict_words(r, &rec.scores_alone),
+                    format_points(m.runner_up_points),
+                    format_points(m.leader_points)
+                )
+            };
+            format!(
+                "**{}, forced.** The answer {} rules out every other option; {scores} weighted points.",
+                verdict_words(r, &rec.verdict),
+                why.join(" and ")
+            )
+        }
+        VerdictKind::Tie => format!(
+            "**No clear winner: {}** score {} each. Answer the open questions or set priorities to separate them.",
+            verdict_words(r, &rec.verdict),
+            format_points(m.leader_points)
+        ),
+        VerdictKind::Insufficient => format!(
+            "**Too little is known to decide.** {} leads for now, {} to {} weighted points, but answering the open questions could change that.",
+            verdict_words(r, &rec.verdict),
+            format_points(m.leader_points),
+            format_points(m.runner_up_points)
+        ),
+        VerdictKind::Free => format!(
+            "**Recommended: {}**, {} to {} weighted points for {}.",
+            verdict_words(r, &rec.verdict),
+            format_points(m.leader_points),
+            format_points(m.runner_up_points),
+            m.runner_up
+                .map_or_else(|| "the other option".to_string(), |a| alt(r, a))
+        ),
+    }
+}
+
+/// The robustness level in a sentence.
+fn robustness_words(r: &ReportInput<'_>) -> String {
+    let rec = r.recommendation;
+    let Some(rb) = &rec.robustness else {
+        return String::new();
+    };
+    let share = if rec.margin.share.is_finite() && rec.margin.difference > 0.0 {
+        format!(
+            " The lead is {}, {:.0}% of all weighted points counted.",
+            pts(rec.margin.difference),
+            rec.margin.share * 100.0
+        )
+    } else {
+        String::new()
+    };
+    let why = match rb.level {
+        Level::Insufficient => {
+            let n = rb.open_questions.len();
+            match rb.open_questions_can_flip {
+                OpenFlip::Yes => {
+                    format!("answering the {n} open question(s) can change the verdict")
+                }
+                _ => format!(
+                    "the {n} open question(s) are too many to rule out that answering them changes the verdict"
+                ),
+            }
+        }
+        Level::Low => {
+            let flips = match rb.single_flips {
+                0 => None,
+                1 => Some("one answer change flips it".to_string()),
+                n => Some(format!("any of {n} single answer changes flips it")),
+            };
+            match (rb.conflicts, flips) {
+                (true, Some(f)) => {
+                    format!("some answers contradict each other (see Conflicts), and {f}")
+                }
+                (true, None) => "some answers contradict each other (see Conflicts)".to_string(),
+                (false, Some(f)) => f,
+                (false, None) => "it is close".to_string(),
+            }
+        }
+        Level::Medium if rb.forced_against_scores => {
+            "it is forced by an exclusion against the scores".to_string()
+        }
+        Level::Medium => format!(
+            "no single answer change flips it, but {} pair(s) of changes do",
+            rb.pair_flips.unwrap_or(0)
+        ),
+        Level::High => {
+            "no change of one or two answers flips it, and the open questions cannot".to_string()
+        }
+    };
+    format!("**Robustness: {}**: {why}.{share}", rb.level.name())
+}
+
+/// The strongest counted reasons toward `favour` (or against it), by weighted points.
+fn strongest<'r>(
+    r: &'r ReportInput<'_>,
+    toward: impl Fn(usize) -> bool,
+) -> Vec<(&'r Reason, usize)> {
+    let mut all: Vec<(&Reason, usize)> = r
+        .recommendation
+        .criteria
+        .iter()
+        .flat_map(|c| c.reasons.iter().map(move |x| (x, c.criterion)))
+        .filter(|(x, _)| x.counted && x.points > 0.0 && toward(x.alternative))
+        .collect();
+    all.sort_by(|a, b| {
+        b.0.points
+            .total_cmp(&a.0.points)
+            .then((a.0.question, a.1).cmp(&(b.0.question, b.1)))
+    });
+    all
+}
+
+/// A driver in words; `name_alternative` adds whom the points go to.
+fn driver_words(
+    r: &ReportInput<'_>,
+    reason: &Reason,
+    criterion: usize,
+    name_alternative: bool,
+) -> String {
+    let whom = if name_alternative {
+        format!(" for {}", alt(r, reason.alternative))
+    } else {
+        String::new()
+    };
+    format!(
+        "{}{whom} on {}, from *{}* to {}",
+        format_signed(reason.points),
+        escape_inline(&r.tree.criteria[criterion].title),
+        escape_inline(&r.answer_text(reason.question, reason.option)),
+        prompt(r, reason.question)
+    )
+}
+
+fn summary(w: &mut String, r: &ReportInput<'_>) {
+    let (t, rec) = (r.tree, r.recommendation);
+    line!(w, "## Summary");
+    line!(w);
+    line!(w, "{}", headline(r));
     line!(w);
     if rec.all_ruled_out {
         line!(
             w,
-            "**Warning: your answers rule out every option.** The recommendation above ignores these answers; settle the conflict before the kickoff:"
+            "**Warning: your answers rule out every option.** The verdict ignores those answers; settle the conflict before the kickoff."
         );
-        line!(w);
-    } else if !rec.ruled_out.is_empty() {
-        line!(w, "Ruled out by your answers, whatever the scores:");
         line!(w);
     }
-    for e in &rec.ruled_out {
-        let q = &t.questions[e.question];
+    let rb = robustness_words(r);
+    if !rb.is_empty() {
+        line!(w, "- {rb}");
+    }
+    let leader = rec.verdict.first();
+    let tied = |a: usize| rec.verdict.includes(a);
+    let pro: Vec<String> = strongest(r, tied)
+        .into_iter()
+        .take(SUMMARY_DRIVERS)
+        .map(|(x, c)| driver_words(r, x, c, false))
+        .collect();
+    let con: Vec<String> = strongest(r, |a| !tied(a))
+        .into_iter()
+        .take(SUMMARY_DRIVERS)
+        .map(|(x, c)| driver_words(r, x, c, true))
+        .collect();
+    if !pro.is_empty() {
         line!(
             w,
-            "- **{}**: you answered *{}* to \"{}\". {}",
-            escape_inline(&t.alternatives[e.alternative].title),
-            escape_inline(&q.options[e.option].label),
-            escape_inline(&q.prompt),
-            escape_inline(&e.reason)
+            "- **Strongest reasons for {}:** {}.",
+            alt(r, leader),
+            pro.join("; ")
         );
+    }
+    if !con.is_empty() {
+        line!(w, "- **Strongest reasons against:** {}.", con.join("; "));
+    }
+    if let Some(rb) = &rec.robustness {
+        match rb.tipping_points.first() {
+            Some(tp) => line!(w, "- **What would change it:** {}.", tipping_words(r, tp)),
+            None if rb.triples_searched => line!(
+                w,
+                "- **What would change it:** no change of one or two answers does, and none of three was found."
+            ),
+            None => {}
+        }
+        let first: Vec<String> = rb
+            .open_questions
+            .iter()
+            .filter(|o| o.swing > 0.0)
+            .take(SUMMARY_OPEN)
+            .map(|o| {
+                format!(
+                    "{} (could move the margin by {})",
+                    prompt(r, o.question),
+                    pts(o.swing)
+                )
+            })
+            .collect();
+        if !first.is_empty() {
+            line!(w, "- **Answer these first:** {}.", first.join("; "));
+        }
+    }
+    line!(w, "- **Assumptions:** {}", assumptions(r));
+    if !rec.conflicts.is_empty() {
+        let n = rec.conflicts.len();
+        line!(
+            w,
+            "- **Conflicts:** {n} {} between answers; see Conflicts between answers below.",
+            if n == 1 {
+                "contradiction"
+            } else {
+                "contradictions"
+            }
+        );
+    }
+    line!(w);
+    if let Some(plan) = &rec.plan {
+        let summary = match plan.summary() {
+            PlanSummary::Uniform(p) => format!("{} throughout", escape_inline(&t.paths[p].title)),
+            PlanSummary::Hybrid => "hybrid, a path per stage".to_string(),
+            PlanSummary::Undecided => {
+                "partly undecided: your answers do not separate the paths of some stages"
+                    .to_string()
+            }
+            PlanSummary::Empty => "no stage is in scope".to_string(),
+        };
+        line!(w, "**Stack plan: {summary}.**");
+        line!(w);
+        let differ: Vec<String> = plan
+            .stages
+            .iter()
+            .filter(|s| s.in_scope)
+            .filter(|s| {
+                s.path
+                    .is_some_and(|p| !rec.verdict.includes(t.paths[p].alternative_index()))
+            })
+            .map(|s| escape_inline(&t.stages[s.stage].title))
+            .collect();
+        if !differ.is_empty() {
+            line!(
+                w,
+                "The plan departs from the verdict for {}: the answers about those stages (support, operations, speed, existing platforms) are met better another way.",
+                differ.join(", ")
+            );
+            line!(w);
+        }
+        plan_table(w, r);
+    }
+}
+
+/// What the verdict rests on besides the answers: priorities, unanswered questions.
+fn assumptions(r: &ReportInput<'_>) -> String {
+    let (t, rec) = (r.tree, r.recommendation);
+    let mut parts = Vec::new();
+    if let Some(pq) = t.priorities_question() {
+        let q = &t.questions[pq];
+        if rec.asked.contains(&pq)
+            && let Some(p) = &q.priorities
+        {
+            let default = p
+                .level(p.default)
+                .map_or(String::new(), |l| l.label.clone());
+            let raised: Vec<String> = rec
+                .criteria
+                .iter()
+                .filter_map(|c| {
+                    let ch = c.weight_changes.iter().find(|w| w.question == pq)?;
+                    match ch.source {
+                        crate::recommend::WeightSource::Priority(l) if l != p.default => {
+                            Some(format!(
+                                "{} *{}*",
+                                escape_inline(&t.criteria[c.criterion].title),
+                                escape_inline(&ch.answer(t))
+                            ))
+                        }
+                        _ => None,
+                    }
+                })
+                .collect();
+            if raised.is_empty() {
+                parts.push(format!(
+                    "every criterion counts the same (*{}*)",
+                    escape_inline(&default)
+                ));
+            } else {
+                parts.push(format!(
+                    "criteria count the same (*{}*) except {}",
+                    escape_inline(&default),
+                    raised.join(", ")
+                ));
+            }
+        }
+    }
+    let scored_open = rec
+        .unanswered
+        .iter()
+        .filter(|&&q| t.questions[q].is_scored() && t.questions[q].kind != Kind::Priorities)
+        .count();
+    if scored_open > 0 {
+        parts.push(format!(
+            "{scored_open} unanswered question(s) count for neither side"
+        ));
+    } else {
+        parts.push("every question that can move the verdict was answered".to_string());
     }
     if !rec.ruled_out.is_empty() {
-        line!(w);
+        parts.push("exclusions hold whatever the scores".to_string());
     }
-    line!(w, "| Option | Score |");
-    line!(w, "|---|---:|");
-    for (alt, score) in t.alternatives.iter().zip(&rec.scores) {
+    format!("{}.", parts.join("; "))
+}
+
+fn plan_table(w: &mut String, r: &ReportInput<'_>) {
+    let (t, rec) = (r.tree, r.recommendation);
+    let Some(plan) = &rec.plan else { return };
+    line!(w, "| Stage | Path | Examples |");
+    line!(w, "| --- | --- | --- |");
+    for s in &plan.stages {
+        let stage = escape_inline(&t.stages[s.stage].title);
+        let (path, tools) = if !s.in_scope {
+            ("out of scope".to_string(), String::new())
+        } else {
+            let path = match (s.path, s.tied.is_empty()) {
+                (Some(p), true) => escape_inline(&t.paths[p].title),
+                (Some(_), false) => {
+                    let names: Vec<String> = s
+                        .tied
+                        .iter()
+                        .map(|&p| escape_inline(&t.paths[p].title))
+                        .collect();
+                    format!("{} (tied)", names.join(" or "))
+                }
+                (None, _) => "none possible".to_string(),
+            };
+            let tools: Vec<String> = r
+                .examples(s)
+                .iter()
+                .map(|tool| {
+                    let flag = if r.catalog.is_some_and(|c| !tool.licence_risks(c).is_empty()) {
+                        " †"
+                    } else {
+                        ""
+                    };
+                    format!("{}{flag}", escape_inline(&tool.name))
+                })
+                .collect();
+            (path, tools.join(", "))
+        };
+        line!(w, "| {stage} | {path} | {tools} |");
+    }
+    line!(w);
+    if let Some(c) = r.catalog {
         line!(
             w,
-            "| {} | {} |",
-            escape_inline(&alt.title),
-            format_points(*score)
+            "Tools are examples, not endorsements, from a catalog checked on {}; † marks a licence-change risk (see Stack plan).",
+            escape_inline(&c.checked)
         );
+        line!(w);
     }
-    line!(w);
-    line!(
-        w,
-        "{} of the {} questions asked were answered.",
-        rec.asked.len() - rec.unanswered.len(),
-        rec.asked.len()
-    );
-    line!(w);
 }
 
 fn context(w: &mut String, r: &ReportInput<'_>) {
@@ -199,19 +592,176 @@ fn context(w: &mut String, r: &ReportInput<'_>) {
     }
 }
 
+fn conflicts(w: &mut String, r: &ReportInput<'_>) {
+    let (t, rec) = (r.tree, r.recommendation);
+    if rec.conflicts.is_empty() {
+        return;
+    }
+    line!(w, "## Conflicts between answers");
+    line!(w);
+    line!(
+        w,
+        "These answers contradict each other, so the verdict's robustness is at most low until they are settled."
+    );
+    line!(w);
+    for &c in &rec.conflicts {
+        let c = &t.conflicts[c];
+        let answers: Vec<String> = c
+            .when
+            .questions()
+            .into_iter()
+            .map(|q| {
+                let question = &t.questions[q];
+                let a = r
+                    .answers
+                    .values
+                    .get(&question.id)
+                    .map_or_else(String::new, |a| a.describe(question));
+                format!("{}: *{}*", prompt(r, q), escape_inline(&a))
+            })
+            .collect();
+        line!(
+            w,
+            "- {} ({})",
+            escape_inline(&c.message),
+            answers.join("; ")
+        );
+    }
+    line!(w);
+}
+
+fn robustness(w: &mut String, r: &ReportInput<'_>) {
+    let (t, rec) = (r.tree, r.recommendation);
+    let Some(rb) = &rec.robustness else { return };
+    line!(w, "## Decision outcome");
+    line!(w);
+    line!(w, "{}", headline(r));
+    line!(w);
+    line!(w, "{}", robustness_words(r));
+    line!(w);
+    line!(w, "| Option | Weighted points |");
+    line!(w, "| --- | ---: |");
+    for (a, score) in rec.scores.iter().enumerate() {
+        let mark = if rec.ruled_out.iter().any(|e| e.alternative == a) && !rec.all_ruled_out {
+            " (ruled out)"
+        } else {
+            ""
+        };
+        line!(w, "| {}{mark} | {} |", alt(r, a), format_points(*score));
+    }
+    line!(w);
+    if !rec.ruled_out.is_empty() {
+        line!(w, "Ruled out by your answers, whatever the scores:");
+        line!(w);
+        for e in &rec.ruled_out {
+            let q = &t.questions[e.question];
+            line!(
+                w,
+                "- {}: you answered *{}* to {}. {}",
+                alt(r, e.alternative),
+                escape_inline(&q.options[e.option].label),
+                prompt(r, e.question),
+                escape_inline(&e.reason)
+            );
+        }
+        line!(w);
+    }
+    line!(w, "### What would change the verdict");
+    line!(w);
+    let flips = match rb.single_flips {
+        0 => "No single answer change flips the verdict".to_string(),
+        1 => "One single answer change flips the verdict".to_string(),
+        n => format!("{n} single answer changes flip the verdict"),
+    };
+    let pairs = match rb.pair_flips {
+        Some(0) => "; no pair of changes does".to_string(),
+        Some(n) => format!("; {n} pair(s) of changes do, where neither change does alone"),
+        None => String::new(),
+    };
+    line!(w, "{flips}{pairs}.");
+    line!(w);
+    if rb.tipping_points.is_empty() {
+        if rb.triples_searched {
+            line!(
+                w,
+                "No change of three answers was found to flip it either (three-answer changes are searched among the most promising candidates, not exhaustively)."
+            );
+            line!(w);
+        }
+    } else {
+        line!(w, "The smallest changes that flip it, smallest first:");
+        line!(w);
+        for (i, tp) in rb.tipping_points.iter().enumerate() {
+            line!(w, "{}. {}", i + 1, tipping_words(r, tp));
+        }
+        line!(w);
+    }
+    line!(w, "### Open questions");
+    line!(w);
+    if rb.open_questions.is_empty() {
+        line!(w, "No unanswered question can move the verdict.");
+        line!(w);
+    } else {
+        let can = match (rb.open_questions_can_flip, rb.open_search) {
+            (OpenFlip::Yes, _) => "Answering them can change the verdict.",
+            (OpenFlip::No, OpenSearch::Exact) => {
+                "No combination of answers to them changes the verdict (every combination was tried)."
+            }
+            (OpenFlip::No, _) => {
+                "No combination of answers to them can change the verdict (a bound on what they can add proves it)."
+            }
+            (OpenFlip::Maybe, _) => {
+                "They are too many to try every combination, and no bound rules out that answering them changes the verdict, so the verdict counts as insufficient until they are answered."
+            }
+        };
+        line!(
+            w,
+            "{can} Ranked by how far one answer could move the margin:"
+        );
+        line!(w);
+        line!(w, "| Question | Swing | Favours | Flips it alone |");
+        line!(w, "| --- | ---: | --- | --- |");
+        for o in &rb.open_questions {
+            line!(
+                w,
+                "| {} | {} | {} | {} |",
+                escape_inline(&t.questions[o.question].prompt),
+                format_points(o.swing),
+                o.toward
+                    .map_or_else(|| "neither".to_string(), |a| alt(r, a)),
+                if o.flips_alone { "yes" } else { "no" }
+            );
+        }
+        line!(w);
+    }
+}
+
 fn drivers(w: &mut String, r: &ReportInput<'_>) {
     let (t, rec) = (r.tree, r.recommendation);
     line!(w, "## Decision drivers");
     line!(w);
+    line!(
+        w,
+        "Weighted points per criterion, the criteria that decide most first. A criterion's weight is its default times the multipliers of the answers that change it."
+    );
+    line!(w);
+    let mut order: Vec<usize> = (0..rec.criteria.len()).collect();
+    order.sort_by(|&a, &b| {
+        rec.criteria[b]
+            .spread()
+            .total_cmp(&rec.criteria[a].spread())
+            .then(a.cmp(&b))
+    });
     let mut head = String::from("| Criterion | Weight |");
-    let mut rule = String::from("|---|---:|");
-    for alt in &t.alternatives {
-        let _ = write!(head, " {} |", escape_inline(&alt.title));
-        rule.push_str("---:|");
+    let mut rule = String::from("| --- | ---: |");
+    for a in 0..t.alternatives.len() {
+        let _ = write!(head, " {} |", alt(r, a));
+        rule.push_str(" ---: |");
     }
     line!(w, "{head} Leans to |");
-    line!(w, "{rule}---|");
-    for c in &rec.criteria {
+    line!(w, "{rule} --- |");
+    for &ci in &order {
+        let c = &rec.criteria[ci];
         let mut row = format!(
             "| {} | {} |",
             escape_inline(&t.criteria[c.criterion].title),
@@ -223,7 +773,12 @@ fn drivers(w: &mut String, r: &ReportInput<'_>) {
         line!(w, "{row} {} |", leaning_title(r, &c.leaning));
     }
     line!(w);
-    for c in &rec.criteria {
+    chart(w, r, &order);
+    for &ci in &order {
+        let c = &rec.criteria[ci];
+        if c.reasons.is_empty() && c.weight_changes.is_empty() {
+            continue;
+        }
         let crit = &t.criteria[c.criterion];
         line!(w, "### {}", escape_inline(&crit.title));
         line!(w);
@@ -237,86 +792,319 @@ fn drivers(w: &mut String, r: &ReportInput<'_>) {
                 .weight_changes
                 .iter()
                 .map(|ch| {
-                    let q = &t.questions[ch.question];
-                    let answer = crate::answers::Answer::Scale(ch.value).describe(q);
+                    let why = ch
+                        .reason(t)
+                        .map_or_else(String::new, |x| format!(": {}", escape_inline(x)));
                     format!(
-                        "×{} from \"{}\" answered {}",
+                        "×{} from *{}* to {}{why}",
                         format_points(ch.multiplier),
-                        escape_inline(&q.prompt),
-                        escape_inline(&answer)
+                        escape_inline(&ch.answer(t)),
+                        prompt(r, ch.question)
                     )
                 })
                 .collect();
             let _ = write!(
                 weight,
-                " (default {}, {})",
+                " (default {}; {})",
                 format_points(crit.weight),
                 changes.join("; ")
             );
         }
         line!(w, "{weight}. Leans to {}.", leaning_title(r, &c.leaning));
         line!(w);
-        if c.reasons.is_empty() {
-            line!(w, "No answer moved this criterion.");
-        }
-        for reason in &c.reasons {
-            let q = &t.questions[reason.question];
-            let answer = r
-                .answers
-                .values
-                .get(&q.id)
-                .map(|a| match (reason.option, a) {
-                    (Some(o), crate::answers::Answer::Choices(_)) => q.options[o].label.clone(),
-                    (_, a) => a.describe(q),
-                })
-                .unwrap_or_default();
+        let mut counted: Vec<&Reason> = c.reasons.iter().filter(|x| x.counted).collect();
+        counted.sort_by(|a, b| {
+            b.points
+                .abs()
+                .total_cmp(&a.points.abs())
+                .then(a.question.cmp(&b.question))
+        });
+        for reason in counted {
             line!(
                 w,
-                "- **{}** for {}: you answered *{}* to \"{}\". {}",
+                "- **{}** for {}: you answered *{}* to {}. {}",
                 format_signed(reason.points),
-                escape_inline(&t.alternatives[reason.alternative].title),
-                escape_inline(&answer),
-                escape_inline(&q.prompt),
+                alt(r, reason.alternative),
+                escape_inline(&r.answer_text(reason.question, reason.option)),
+                prompt(r, reason.question),
                 escape_inline(&reason.text)
             );
+            let also: Vec<String> = c
+                .reasons
+                .iter()
+                .filter(|x| {
+                    !x.counted
+                        && x.fact.is_some()
+                        && x.fact == reason.fact
+                        && x.alternative == reason.alternative
+                })
+                .map(|x| {
+                    format!(
+                        "*{}* to {} ({}, not counted again)",
+                        escape_inline(&r.answer_text(x.question, x.option)),
+                        prompt(r, x.question),
+                        format_signed(x.points)
+                    )
+                })
+                .collect();
+            if !also.is_empty() {
+                line!(w, "  - Also supported by {}.", also.join("; "));
+            }
         }
         line!(w);
     }
+    moved_nothing(w, r);
+}
+
+/// A bar chart of the weighted points per criterion and alternative, in Mermaid (which
+/// GitHub and GitLab render); the table above carries the same numbers.
+fn chart(w: &mut String, r: &ReportInput<'_>, order: &[usize]) {
+    let (t, rec) = (r.tree, r.recommendation);
+    if t.alternatives.len() > 8 || order.is_empty() {
+        return;
+    }
+    // Labels keep whole words up to a length, and nothing Mermaid would read as syntax.
+    let label = |s: &str| -> String {
+        let clean: String = s
+            .chars()
+            .filter(|c| !c.is_control() && !matches!(c, '"' | '`' | '\\' | '[' | ']' | '{' | '}'))
+            .collect();
+        let mut out = String::new();
+        for word in clean.split_whitespace() {
+            if out.chars().count() + word.chars().count() + 1 > CHART_LABEL {
+                out.push('…');
+                break;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        if out.is_empty() {
+            clean.chars().take(CHART_LABEL).collect()
+        } else {
+            out
+        }
+    };
+    line!(w, "```mermaid");
+    line!(w, "xychart-beta");
+    line!(w, "    title \"Weighted points per criterion\"");
+    let names: Vec<String> = order
+        .iter()
+        .map(|&c| {
+            format!(
+                "\"{}\"",
+                label(&t.criteria[rec.criteria[c].criterion].title)
+            )
+        })
+        .collect();
+    line!(w, "    x-axis [{}]", names.join(", "));
+    line!(w, "    y-axis \"Weighted points\"");
+    for a in 0..t.alternatives.len() {
+        let values: Vec<String> = order
+            .iter()
+            .map(|&c| format_points(rec.criteria[c].points[a]))
+            .collect();
+        line!(w, "    bar [{}]", values.join(", "));
+    }
+    line!(w, "```");
+    line!(w);
+    let legend: Vec<String> = (0..t.alternatives.len())
+        .map(|a| format!("bar {} is {}", a + 1, alt(r, a)))
+        .collect();
+    line!(w, "In the chart, {}.", legend.join(", "));
+    line!(w);
+}
+
+/// Answered questions that moved no score, weight or exclusion.
+fn moved_nothing(w: &mut String, r: &ReportInput<'_>) {
+    let (t, rec) = (r.tree, r.recommendation);
+    let moved = |q: usize| {
+        rec.criteria.iter().any(|c| {
+            c.reasons.iter().any(|x| x.question == q)
+                || c.weight_changes.iter().any(|x| x.question == q)
+        }) || rec.ruled_out.iter().any(|e| e.question == q)
+    };
+    let idle: Vec<String> = rec
+        .asked
+        .iter()
+        .copied()
+        .filter(|q| !rec.unanswered.contains(q))
+        .filter(|&q| t.questions[q].kind != Kind::Text && !moved(q))
+        .map(|q| {
+            let question = &t.questions[q];
+            let a = r
+                .answers
+                .values
+                .get(&question.id)
+                .map_or_else(String::new, |a| a.describe(question));
+            format!("- {}: *{}*", prompt(r, q), escape_inline(&a))
+        })
+        .collect();
+    if idle.is_empty() {
+        return;
+    }
+    line!(w, "### Answers that moved nothing");
+    line!(w);
+    line!(
+        w,
+        "These answers gave no points to either option (some still shape the stack plan or decide which questions are asked):"
+    );
+    line!(w);
+    for l in idle {
+        line!(w, "{l}");
+    }
+    line!(w);
 }
 
 fn leaning_title(r: &ReportInput<'_>, leaning: &Leaning) -> String {
     match leaning {
-        Leaning::Alternative(a) => escape_inline(&r.tree.alternatives[*a].title),
+        Leaning::Alternative(a) => alt(r, *a),
         Leaning::Even => "neither".to_string(),
     }
 }
 
-fn options(w: &mut String, r: &ReportInput<'_>) {
+fn plan(w: &mut String, r: &ReportInput<'_>) {
     let (t, rec) = (r.tree, r.recommendation);
-    line!(w, "## Considered options");
+    let Some(plan) = &rec.plan else { return };
+    line!(w, "## Stack plan");
     line!(w);
-    for (i, alt) in t.alternatives.iter().enumerate() {
-        let mark = match &rec.verdict {
-            Verdict::Alternative(a) if *a == i => " (recommended)",
-            Verdict::Tie(tied) if tied.contains(&i) => " (tied)",
-            _ => "",
-        };
-        line!(w, "### {} (`{}`){mark}", escape_inline(&alt.title), alt.id);
+    line!(
+        w,
+        "For each stage in scope, the path with the most weighted points. A path counts the points of its option plus the answers that concern the path or the stage; paths of a ruled-out option are not recommended."
+    );
+    line!(w);
+    for e in &plan.ruled_out {
+        let q = &t.questions[e.question];
+        line!(
+            w,
+            "Ruled out: {}, because you answered *{}* to {}. {}",
+            escape_inline(&t.paths[e.path].title),
+            escape_inline(&q.options[e.option].label),
+            prompt(r, e.question),
+            escape_inline(&e.reason)
+        );
         line!(w);
-        if !is_blank(&alt.summary) {
-            line!(w, "{}", escape_inline(&alt.summary));
-            line!(w);
-        }
-        for s in &alt.strengths {
-            line!(w, "- **Good:** {}", escape_inline(s));
-        }
-        for s in &alt.weaknesses {
-            line!(w, "- **Bad:** {}", escape_inline(s));
-        }
-        if !alt.strengths.is_empty() || !alt.weaknesses.is_empty() {
-            line!(w);
-        }
     }
+    let concern = r.licence_concern();
+    for s in plan.stages.iter().filter(|s| s.in_scope) {
+        let stage = &t.stages[s.stage];
+        line!(w, "### {}", escape_inline(&stage.title));
+        line!(w);
+        let chosen = match s.path {
+            Some(p) if s.tied.is_empty() => format!("**{}**", escape_inline(&t.paths[p].title)),
+            Some(_) => {
+                let names: Vec<String> = s
+                    .tied
+                    .iter()
+                    .map(|&p| escape_inline(&t.paths[p].title))
+                    .collect();
+                format!(
+                    "**{}**, tied: your answers do not separate them",
+                    names.join("** or **")
+                )
+            }
+            None => "no path: every option is ruled out".to_string(),
+        };
+        line!(w, "Path: {chosen}.");
+        line!(w);
+        line!(w, "| Path | Weighted points | From the verdict's answers |");
+        line!(w, "| --- | ---: | ---: |");
+        for (p, path) in t.paths.iter().enumerate() {
+            let mark = if s.excluded[p] { " (ruled out)" } else { "" };
+            line!(
+                w,
+                "| {}{mark} | {} | {} |",
+                escape_inline(&path.title),
+                format_points(s.scores[p]),
+                format_points(s.from_verdict[p])
+            );
+        }
+        line!(w);
+        let mut reasons: Vec<_> = s.reasons.iter().filter(|x| x.counted).collect();
+        reasons.sort_by(|a, b| {
+            b.points
+                .abs()
+                .total_cmp(&a.points.abs())
+                .then(a.question.cmp(&b.question))
+        });
+        if !reasons.is_empty() {
+            line!(w, "What set the paths apart:");
+            line!(w);
+        }
+        for x in reasons {
+            let target = match x.target {
+                PlanTarget::Path(p) => escape_inline(&t.paths[p].title),
+                PlanTarget::Alternative(a) => format!("every path of {}", alt(r, a)),
+            };
+            line!(
+                w,
+                "- **{}** for {target}: *{}* to {}. {}",
+                format_signed(x.points),
+                escape_inline(&r.answer_text(x.question, x.option)),
+                prompt(r, x.question),
+                escape_inline(&x.text)
+            );
+        }
+        let tools = r.examples(s);
+        if !tools.is_empty() {
+            line!(w);
+            line!(w, "Example tools:");
+            line!(w);
+            for tool in tools {
+                let risks = r.catalog.map(|c| tool.licence_risks(c)).unwrap_or_default();
+                let mut flags: Vec<String> = Vec::new();
+                for risk in &risks {
+                    flags.push(match risk {
+                        crate::catalog::LicenceRisk::SourceAvailable => {
+                            "source-available, not open source".to_string()
+                        }
+                        crate::catalog::LicenceRisk::SingleCompany => {
+                            "one company controls it and could relicense it".to_string()
+                        }
+                        crate::catalog::LicenceRisk::Changed(note) => escape_inline(note),
+                    });
+                }
+                let flags = if flags.is_empty() {
+                    String::new()
+                } else {
+                    format!(" † {}.", flags.join("; "))
+                };
+                line!(
+                    w,
+                    "- [{}]({}): {}, governed by {} ({}).{flags}",
+                    escape_inline(&tool.name),
+                    link_target(&tool.homepage),
+                    code_span(&tool.licence),
+                    escape_inline(&tool.steward),
+                    tool.governance.name().replace('_', " ")
+                );
+            }
+        }
+        line!(w);
+    }
+    if let Some(c) = r.catalog {
+        let order = if concern {
+            "Because licence changes concern you, tools with a licence-change risk are listed last."
+        } else {
+            "Tools are listed in catalog order."
+        };
+        line!(
+            w,
+            "The tools are examples of each path, not endorsements, taken from a catalog checked on {}. {order} Check each licence before you adopt a tool.",
+            escape_inline(&c.checked)
+        );
+        line!(w);
+    }
+}
+
+/// A URL as a link target: angle brackets keep spaces and parentheses from ending it.
+fn link_target(url: &str) -> String {
+    let clean: String = url
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '<' | '>' | ' '))
+        .collect();
+    format!("<{clean}>")
 }
 
 fn risks(w: &mut String, r: &ReportInput<'_>) {
@@ -326,19 +1114,21 @@ fn risks(w: &mut String, r: &ReportInput<'_>) {
     if rec.risks.is_empty() {
         line!(
             w,
-            "None of the tree's risks apply to the recommended option with these answers."
+            "None of the tree's risks apply to the recommended option and plan with these answers."
         );
         line!(w);
     }
-    for &ri in &rec.risks {
-        let risk = &t.risks[ri];
+    for rr in &rec.risks {
+        let risk = &t.risks[rr.risk];
         line!(w, "### {}", escape_inline(&risk.title));
         line!(w);
         if !is_blank(&risk.description) {
             line!(w, "{}", escape_inline(&risk.description));
             line!(w);
         }
-        line!(w, "**Mitigation:** {}", escape_inline(&risk.mitigation));
+        for m in r.mitigations(rr) {
+            line!(w, "- **Mitigation:** {}", escape_inline(m));
+        }
         line!(w);
     }
 }
@@ -352,17 +1142,50 @@ fn unanswered(w: &mut String, r: &ReportInput<'_>) {
     }
     for &qi in &rec.unanswered {
         let q = &t.questions[qi];
-        line!(w, "- {} (`{}`)", escape_inline(&q.prompt), q.id);
+        line!(w, "- {} ({})", escape_inline(&q.prompt), code_span(&q.id));
     }
     line!(w);
 }
 
+fn options(w: &mut String, r: &ReportInput<'_>) {
+    let (t, rec) = (r.tree, r.recommendation);
+    line!(w, "## Appendix A: considered options");
+    line!(w);
+    for (i, a) in t.alternatives.iter().enumerate() {
+        let mark = match &rec.verdict {
+            Verdict::Alternative(x) if *x == i => " (recommended)",
+            Verdict::Tie(tied) if tied.contains(&i) => " (tied)",
+            _ => "",
+        };
+        line!(
+            w,
+            "### {} ({}){mark}",
+            escape_inline(&a.title),
+            code_span(&a.id)
+        );
+        line!(w);
+        if !is_blank(&a.summary) {
+            line!(w, "{}", escape_inline(&a.summary));
+            line!(w);
+        }
+        for s in &a.strengths {
+            line!(w, "- **Good:** {}", escape_inline(s));
+        }
+        for s in &a.weaknesses {
+            line!(w, "- **Bad:** {}", escape_inline(s));
+        }
+        if !a.strengths.is_empty() || !a.weaknesses.is_empty() {
+            line!(w);
+        }
+    }
+}
+
 fn appendix(w: &mut String, r: &ReportInput<'_>) {
     let (t, rec) = (r.tree, r.recommendation);
-    line!(w, "## Appendix: questions and answers");
+    line!(w, "## Appendix B: questions and answers");
     line!(w);
     line!(w, "| # | Question | Answer |");
-    line!(w, "|---:|---|---|");
+    line!(w, "| ---: | --- | --- |");
     for (n, &qi) in rec.asked.iter().enumerate() {
         let q = &t.questions[qi];
         let answer = r.answers.values.get(&q.id).map_or_else(

@@ -7,8 +7,10 @@ pub use json::to_json;
 pub use markdown::{escape_inline, escape_multiline, to_markdown};
 
 use crate::answers::{Answer, Answers};
+use crate::catalog::{Catalog, Tool};
 use crate::model::{Kind, Tree, is_blank};
-use crate::recommend::{Leaning, Recommendation, Verdict};
+use crate::plan::StagePlan;
+use crate::recommend::{Leaning, Recommendation, RiskResult, Verdict};
 
 /// The id of the text question whose answer names the project in report titles.
 pub const PROJECT_NAME_QUESTION: &str = "project_name";
@@ -22,9 +24,11 @@ pub struct ReportInput<'a> {
     pub recommendation: &'a Recommendation,
     /// The date printed in the report, `YYYY-MM-DD`.
     pub date: &'a str,
+    /// The tool catalog for the plan's examples, if one fits the tree.
+    pub catalog: Option<&'a Catalog>,
 }
 
-impl ReportInput<'_> {
+impl<'a> ReportInput<'a> {
     /// The project name, when the tree asks for one and it was given.
     pub fn project_name(&self) -> Option<&str> {
         let q = self.tree.question(PROJECT_NAME_QUESTION)?;
@@ -40,6 +44,57 @@ impl ReportInput<'_> {
             Verdict::Alternative(a) => &self.tree.alternatives[*a].id,
             Verdict::Tie(_) => "tie",
         }
+    }
+
+    /// The answer to a question in words; for one option of a multiple-choice answer,
+    /// that option's label.
+    pub fn answer_text(&self, question: usize, option: Option<usize>) -> String {
+        let q = &self.tree.questions[question];
+        match (option, self.answers.values.get(&q.id)) {
+            (Some(o), Some(Answer::Choices(_))) => q.options[o].label.clone(),
+            (_, Some(a)) => a.describe(q),
+            (Some(o), None) => q.options[o].label.clone(),
+            (None, None) => String::new(),
+        }
+    }
+
+    /// Whether licence changes concern the user (the tree's `[plan] licence_concern`).
+    pub fn licence_concern(&self) -> bool {
+        self.tree.licence_concern.as_ref().is_some_and(|c| {
+            let flow = crate::flow::Flow::new(self.tree, self.answers);
+            let shown: Vec<bool> = (0..self.tree.questions.len())
+                .map(|i| flow.is_shown(i))
+                .collect();
+            crate::flow::holds(self.tree, c, self.answers, &shown)
+        })
+    }
+
+    /// Example tools for a stage of the plan, on its recommended path.
+    pub fn examples(&self, stage: &StagePlan) -> Vec<&'a Tool> {
+        match (self.catalog, stage.path) {
+            (Some(c), Some(p)) if stage.in_scope => c.examples(
+                self.tree,
+                self.answers,
+                stage.stage,
+                p,
+                self.licence_concern(),
+            ),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The mitigations of a risk that apply: the unconditional one, then those whose
+    /// conditions hold.
+    pub fn mitigations(&self, r: &RiskResult) -> Vec<&'a str> {
+        let risk = &self.tree.risks[r.risk];
+        std::iter::once(risk.mitigation.as_str())
+            .filter(|m| !is_blank(m))
+            .chain(
+                r.mitigations
+                    .iter()
+                    .map(|&m| risk.mitigations[m].text.as_str()),
+            )
+            .collect()
     }
 
     /// The id a criterion leans to, or `even`.

@@ -186,12 +186,16 @@ pub struct StartOptions {
     pub date: String,
     /// Draw without colours (`NO_COLOR`).
     pub no_color: bool,
+    /// The tool catalog for the stack plan's examples.
+    pub catalog: Option<crate::catalog::Catalog>,
 }
 
 /// The whole state of the wizard.
 #[derive(Debug, Clone)]
 pub struct App {
     pub tree: Tree,
+    /// The tool catalog for the stack plan's examples, if one fits the tree.
+    pub catalog: Option<crate::catalog::Catalog>,
     /// Every answer given, including answers to questions a later change hid (kept in case
     /// the change is undone; they do not count).
     pub answers: Answers,
@@ -231,10 +235,11 @@ impl App {
     pub fn new(tree: Tree, options: StartOptions) -> App {
         let answers = options.answers.unwrap_or_default();
         let flow = Flow::new(&tree, &answers);
-        let recommendation = Recommendation::new(&tree, &answers);
+        let recommendation = Recommendation::new(&tree, &flow.effective(&tree, &answers));
         let path = format!("mlops-recommendation-{}.md", options.date);
         let mut app = App {
             question: flow.next(None).unwrap_or(0),
+            catalog: options.catalog,
             tree,
             answers,
             flow,
@@ -426,6 +431,7 @@ impl App {
             answers: &answers,
             recommendation: &recommendation,
             date: &self.date,
+            catalog: self.catalog.as_ref(),
         };
         let path = PathBuf::from(self.export.path.value().trim());
         let mut files = vec![(path.clone(), report::to_markdown(&input))];

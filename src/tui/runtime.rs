@@ -50,6 +50,8 @@ pub struct Options {
     pub resume: bool,
     /// Today's date, `YYYY-MM-DD`.
     pub date: String,
+    /// The tool catalog for the stack plan's examples.
+    pub catalog: Option<crate::catalog::Catalog>,
 }
 
 /// What the wizard leaves behind, for a last message on the normal screen.
@@ -73,6 +75,7 @@ pub fn run(options: Options) -> Result<Outcome, RunError> {
         date: options.date,
         no_color: super::theme::Theme::no_color_requested(),
         session_path: session.as_ref().map(|s| s.path.clone()),
+        catalog: options.catalog,
         ..StartOptions::default()
     };
     let mut session_ok = true;

@@ -70,7 +70,7 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
     ))
     .render(p.help, buf);
     let informs: Vec<&str> = q
-        .criteria()
+        .criteria(&app.tree)
         .into_iter()
         .filter_map(|c| app.tree.criterion(c).map(|c| c.title.as_str()))
         .collect();

@@ -10,7 +10,6 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::{inside, truncate, window_start};
-use crate::answers::Answer;
 use crate::recommend::{Leaning, Verdict};
 use crate::report::{format_points, format_signed};
 use crate::tui::app::{Action, App, Panel};
@@ -69,7 +68,6 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
 fn summary(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let rec = &app.recommendation;
-    let c = &rec.confidence;
     let mut spans = match &rec.verdict {
         Verdict::Alternative(a) => vec![
             Span::styled("Recommended: ", theme.text),
@@ -90,12 +88,15 @@ fn summary(app: &App, area: Rect, buf: &mut Buffer) {
         }
     };
     let used: usize = spans.iter().map(|s| s.content.width()).sum();
-    let detail = format!(
-        "   confidence {} ({:.0}%, {:.0}% answered)",
-        c.level().name(),
-        c.value * 100.0,
-        c.coverage * 100.0
-    );
+    let detail = match &rec.robustness {
+        Some(r) => format!(
+            "   {} · robustness {} · {:.0}% answered",
+            rec.kind().name(),
+            r.level.name(),
+            rec.coverage * 100.0
+        ),
+        None => format!("   {:.0}% answered", rec.coverage * 100.0),
+    };
     let room = usize::from(area.width).saturating_sub(used);
     spans.push(Span::styled(truncate(&detail, room), theme.muted));
     Paragraph::new(Line::from(spans)).render(area, buf);
@@ -411,7 +412,7 @@ fn reasons(app: &App) -> Vec<Line<'static>> {
         weight.push_str(&format!(
             " (×{} from your answer {} to \"{}\")",
             format_points(ch.multiplier),
-            Answer::Scale(ch.value).describe(q),
+            ch.answer(&app.tree),
             q.prompt
         ));
     }
@@ -458,8 +459,8 @@ fn risks(app: &App) -> Vec<Line<'static>> {
         )];
     }
     let mut lines = Vec::new();
-    for &r in &rec.risks {
-        let risk = &app.tree.risks[r];
+    for r in &rec.risks {
+        let risk = &app.tree.risks[r.risk];
         lines.push(Line::styled(format!("⚠ {}", risk.title), theme.warn));
         if !risk.description.trim().is_empty() {
             lines.push(Line::styled(
@@ -467,10 +468,19 @@ fn risks(app: &App) -> Vec<Line<'static>> {
                 theme.text,
             ));
         }
-        lines.push(Line::from(vec![
-            Span::styled("Mitigation: ", theme.accent),
-            Span::styled(risk.mitigation.trim().to_string(), theme.text),
-        ]));
+        let mitigations = std::iter::once(risk.mitigation.as_str())
+            .filter(|m| !m.trim().is_empty())
+            .chain(
+                r.mitigations
+                    .iter()
+                    .map(|&m| risk.mitigations[m].text.as_str()),
+            );
+        for m in mitigations {
+            lines.push(Line::from(vec![
+                Span::styled("Mitigation: ", theme.accent),
+                Span::styled(m.trim().to_string(), theme.text),
+            ]));
+        }
         lines.push(Line::default());
     }
     lines

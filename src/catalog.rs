@@ -1,0 +1,450 @@
+//! The tool catalog: real tools for each stage and path of the stack plan, with their
+//! licence, who governs them and any licence change, so that the report can name examples
+//! and flag licence-change risk. A catalog is data (`questions/tools.toml` is built in)
+//! and is checked against the tree whose stages and paths it names.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::answers::Answers;
+use crate::error::{LoadError, Problem, ProblemKind};
+use crate::flow::Flow;
+use crate::load::RawCondition;
+use crate::model::{Condition, Tree};
+use crate::source::{Source, Span};
+use crate::validate::is_valid_id;
+
+/// The built-in catalog, for the built-in tree.
+pub const DEFAULT_CATALOG: &str = include_str!("../questions/tools.toml");
+
+/// The name under which the built-in catalog is reported.
+pub const DEFAULT_CATALOG_NAME: &str = "questions/tools.toml (built in)";
+
+/// The licence id of tools that are not open source.
+pub const PROPRIETARY: &str = "proprietary";
+
+/// Example tools named per stage at most.
+pub const MAX_EXAMPLES: usize = 4;
+
+/// A loaded, validated catalog.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// The date the entries were checked, `YYYY-MM-DD`.
+    pub checked: String,
+    /// Licence ids that are source-available rather than open source.
+    pub source_available: Vec<String>,
+    pub tools: Vec<Tool>,
+}
+
+/// One tool (or managed offering) of the catalog.
+#[derive(Debug, Clone)]
+pub struct Tool {
+    pub id: String,
+    pub name: String,
+    /// Positions of the tree's stages the tool serves.
+    pub stages: Vec<usize>,
+    /// Position of the tree's path the tool belongs to.
+    pub path: usize,
+    /// An SPDX licence id of the software, or [`PROPRIETARY`].
+    pub licence: String,
+    pub governance: Governance,
+    /// Who governs it: the foundation, company or cloud vendor.
+    pub steward: String,
+    /// A past relicensing, or an open-core structure.
+    pub licence_change: Option<String>,
+    pub homepage: String,
+    /// For a managed offering: the id of the open-source tool it runs.
+    pub based_on: Option<String>,
+    /// The date the entry was checked, `YYYY-MM-DD`.
+    pub checked: String,
+    /// The tool is an example only when this holds (for example, a service of one cloud
+    /// for projects on that cloud).
+    pub when: Option<Condition>,
+    pub span: Span,
+}
+
+/// Who governs a tool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Governance {
+    /// A foundation such as the Linux Foundation, CNCF or Apache.
+    Foundation,
+    /// An independent community.
+    Community,
+    /// A cloud vendor.
+    CloudVendor,
+    /// A single company.
+    Company,
+}
+
+impl Governance {
+    pub fn name(self) -> &'static str {
+        match self {
+            Governance::Foundation => "foundation",
+            Governance::Community => "community",
+            Governance::CloudVendor => "cloud_vendor",
+            Governance::Company => "company",
+        }
+    }
+}
+
+/// A reason a tool's licence terms could change under its users.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LicenceRisk {
+    /// The licence is source-available, not open source.
+    SourceAvailable,
+    /// A single company controls the project and could relicense it.
+    SingleCompany,
+    /// The project has changed its licence, or keeps features for a paid edition.
+    Changed(String),
+}
+
+impl Tool {
+    /// Whether the tool's licence is not [`PROPRIETARY`].
+    pub fn has_source(&self) -> bool {
+        self.licence != PROPRIETARY
+    }
+
+    /// The licence-change risks of a tool whose source is available (none for
+    /// proprietary tools, whose terms are the vendor's by nature). A managed offering
+    /// carries the risks of the project it runs (`based_on`), plus its own notes.
+    pub fn licence_risks(&self, catalog: &Catalog) -> Vec<LicenceRisk> {
+        let mut out = Vec::new();
+        if !self.has_source() {
+            return out;
+        }
+        let project = self
+            .based_on
+            .as_deref()
+            .and_then(|b| catalog.tools.iter().find(|t| t.id == b));
+        match project {
+            Some(p) => out.extend(p.licence_risks(catalog)),
+            None => {
+                if catalog.source_available.contains(&self.licence) {
+                    out.push(LicenceRisk::SourceAvailable);
+                }
+                if matches!(
+                    self.governance,
+                    Governance::Company | Governance::CloudVendor
+                ) {
+                    out.push(LicenceRisk::SingleCompany);
+                }
+            }
+        }
+        if let Some(note) = &self.licence_change {
+            out.push(LicenceRisk::Changed(note.clone()));
+        }
+        out
+    }
+}
+
+impl Catalog {
+    /// Parses and validates a catalog against `tree` (its stages and paths).
+    pub fn parse(source: &Source, tree: &Tree) -> Result<Catalog, LoadError> {
+        let raw: RawCatalog =
+            toml::from_str(source.text()).map_err(|e| LoadError::from_toml(source, &e))?;
+        let mut problems = Vec::new();
+        let problem =
+            |problems: &mut Vec<Problem>, span: &Span, kind, id: Option<&str>, msg: String| {
+                problems.push(Problem::at(source, span, kind, id, msg));
+            };
+        if let Some(f) = &raw.format
+            && *f.get_ref() != 1
+        {
+            problem(
+                &mut problems,
+                &f.span(),
+                ProblemKind::Syntax,
+                None,
+                format!(
+                    "unsupported format version {}; this mlops-wizard reads format 1",
+                    f.get_ref()
+                ),
+            );
+        }
+        let checked_span = raw.catalog.checked.span();
+        let checked = raw.catalog.checked.into_inner();
+        let stage_ids: Vec<&str> = tree.stages.iter().map(|s| s.id.as_str()).collect();
+        let path_ids: Vec<&str> = tree.paths.iter().map(|p| p.id.as_str()).collect();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let ids: Vec<String> = raw
+            .tools
+            .iter()
+            .map(|t| t.get_ref().id.get_ref().clone())
+            .collect();
+        let mut tools = Vec::with_capacity(raw.tools.len());
+        for t in raw.tools {
+            let t = t.into_inner();
+            let span = t.id.span();
+            let id = t.id.into_inner();
+            if !is_valid_id(&id) {
+                problem(
+                    &mut problems,
+                    &span,
+                    ProblemKind::BadId,
+                    Some(&id),
+                    format!("tool id `{id}` is not valid: use letters, digits, `_`, `-` and `.`"),
+                );
+            }
+            let line = source.position(span.start).line;
+            if let Some(first) = seen.insert(id.clone(), line) {
+                problem(
+                    &mut problems,
+                    &span,
+                    ProblemKind::DuplicateId,
+                    Some(&id),
+                    format!("duplicate tool id `{id}` (first defined on line {first})"),
+                );
+                seen.insert(id.clone(), first);
+            }
+            for (what, value) in [
+                ("name", &t.name),
+                ("licence", &t.licence),
+                ("steward", &t.steward),
+                ("homepage", &t.homepage),
+            ] {
+                if crate::model::is_blank(value.get_ref()) {
+                    problem(
+                        &mut problems,
+                        &value.span(),
+                        ProblemKind::EmptyText,
+                        Some(&id),
+                        format!("the {what} of tool `{id}` is empty"),
+                    );
+                }
+            }
+            let mut stages = Vec::new();
+            if t.stages.get_ref().is_empty() {
+                problem(
+                    &mut problems,
+                    &t.stages.span(),
+                    ProblemKind::EmptyText,
+                    Some(&id),
+                    format!("tool `{id}` names no stage"),
+                );
+            }
+            for s in t.stages.into_inner() {
+                match tree.stage_index(s.get_ref()) {
+                    Some(i) => stages.push(i),
+                    None => problem(
+                        &mut problems,
+                        &s.span(),
+                        ProblemKind::UnknownReference,
+                        Some(&id),
+                        format!(
+                            "tool `{id}` names stage `{}`, which the tree does not have (it has: {})",
+                            s.get_ref(),
+                            quoted(&stage_ids)
+                        ),
+                    ),
+                }
+            }
+            let path = match tree.path_index(t.path.get_ref()) {
+                Some(p) => p,
+                None => {
+                    problem(
+                        &mut problems,
+                        &t.path.span(),
+                        ProblemKind::UnknownReference,
+                        Some(&id),
+                        format!(
+                            "tool `{id}` names path `{}`, which the tree does not have (it has: {})",
+                            t.path.get_ref(),
+                            quoted(&path_ids)
+                        ),
+                    );
+                    0
+                }
+            };
+            let url = t.homepage.get_ref();
+            let scheme_ok = ["http://", "https://"]
+                .iter()
+                .any(|p| url.len() > p.len() && url.to_ascii_lowercase().starts_with(p));
+            if !scheme_ok || url.contains(char::is_whitespace) {
+                problem(
+                    &mut problems,
+                    &t.homepage.span(),
+                    ProblemKind::BadValue,
+                    Some(&id),
+                    format!(
+                        "the homepage of tool `{id}` is \"{url}\"; give an http:// or https:// address"
+                    ),
+                );
+            }
+            if !is_date(t.checked.get_ref()) {
+                problem(
+                    &mut problems,
+                    &t.checked.span(),
+                    ProblemKind::BadValue,
+                    Some(&id),
+                    format!(
+                        "tool `{id}` was checked on \"{}\"; give the date as YYYY-MM-DD",
+                        t.checked.get_ref()
+                    ),
+                );
+            }
+            if let Some(b) = &t.based_on
+                && !ids.contains(b.get_ref())
+            {
+                problem(
+                    &mut problems,
+                    &b.span(),
+                    ProblemKind::UnknownReference,
+                    Some(&id),
+                    format!(
+                        "tool `{id}` is based on `{}`, which is not a tool of this catalog",
+                        b.get_ref()
+                    ),
+                );
+            }
+            let when = t
+                .when
+                .and_then(|c| crate::load::foreign_condition(source, tree, c, &id, &mut problems));
+            tools.push(Tool {
+                when,
+                id,
+                name: t.name.into_inner(),
+                stages,
+                path,
+                licence: t.licence.into_inner(),
+                governance: t.governance,
+                steward: t.steward.into_inner(),
+                licence_change: t.licence_change,
+                homepage: t.homepage.into_inner(),
+                based_on: t.based_on.map(Spanned::into_inner),
+                checked: t.checked.into_inner(),
+                span,
+            });
+        }
+        if !is_date(&checked) {
+            problems.push(Problem::at(
+                source,
+                &checked_span,
+                ProblemKind::BadValue,
+                None,
+                format!("the catalog was checked on \"{checked}\"; give the date as YYYY-MM-DD"),
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(LoadError::invalid(source, problems));
+        }
+        Ok(Catalog {
+            checked,
+            source_available: raw.catalog.source_available,
+            tools,
+        })
+    }
+
+    /// Reads and validates a catalog file against `tree`.
+    pub fn load(path: &Path, tree: &Tree) -> Result<Catalog, LoadError> {
+        Catalog::parse(&crate::load::read_source(path)?, tree)
+    }
+
+    /// The built-in catalog, when it fits `tree` (it names the built-in tree's stages and
+    /// paths); `None` for a tree it does not fit.
+    pub fn built_in(tree: &Tree) -> Option<Catalog> {
+        Catalog::parse(&Source::new(DEFAULT_CATALOG_NAME, DEFAULT_CATALOG), tree).ok()
+    }
+
+    /// Example tools for a stage on a path, for these answers: at most [`MAX_EXAMPLES`]
+    /// whose `when` holds, in catalog order, source-available tools last; when licence
+    /// changes concern the user, ordered by licence-change risk instead, least first.
+    pub fn examples(
+        &self,
+        tree: &Tree,
+        answers: &Answers,
+        stage: usize,
+        path: usize,
+        concern: bool,
+    ) -> Vec<&Tool> {
+        let flow = Flow::new(tree, answers);
+        let shown: Vec<bool> = (0..tree.questions.len())
+            .map(|i| flow.is_shown(i))
+            .collect();
+        let mut found: Vec<&Tool> = self
+            .tools
+            .iter()
+            .filter(|t| t.path == path && t.stages.contains(&stage))
+            .filter(|t| {
+                t.when
+                    .as_ref()
+                    .is_none_or(|c| crate::flow::holds(tree, c, answers, &shown))
+            })
+            .collect();
+        if concern {
+            found.sort_by_key(|t| self.risk_rank(t));
+        } else {
+            found.sort_by_key(|t| {
+                t.licence_risks(self)
+                    .contains(&LicenceRisk::SourceAvailable)
+            });
+        }
+        found.truncate(MAX_EXAMPLES);
+        found
+    }
+
+    /// How much licence-change risk a tool carries, for ordering: source-available
+    /// licences first, then past changes, then single-company control.
+    fn risk_rank(&self, t: &Tool) -> u8 {
+        t.licence_risks(self)
+            .iter()
+            .map(|r| match r {
+                LicenceRisk::SourceAvailable => 4,
+                LicenceRisk::Changed(_) => 2,
+                LicenceRisk::SingleCompany => 1,
+            })
+            .sum()
+    }
+}
+
+/// Whether `s` is a calendar date written `YYYY-MM-DD`.
+pub fn is_date(s: &str) -> bool {
+    s.len() == 10 && s.parse::<jiff::civil::Date>().is_ok()
+}
+
+fn quoted(ids: &[&str]) -> String {
+    if ids.is_empty() {
+        return "none".into();
+    }
+    ids.iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCatalog {
+    format: Option<Spanned<i64>>,
+    catalog: RawMeta,
+    #[serde(default)]
+    tools: Vec<Spanned<RawTool>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeta {
+    checked: Spanned<String>,
+    #[serde(default)]
+    source_available: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTool {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    stages: Spanned<Vec<Spanned<String>>>,
+    path: Spanned<String>,
+    licence: Spanned<String>,
+    governance: Governance,
+    steward: Spanned<String>,
+    licence_change: Option<String>,
+    homepage: Spanned<String>,
+    based_on: Option<Spanned<String>>,
+    checked: Spanned<String>,
+    when: Option<Spanned<RawCondition>>,
+}

@@ -1,0 +1,1061 @@
+//! How easily the verdict flips: tipping points (the smallest sets of answer changes that
+//! change the verdict), how many single changes flip it, whether answering the open
+//! questions could, and which open questions matter most. Computed by re-evaluating the
+//! answers with changes applied, not guessed from the margin.
+//!
+//! What counts as one change: another option of a single-choice question, ticking or
+//! unticking one option of a multiple-choice question, another value of a scale, or
+//! another level for one criterion of a priorities question. A set changes each question
+//! at most once (each criterion of a priorities question counts as its own answer).
+//!
+//! Single changes and pairs are searched exhaustively. Three-answer changes are searched
+//! only when no pair flips the verdict: the candidates are ranked by the sum of their
+//! single effects and the most promising are checked by re-evaluation, so every reported
+//! one is real but the list may be incomplete. Whether the open questions can flip the
+//! verdict is decided exactly by enumerating their answers (and the follow-ups they
+//! reveal) when there are at most [`MAX_ENUMERATION`] combinations; otherwise by a greedy
+//! search for a flip and a sound bound (see `open_bound`); when neither decides, the
+//! answer is "maybe", which counts as "can".
+
+use crate::answers::{Answer, Answers};
+use crate::flow;
+use crate::model::{Condition, Kind, Question, Tree};
+use crate::recommend::{Evaluation, Outcome, Recommendation, Verdict, outcome};
+
+/// Tipping points listed at most.
+pub const HANDFUL: usize = 5;
+
+/// The open questions' answers are enumerated exactly up to this many combinations.
+pub const MAX_ENUMERATION: u64 = 20_000;
+
+/// Three-answer candidates checked by re-evaluation at most.
+pub const MAX_TRIPLES_CHECKED: usize = 300;
+
+/// A multiple-choice question with at most this many options has every combination of
+/// options enumerated as a possible answer to an open question (single ticks otherwise).
+const MAX_SUBSET_OPTIONS: usize = 6;
+
+/// How robust the verdict is, from the search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Robustness {
+    pub level: Level,
+    /// How many single answer changes flip the verdict by the weighing (not counting
+    /// changes that rule the verdict out).
+    pub single_flips: usize,
+    /// How many single answer changes rule the verdict out (hard constraints): reported,
+    /// but not counted against robustness.
+    pub constraint_flips: usize,
+    /// How many pairs of changes flip it without either flipping it alone; `None` when
+    /// pairs were not searched (a single change already flips it and the list is full).
+    pub pair_flips: Option<usize>,
+    /// The smallest sets of changes that flip the verdict, smallest first.
+    pub tipping_points: Vec<TippingPoint>,
+    /// Whether three-answer changes were searched (only when no pair flips).
+    pub triples_searched: bool,
+    /// Open questions (shown, unanswered, able to move the verdict), the largest swing
+    /// first.
+    pub open_questions: Vec<OpenQuestion>,
+    pub open_questions_can_flip: OpenFlip,
+    /// How `open_questions_can_flip` was decided.
+    pub open_search: OpenSearch,
+    /// Declared conflicts between the answers hold.
+    pub conflicts: bool,
+    /// The verdict is forced by exclusions while the scores favour another alternative.
+    pub forced_against_scores: bool,
+}
+
+/// The robustness level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Answering the open questions could give another verdict.
+    Insufficient,
+    /// One answer change flips it, or the answers conflict.
+    Low,
+    /// No single change flips it, but two can (or it is forced against the scores).
+    Medium,
+    /// No change of one or two answers flips it, and the open questions cannot.
+    High,
+}
+
+impl Level {
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Insufficient => "insufficient",
+            Level::Low => "low",
+            Level::Medium => "medium",
+            Level::High => "high",
+        }
+    }
+}
+
+/// Whether answering the open questions could change the verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenFlip {
+    No,
+    Yes,
+    /// Neither a flip nor a proof that none exists was found within the search bound.
+    Maybe,
+}
+
+impl OpenFlip {
+    /// `Yes` or `Maybe`: the verdict cannot be relied on before they are answered.
+    pub fn possible(self) -> bool {
+        !matches!(self, OpenFlip::No)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OpenFlip::No => "no",
+            OpenFlip::Yes => "yes",
+            OpenFlip::Maybe => "maybe",
+        }
+    }
+}
+
+/// How the open questions were searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenSearch {
+    /// No open question can move the verdict.
+    Nothing,
+    /// Decided exactly: a flip was found, or every combination of answers was tried.
+    Exact,
+    /// Too many combinations: a greedy search and a bound.
+    Bounded,
+}
+
+impl OpenSearch {
+    pub fn name(self) -> &'static str {
+        match self {
+            OpenSearch::Nothing => "nothing-open",
+            OpenSearch::Exact => "exact",
+            OpenSearch::Bounded => "bounded",
+        }
+    }
+}
+
+/// One changed answer of a tipping point.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnswerChange {
+    /// The answer to a question changes.
+    Answer {
+        question: usize,
+        from: Answer,
+        to: Answer,
+    },
+    /// The level of one criterion of a priorities question changes.
+    Priority {
+        question: usize,
+        criterion: usize,
+        from: i64,
+        to: i64,
+    },
+}
+
+impl AnswerChange {
+    /// The question changed.
+    pub fn question(&self) -> usize {
+        match self {
+            AnswerChange::Answer { question, .. } | AnswerChange::Priority { question, .. } => {
+                *question
+            }
+        }
+    }
+}
+
+/// A set of answer changes that changes the verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TippingPoint {
+    pub changes: Vec<AnswerChange>,
+    /// The verdict with the changes applied.
+    pub verdict: Verdict,
+    /// The changes rule the current verdict out (a hard constraint) rather than change
+    /// the weighing.
+    pub constraint: bool,
+}
+
+/// An unanswered question that could move the verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenQuestion {
+    pub question: usize,
+    /// The largest change of the margin between the verdict and another alternative that
+    /// one answer to it causes, in weighted points.
+    pub swing: f64,
+    /// The alternative that answer favours.
+    pub toward: Option<usize>,
+    /// Some answer to this question alone changes the verdict.
+    pub flips_alone: bool,
+}
+
+/// One possible change, as applied to answers by position.
+#[derive(Debug, Clone, PartialEq)]
+enum Edit {
+    /// Replace the answer.
+    Set { question: usize, to: Answer },
+    /// Tick or untick one option of a multiple-choice question.
+    Toggle { question: usize, option: usize },
+    /// Give one criterion of a priorities question another level.
+    Level {
+        question: usize,
+        criterion: usize,
+        level: i64,
+    },
+}
+
+impl Edit {
+    fn question(&self) -> usize {
+        match self {
+            Edit::Set { question, .. }
+            | Edit::Toggle { question, .. }
+            | Edit::Level { question, .. } => *question,
+        }
+    }
+
+    /// Edits with the same slot cannot be combined.
+    fn slot(&self) -> (usize, Option<usize>) {
+        match self {
+            Edit::Set { question, .. } | Edit::Toggle { question, .. } => (*question, None),
+            Edit::Level {
+                question,
+                criterion,
+                ..
+            } => (*question, Some(*criterion)),
+        }
+    }
+}
+
+impl Outcome {
+    /// How the outcome compares with the base verdict: unchanged, flipped by the
+    /// weighing, or flipped because the answers now rule the base verdict out.
+    fn flip(&self, base: &Verdict, base_excluded: &[bool]) -> Flip {
+        if self.verdict == *base {
+            Flip::None
+        } else if (0..self.excluded.len())
+            .any(|a| base.includes(a) && self.excluded[a] && !base_excluded[a])
+        {
+            Flip::Constraint
+        } else {
+            Flip::Weighing
+        }
+    }
+}
+
+/// Whether and how a change flips the verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flip {
+    None,
+    /// The weighing changes (including the removal of an exclusion that forced it).
+    Weighing,
+    /// The changed answers rule the verdict out: a new hard constraint, reported but not
+    /// counted against robustness.
+    Constraint,
+}
+
+/// Evaluates answers by position (owned, possibly edited).
+fn evaluate(tree: &Tree, answers: &[Option<Answer>]) -> Outcome {
+    let refs: Vec<Option<&Answer>> = answers.iter().map(Option::as_ref).collect();
+    outcome(tree, &refs)
+}
+
+/// The answers of `base` with `edits` applied: the edited answers, owned.
+type Edited = Vec<(usize, Answer)>;
+
+/// Evaluates `base` with the edited answers in place of the originals.
+fn evaluate_edited(tree: &Tree, base: &[Option<Answer>], edited: &Edited) -> Outcome {
+    let mut refs: Vec<Option<&Answer>> = base.iter().map(Option::as_ref).collect();
+    for (q, a) in edited {
+        refs[*q] = Some(a);
+    }
+    outcome(tree, &refs)
+}
+
+/// The answers by position, as owned values: only answers to shown questions.
+fn base_answers(tree: &Tree, answers: &Answers) -> Vec<Option<Answer>> {
+    let refs = flow::by_position(tree, answers);
+    let flow = flow::Flow::from_positions(tree, &refs);
+    refs.into_iter()
+        .enumerate()
+        .map(|(i, a)| a.filter(|_| flow.is_shown(i)).cloned())
+        .collect()
+}
+
+/// The answers `edits` give the questions they change; `None` if an edited question ends
+/// up hidden by the others.
+fn apply(tree: &Tree, base: &[Option<Answer>], edits: &[&Edit]) -> Option<Edited> {
+    let mut out: Edited = Vec::with_capacity(edits.len());
+    let current = |out: &Edited, q: usize| -> Option<Answer> {
+        out.iter()
+            .rev()
+            .find(|(i, _)| *i == q)
+            .map(|(_, a)| a.clone())
+            .or_else(|| base[q].clone())
+    };
+    for e in edits {
+        match e {
+            Edit::Set { question, to } => out.push((*question, to.clone())),
+            Edit::Toggle { question, option } => {
+                let q = &tree.questions[*question];
+                let id = &q.options[*option].id;
+                let mut chosen = match current(&out, *question) {
+                    Some(Answer::Choices(cs)) => cs,
+                    _ => Vec::new(),
+                };
+                if let Some(p) = chosen.iter().position(|c| c == id) {
+                    chosen.remove(p);
+                } else {
+                    chosen.push(id.clone());
+                    chosen.sort_by_key(|c| q.options.iter().position(|o| &o.id == c));
+                }
+                out.push((*question, Answer::Choices(chosen)));
+            }
+            Edit::Level {
+                question,
+                criterion,
+                level,
+            } => {
+                let mut levels = match current(&out, *question) {
+                    Some(Answer::Priorities(l)) => l,
+                    _ => Default::default(),
+                };
+                levels.insert(tree.criteria[*criterion].id.clone(), *level);
+                out.push((*question, Answer::Priorities(levels)));
+            }
+        }
+    }
+    // Later edits of one question include the earlier ones: keep the last.
+    let mut seen = Vec::new();
+    out.reverse();
+    out.retain(|(q, _)| {
+        let first = !seen.contains(q);
+        seen.push(*q);
+        first
+    });
+    if edits.len() > 1 {
+        let mut refs: Vec<Option<&Answer>> = base.iter().map(Option::as_ref).collect();
+        for (q, a) in &out {
+            refs[*q] = Some(a);
+        }
+        let flow = flow::Flow::from_positions(tree, &refs);
+        if edits.iter().any(|e| !flow.is_shown(e.question())) {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// Every single change of the given answers, in tree order.
+fn edits(tree: &Tree, base: &[Option<Answer>]) -> Vec<Edit> {
+    let refs: Vec<Option<&Answer>> = base.iter().map(Option::as_ref).collect();
+    let flow = flow::Flow::from_positions(tree, &refs);
+    let mut out = Vec::new();
+    for qi in flow.visible() {
+        let q = &tree.questions[qi];
+        if !q.is_scored() {
+            continue;
+        }
+        match (q.kind, &base[qi]) {
+            (Kind::Single | Kind::YesNo, Some(Answer::Choice(c))) => {
+                for o in q.options.iter().filter(|o| &o.id != c) {
+                    out.push(Edit::Set {
+                        question: qi,
+                        to: Answer::Choice(o.id.clone()),
+                    });
+                }
+            }
+            (Kind::Multiple, Some(Answer::Choices(_))) => {
+                for option in 0..q.options.len() {
+                    out.push(Edit::Toggle {
+                        question: qi,
+                        option,
+                    });
+                }
+            }
+            (Kind::Scale, Some(Answer::Scale(v))) => {
+                if let Some(s) = &q.scale {
+                    for to in (s.min..=s.max).filter(|x| x != v) {
+                        out.push(Edit::Set {
+                            question: qi,
+                            to: Answer::Scale(to),
+                        });
+                    }
+                }
+            }
+            (Kind::Priorities, answer) => {
+                let Some(p) = &q.priorities else { continue };
+                for &c in &p.criteria {
+                    let id = &tree.criteria[c].id;
+                    let now = answer
+                        .as_ref()
+                        .and_then(|a| a.priority(id))
+                        .unwrap_or(p.default);
+                    for level in (1..=p.max_level()).filter(|l| *l != now) {
+                        out.push(Edit::Level {
+                            question: qi,
+                            criterion: c,
+                            level,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The changes of a tipping point, in words the reports can use.
+fn describe(tree: &Tree, base: &[Option<Answer>], edits: &[&Edit]) -> Vec<AnswerChange> {
+    edits
+        .iter()
+        .map(|e| match e {
+            Edit::Level {
+                question,
+                criterion,
+                level,
+            } => {
+                let p = tree.questions[*question].priorities.as_ref();
+                let id = &tree.criteria[*criterion].id;
+                let from = base[*question]
+                    .as_ref()
+                    .and_then(|a| a.priority(id))
+                    .or(p.map(|p| p.default))
+                    .unwrap_or(0);
+                AnswerChange::Priority {
+                    question: *question,
+                    criterion: *criterion,
+                    from,
+                    to: *level,
+                }
+            }
+            _ => {
+                let q = e.question();
+                let from = base[q].clone().unwrap_or(Answer::Choices(Vec::new()));
+                let to = apply(tree, base, edits)
+                    .and_then(|a| a.into_iter().find(|(i, _)| *i == q).map(|(_, a)| a))
+                    .unwrap_or_else(|| from.clone());
+                AnswerChange::Answer {
+                    question: q,
+                    from,
+                    to,
+                }
+            }
+        })
+        .collect()
+}
+
+/// How far the searches go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The open questions' answers are enumerated exactly up to this many combinations.
+    pub max_enumeration: u64,
+    /// Three-answer candidates checked by re-evaluation at most.
+    pub max_triples_checked: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_enumeration: MAX_ENUMERATION,
+            max_triples_checked: MAX_TRIPLES_CHECKED,
+        }
+    }
+}
+
+/// Analyses how easily the verdict of `rec` (the quick recommendation of `answers`) flips.
+pub fn analyse(tree: &Tree, answers: &Answers, rec: &Recommendation) -> Robustness {
+    analyse_with(tree, answers, rec, Limits::default())
+}
+
+/// [`analyse`] with other search limits (tests use it to reach the bounded searches on
+/// small trees).
+pub fn analyse_with(
+    tree: &Tree,
+    answers: &Answers,
+    rec: &Recommendation,
+    limits: Limits,
+) -> Robustness {
+    let base = base_answers(tree, answers);
+    let base_verdict = rec.verdict.clone();
+    let mut base_excluded = vec![false; tree.alternatives.len()];
+    for e in &rec.ruled_out {
+        base_excluded[e.alternative] = true;
+    }
+    let all = edits(tree, &base);
+
+    // Single changes, exhaustively.
+    let mut singles: Vec<Option<Outcome>> = Vec::with_capacity(all.len());
+    let mut tipping_points = Vec::new();
+    let mut listed_questions: Vec<usize> = Vec::new();
+    let (mut single_flips, mut constraint_flips) = (0, 0);
+    for e in &all {
+        let Some(edited) = apply(tree, &base, &[e]) else {
+            singles.push(None);
+            continue;
+        };
+        let out = evaluate_edited(tree, &base, &edited);
+        let flip = out.flip(&base_verdict, &base_excluded);
+        match flip {
+            Flip::None => {}
+            Flip::Weighing => single_flips += 1,
+            Flip::Constraint => constraint_flips += 1,
+        }
+        if flip != Flip::None
+            && tipping_points.len() < HANDFUL
+            && !listed_questions.contains(&e.question())
+        {
+            listed_questions.push(e.question());
+            tipping_points.push(TippingPoint {
+                changes: describe(tree, &base, &[e]),
+                verdict: out.verdict.clone(),
+                constraint: flip == Flip::Constraint,
+            });
+        }
+        singles.push(Some(out));
+    }
+    let flips_alone: Vec<bool> = singles
+        .iter()
+        .map(|o| o.as_ref().is_some_and(|o| o.verdict != base_verdict))
+        .collect();
+
+    // Pairs, exhaustively, when they decide the level or fill the list.
+    let mut pair_flips = None;
+    if single_flips == 0 || tipping_points.len() < HANDFUL {
+        let mut count = 0;
+        let mut listed_pairs: Vec<(usize, usize)> = Vec::new();
+        for i in 0..all.len() {
+            if flips_alone[i] || singles[i].is_none() {
+                continue;
+            }
+            for j in i + 1..all.len() {
+                if flips_alone[j] || singles[j].is_none() || all[i].slot() == all[j].slot() {
+                    continue;
+                }
+                if all[i].question() == all[j].question() && all[i].slot().1.is_none() {
+                    continue;
+                }
+                let Some(edited) = apply(tree, &base, &[&all[i], &all[j]]) else {
+                    continue;
+                };
+                let out = evaluate_edited(tree, &base, &edited);
+                let flip = out.flip(&base_verdict, &base_excluded);
+                if flip == Flip::Weighing {
+                    count += 1;
+                }
+                let key = (all[i].question(), all[j].question());
+                if flip != Flip::None
+                    && tipping_points.len() < HANDFUL
+                    && !listed_pairs.contains(&key)
+                {
+                    listed_pairs.push(key);
+                    tipping_points.push(TippingPoint {
+                        changes: describe(tree, &base, &[&all[i], &all[j]]),
+                        verdict: out.verdict,
+                        constraint: flip == Flip::Constraint,
+                    });
+                }
+            }
+        }
+        pair_flips = Some(count);
+    }
+
+    // Three changes, only when nothing smaller flips: ranked by the sum of single
+    // effects, the most promising checked.
+    let triples_searched = single_flips == 0 && pair_flips == Some(0);
+    if triples_searched {
+        let singles = Singles {
+            edits: &all,
+            outcomes: &singles,
+            flips_alone: &flips_alone,
+        };
+        search_triples(
+            tree,
+            rec,
+            &base,
+            &singles,
+            limits.max_triples_checked,
+            &mut tipping_points,
+        );
+    }
+    // Smallest first; within a size, changes of the weighing before new constraints.
+    tipping_points.sort_by_key(|t| (t.changes.len(), t.constraint));
+
+    let (open_questions, open_flip, open_search) = open(tree, &base, rec, limits.max_enumeration);
+    let conflicts = !rec.conflicts.is_empty();
+    let forced_against_scores = rec.forced_against_scores();
+    let level = if open_flip.possible() {
+        Level::Insufficient
+    } else if conflicts || single_flips > 0 {
+        Level::Low
+    } else if forced_against_scores || pair_flips.is_some_and(|n| n > 0) {
+        Level::Medium
+    } else {
+        Level::High
+    };
+    Robustness {
+        level,
+        single_flips,
+        constraint_flips,
+        pair_flips,
+        tipping_points,
+        triples_searched,
+        open_questions,
+        open_questions_can_flip: open_flip,
+        open_search,
+        conflicts,
+        forced_against_scores,
+    }
+}
+
+/// The score differences `leader - other` for each other alternative, as a vector.
+fn gaps(scores: &[f64], leader: usize) -> Vec<f64> {
+    scores.iter().map(|s| scores[leader] - s).collect()
+}
+
+/// The single changes and what each did, for the three-answer search.
+struct Singles<'a> {
+    edits: &'a [Edit],
+    /// The outcome of each edit (`None` when it is not coherent).
+    outcomes: &'a [Option<Outcome>],
+    flips_alone: &'a [bool],
+}
+
+fn search_triples(
+    tree: &Tree,
+    rec: &Recommendation,
+    base: &[Option<Answer>],
+    singles: &Singles<'_>,
+    max_checked: usize,
+    tipping_points: &mut Vec<TippingPoint>,
+) {
+    let all = singles.edits;
+    let leader = rec.verdict.first();
+    let base_gaps = gaps(&rec.scores, leader);
+    // Each single change's effect on the gaps.
+    let deltas: Vec<Option<Vec<f64>>> = singles
+        .outcomes
+        .iter()
+        .zip(singles.flips_alone)
+        .map(|(o, &alone)| {
+            o.as_ref().filter(|_| !alone).map(|o| {
+                gaps(&o.scores, leader)
+                    .iter()
+                    .zip(&base_gaps)
+                    .map(|(g, b)| g - b)
+                    .collect()
+            })
+        })
+        .collect();
+    let n = all.len();
+    let compatible = |i: usize, j: usize| {
+        all[i].slot() != all[j].slot()
+            && !(all[i].question() == all[j].question() && all[i].slot().1.is_none())
+    };
+    // Estimated smallest gap after the three changes: below zero predicts a flip.
+    let mut candidates: Vec<(f64, usize, usize, usize)> = Vec::new();
+    for i in 0..n {
+        let Some(di) = &deltas[i] else { continue };
+        for j in i + 1..n {
+            let Some(dj) = &deltas[j] else { continue };
+            if !compatible(i, j) {
+                continue;
+            }
+            for (k, dk) in deltas.iter().enumerate().skip(j + 1) {
+                let Some(dk) = dk else { continue };
+                if !compatible(i, k) || !compatible(j, k) {
+                    continue;
+                }
+                let estimate = (0..base_gaps.len())
+                    .filter(|&a| a != leader)
+                    .map(|a| base_gaps[a] + di[a] + dj[a] + dk[a])
+                    .fold(f64::INFINITY, f64::min);
+                if estimate <= rec.margin.difference.abs() * 0.25 {
+                    candidates.push((estimate, i, j, k));
+                }
+            }
+        }
+    }
+    candidates.sort_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then((a.1, a.2, a.3).cmp(&(b.1, b.2, b.3)))
+    });
+    let mut listed: Vec<(usize, usize, usize)> = Vec::new();
+    for &(_, i, j, k) in candidates.iter().take(max_checked) {
+        if tipping_points.len() >= HANDFUL {
+            break;
+        }
+        let set = [&all[i], &all[j], &all[k]];
+        let Some(edited) = apply(tree, base, &set) else {
+            continue;
+        };
+        let out = evaluate_edited(tree, base, &edited);
+        let key = (all[i].question(), all[j].question(), all[k].question());
+        // Minimal: no pair of the three flips the verdict by itself.
+        let pair_flips = |a: &Edit, b: &Edit| {
+            apply(tree, base, &[a, b])
+                .is_some_and(|x| evaluate_edited(tree, base, &x).verdict != rec.verdict)
+        };
+        if out.verdict != rec.verdict
+            && !listed.contains(&key)
+            && !pair_flips(&all[i], &all[j])
+            && !pair_flips(&all[i], &all[k])
+            && !pair_flips(&all[j], &all[k])
+        {
+            listed.push(key);
+            let constraint = (0..out.excluded.len())
+                .any(|a| rec.verdict.includes(a) && out.excluded[a])
+                && !rec
+                    .ruled_out
+                    .iter()
+                    .any(|e| rec.verdict.includes(e.alternative));
+            tipping_points.push(TippingPoint {
+                changes: describe(tree, base, &set),
+                verdict: out.verdict,
+                constraint,
+            });
+        }
+    }
+}
+
+/// The possible answers of an open question, for the search.
+fn possible_answers(q: &Question) -> Vec<Answer> {
+    match q.kind {
+        Kind::Single | Kind::YesNo => q
+            .options
+            .iter()
+            .map(|o| Answer::Choice(o.id.clone()))
+            .collect(),
+        Kind::Multiple if q.options.len() <= MAX_SUBSET_OPTIONS => (1u32..1 << q.options.len())
+            .map(|mask| {
+                Answer::Choices(
+                    q.options
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| mask & (1 << i) != 0)
+                        .map(|(_, o)| o.id.clone())
+                        .collect(),
+                )
+            })
+            .collect(),
+        Kind::Multiple => q
+            .options
+            .iter()
+            .map(|o| Answer::Choices(vec![o.id.clone()]))
+            .collect(),
+        Kind::Scale => q
+            .scale
+            .as_ref()
+            .map(|s| (s.min..=s.max).map(Answer::Scale).collect())
+            .unwrap_or_default(),
+        Kind::Text | Kind::Priorities => Vec::new(),
+    }
+}
+
+/// Whether an unanswered question counts as open: it can move the verdict (priorities
+/// have a stated default and are an assumption, not an open question).
+fn openable(q: &Question) -> bool {
+    q.is_scored() && !matches!(q.kind, Kind::Priorities | Kind::Text)
+}
+
+/// The open questions ranked by swing, and whether answering them could flip the verdict.
+fn open(
+    tree: &Tree,
+    base: &[Option<Answer>],
+    rec: &Recommendation,
+    max_enumeration: u64,
+) -> (Vec<OpenQuestion>, OpenFlip, OpenSearch) {
+    let leader = rec.verdict.first();
+    let base_gaps = gaps(&rec.scores, leader);
+    let mut listed = Vec::new();
+    let mut any_flip = false;
+    for &qi in &rec.unanswered {
+        let q = &tree.questions[qi];
+        if !openable(q) {
+            continue;
+        }
+        let mut best: Option<(f64, Option<usize>)> = None;
+        let mut flips_alone = false;
+        for answer in possible_answers(q) {
+            let mut answers = base.to_vec();
+            answers[qi] = Some(answer);
+            let out = evaluate(tree, &answers);
+            flips_alone |= out.verdict != rec.verdict;
+            let g = gaps(&out.scores, leader);
+            for (a, (now, before)) in g.iter().zip(&base_gaps).enumerate() {
+                if a == leader {
+                    continue;
+                }
+                let change = now - before;
+                let toward = if change < 0.0 { Some(a) } else { Some(leader) };
+                if best.is_none_or(|(s, _)| change.abs() > s) {
+                    best = Some((change.abs(), toward));
+                }
+            }
+        }
+        any_flip |= flips_alone;
+        let (swing, toward) = best.unwrap_or((0.0, None));
+        listed.push(OpenQuestion {
+            question: qi,
+            swing,
+            toward: toward.filter(|_| swing > 0.0),
+            flips_alone,
+        });
+    }
+    listed.sort_by(|a, b| {
+        b.swing
+            .total_cmp(&a.swing)
+            .then(a.question.cmp(&b.question))
+    });
+    // Questions that could still be answered: open ones, and hidden unanswered ones that
+    // answering them might reveal.
+    let candidates: Vec<usize> = (0..tree.questions.len())
+        .filter(|&i| base[i].is_none() && openable(&tree.questions[i]))
+        .collect();
+    if candidates.is_empty() || listed.is_empty() {
+        return (listed, OpenFlip::No, OpenSearch::Nothing);
+    }
+    if any_flip {
+        return (listed, OpenFlip::Yes, OpenSearch::Exact);
+    }
+    let combinations = candidates.iter().try_fold(1u64, |acc, &i| {
+        acc.checked_mul(possible_answers(&tree.questions[i]).len() as u64 + 1)
+            .filter(|&n| n <= max_enumeration)
+    });
+    if combinations.is_some() {
+        let mut state = base.to_vec();
+        let flips = enumerate(tree, &candidates, 0, &mut state, &rec.verdict);
+        let flip = if flips { OpenFlip::Yes } else { OpenFlip::No };
+        return (listed, flip, OpenSearch::Exact);
+    }
+    if greedy_flip(tree, base, &candidates, rec) {
+        return (listed, OpenFlip::Yes, OpenSearch::Bounded);
+    }
+    let flip = if open_bound(tree, base, &candidates, rec) {
+        OpenFlip::No
+    } else {
+        OpenFlip::Maybe
+    };
+    (listed, flip, OpenSearch::Bounded)
+}
+
+/// Tries every combination of answers (or none) to the candidate questions from `from`
+/// on; true as soon as one changes the verdict. Unshown questions are left unanswered, so
+/// follow-ups count only where their condition holds.
+fn enumerate(
+    tree: &Tree,
+    candidates: &[usize],
+    from: usize,
+    state: &mut Vec<Option<Answer>>,
+    verdict: &Verdict,
+) -> bool {
+    let Some(&qi) = candidates.get(from) else {
+        let refs: Vec<Option<&Answer>> = state.iter().map(Option::as_ref).collect();
+        let flow = flow::Flow::from_positions(tree, &refs);
+        // An answer to a question that stays hidden changes nothing: skip duplicates.
+        if candidates
+            .iter()
+            .any(|&c| state[c].is_some() && !flow.is_shown(c))
+        {
+            return false;
+        }
+        return evaluate(tree, state).verdict != *verdict;
+    };
+    if enumerate(tree, candidates, from + 1, state, verdict) {
+        return true;
+    }
+    for answer in possible_answers(&tree.questions[qi]) {
+        state[qi] = Some(answer);
+        let found = enumerate(tree, candidates, from + 1, state, verdict);
+        state[qi] = None;
+        if found {
+            return true;
+        }
+    }
+    false
+}
+
+/// For each other alternative, answers every candidate question (in order, follow-ups
+/// included once shown) with what favours that alternative most; true if that flips.
+fn greedy_flip(
+    tree: &Tree,
+    base: &[Option<Answer>],
+    candidates: &[usize],
+    rec: &Recommendation,
+) -> bool {
+    let leader = rec.verdict.first();
+    for other in (0..tree.alternatives.len()).filter(|&a| a != leader) {
+        let mut state = base.to_vec();
+        for &qi in candidates {
+            let refs: Vec<Option<&Answer>> = state.iter().map(Option::as_ref).collect();
+            if !flow::Flow::from_positions(tree, &refs).is_shown(qi) {
+                continue;
+            }
+            let mut best: Option<(f64, Answer)> = None;
+            for answer in possible_answers(&tree.questions[qi]) {
+                state[qi] = Some(answer.clone());
+                let out = evaluate(tree, &state);
+                let favour = if out.verdict.includes(other) {
+                    f64::INFINITY
+                } else {
+                    out.scores[other] - out.scores[leader]
+                };
+                if best.as_ref().is_none_or(|(f, _)| favour > *f) {
+                    best = Some((favour, answer));
+                }
+            }
+            state[qi] = best.map(|(_, a)| a);
+        }
+        if evaluate(tree, &state).verdict != rec.verdict {
+            return true;
+        }
+    }
+    false
+}
+
+/// A sound bound: true when no answers to the candidate questions can change the verdict.
+///
+/// Answering never hides a shown question (conditions have no negation, and a test on an
+/// unanswered question is false), so completions only add effects, weight multipliers and
+/// exclusions. For each other alternative `b`, the smallest possible `leader - b` is
+/// bounded from below by letting every criterion's weight range over what the candidate
+/// answers can make it, counting `b`'s gains in full (twice for effects with a fact, since
+/// replacing a fact's strongest contribution can move it by up to twice the new points)
+/// and the leader's gains only where they cannot be undone. If that bound stays above
+/// zero for every `b`, and no candidate answer can rule the leader out, nothing flips.
+fn open_bound(
+    tree: &Tree,
+    base: &[Option<Answer>],
+    candidates: &[usize],
+    rec: &Recommendation,
+) -> bool {
+    let leader = rec.verdict.first();
+    let n_crit = tree.criteria.len();
+    let refs: Vec<Option<&Answer>> = base.iter().map(Option::as_ref).collect();
+    let ev = Evaluation::lean(tree, &refs);
+    // Weight ranges.
+    let mut wmin = ev.weights.clone();
+    let mut wmax = ev.weights.clone();
+    for &qi in candidates {
+        let q = &tree.questions[qi];
+        for c in 0..n_crit {
+            let (mut lo, mut hi) = (1.0f64, 1.0f64);
+            for o in &q.options {
+                let m: f64 = o
+                    .weights
+                    .iter()
+                    .filter(|w| w.criterion_at == Some(c))
+                    .map(|w| w.multiplier)
+                    .product();
+                if q.kind == Kind::Multiple {
+                    lo = lo.min(lo * m);
+                    hi = hi.max(hi * m);
+                } else {
+                    lo = lo.min(m);
+                    hi = hi.max(m);
+                }
+            }
+            if let Some(s) = &q.scale
+                && s.weight_of.as_deref().and_then(|w| tree.criterion_index(w)) == Some(c)
+            {
+                lo = 0.0;
+                hi = hi.max(2.0);
+            }
+            wmin[c] *= lo;
+            wmax[c] *= hi;
+        }
+        if q.options.iter().any(|o| {
+            o.rules_out.iter().any(|r| {
+                r.alternative
+                    .as_deref()
+                    .and_then(|a| tree.alternative_index(a))
+                    == Some(leader)
+            })
+        }) {
+            return false;
+        }
+    }
+    let weigh = |c: usize, x: f64| (wmin[c] * x).min(wmax[c] * x);
+    // Points now, per alternative and criterion, facts counted once.
+    let mut points = vec![vec![0.0; n_crit]; tree.alternatives.len()];
+    let mut best: Vec<((usize, usize, usize), f64)> = Vec::new();
+    for c in &ev.contributions {
+        let Some(a) = c.alternative else { continue };
+        match c.fact {
+            None => points[a][c.criterion] += c.points,
+            Some(f) => match best.iter_mut().find(|(k, _)| *k == (f, a, c.criterion)) {
+                Some((_, b)) if c.points.abs() > b.abs() => *b = c.points,
+                Some(_) => {}
+                None => best.push(((f, a, c.criterion), c.points)),
+            },
+        }
+    }
+    for ((_, a, c), p) in best {
+        points[a][c] += p;
+    }
+    for other in (0..tree.alternatives.len()).filter(|&a| a != leader) {
+        let mut low: f64 = (0..n_crit)
+            .map(|c| weigh(c, points[leader][c] - points[other][c]))
+            .sum();
+        for &qi in candidates {
+            let q = &tree.questions[qi];
+            let bundles: Vec<Vec<&crate::model::Effect>> = match q.kind {
+                Kind::Multiple => q
+                    .options
+                    .iter()
+                    .map(|o| o.effects.iter().collect())
+                    .collect(),
+                Kind::Scale => vec![q.scale.iter().flat_map(|s| s.effects.iter()).collect()],
+                _ => q
+                    .options
+                    .iter()
+                    .map(|o| o.effects.iter().collect())
+                    .collect(),
+            };
+            let mut worst = 0.0f64;
+            let mut total_multiple = 0.0f64;
+            for effects in bundles {
+                let mut per = vec![0.0; n_crit];
+                for e in effects {
+                    let Some((a, c)) = e.target() else { continue };
+                    // Negative points never raise `other`'s score, and positive points
+                    // on a fact can raise the leader's by nothing at worst.
+                    let x = if a == other {
+                        let gain = e.points.max(0.0);
+                        -(if e.fact_at.is_some() {
+                            2.0 * gain
+                        } else {
+                            gain
+                        })
+                    } else if a == leader {
+                        if e.fact_at.is_some() {
+                            (2.0 * e.points).min(0.0)
+                        } else {
+                            e.points
+                        }
+                    } else {
+                        0.0
+                    };
+                    per[c] += x;
+                }
+                let v: f64 = (0..n_crit).map(|c| weigh(c, per[c])).sum();
+                if q.kind == Kind::Multiple {
+                    total_multiple += v.min(0.0);
+                } else {
+                    worst = worst.min(v);
+                }
+            }
+            low += if q.kind == Kind::Multiple {
+                total_multiple
+            } else {
+                worst
+            };
+        }
+        if low <= 0.0 {
+            return false;
+        }
+    }
+    true
+}
+
+/// The questions a condition tests, for callers that explain a conflict.
+pub fn tested_questions(cond: &Condition) -> Vec<usize> {
+    cond.questions()
+}
