@@ -175,6 +175,7 @@ fn reports(c: &mut Criterion) {
             recommendation: &recommendation,
             date: "2026-11-28",
             catalog: None,
+            team: None,
         };
         group.bench_function(BenchmarkId::new("markdown", name), |b| {
             b.iter(|| report::to_markdown(black_box(&input)))

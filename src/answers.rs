@@ -98,10 +98,21 @@ impl Answer {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnswersMeta {
+    /// Who gave these answers.
     pub respondent: Option<String>,
+    /// The date of the decision, `YYYY-MM-DD`; the report's date when set.
     pub date: Option<String>,
     pub tree: Option<String>,
     pub tree_version: Option<String>,
+    /// Who takes the decision (names or roles).
+    #[serde(default)]
+    pub decision_makers: Vec<String>,
+    /// Whose opinion is sought before the decision.
+    #[serde(default)]
+    pub consulted: Vec<String>,
+    /// Who is kept up to date.
+    #[serde(default)]
+    pub informed: Vec<String>,
 }
 
 /// A set of answers, keyed by question id.
@@ -211,6 +222,20 @@ impl Answers {
                 let _ = writeln!(out, "{key} = {}", toml::Value::String(v.clone()));
             }
         }
+        let people = [
+            ("decision_makers", &self.meta.decision_makers),
+            ("consulted", &self.meta.consulted),
+            ("informed", &self.meta.informed),
+        ];
+        for (key, names) in people {
+            if !names.is_empty() {
+                let items: Vec<String> = names
+                    .iter()
+                    .map(|n| toml::Value::String(n.clone()).to_string())
+                    .collect();
+                let _ = writeln!(out, "{key} = [{}]", items.join(", "));
+            }
+        }
         out.push_str("\n[answers]\n");
         let in_tree = tree
             .questions
@@ -230,6 +255,72 @@ impl Answers {
     pub fn stamp(&mut self, tree: &Tree) {
         self.meta.tree = Some(tree.meta.id.clone());
         self.meta.tree_version = Some(tree.meta.version.clone());
+    }
+}
+
+/// The heading under which reports put their answers block.
+pub const ANSWERS_HEADING: &str = "### Answers file";
+
+/// An answers file, or a markdown report with an answers block, as the source to parse.
+///
+/// A report exported by mlops-wizard ends with its answers in a fenced `toml` block under
+/// [`ANSWERS_HEADING`]. For such a file (a name ending in `.md` or `.markdown`, or a text
+/// with that heading and block) the source returned has the same name and the same line
+/// numbers, with every line outside the block blanked, so that an edited block gets the
+/// same checks and errors, at its lines in the markdown file, as an answers file.
+pub fn answers_source(source: &Source) -> Result<Source, LoadError> {
+    let name = source.name();
+    let markdown = [".md", ".markdown"]
+        .iter()
+        .any(|e| name.to_ascii_lowercase().ends_with(e));
+    let text = source.text();
+    let mut lines = text.split_inclusive('\n');
+    let mut out = String::with_capacity(text.len());
+    let mut found = false;
+    // Blank every line up to the heading, then up to the opening fence.
+    let mut state = 0; // 0 before the heading, 1 before the fence, 2 in the block, 3 after
+    let mut fence = String::new();
+    for line in lines.by_ref() {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        let keep_newline = &line[bare.len()..];
+        match state {
+            0 if bare.trim_end() == ANSWERS_HEADING => state = 1,
+            1 if bare.starts_with("```") => {
+                let ticks = bare.chars().take_while(|c| *c == '`').count();
+                if bare[ticks..].trim() == "toml" {
+                    fence = "`".repeat(ticks);
+                    state = 2;
+                    found = true;
+                }
+            }
+            2 if bare.starts_with(&fence) && bare.trim_end().chars().all(|c| c == '`') => {
+                state = 3;
+            }
+            2 => {
+                out.push_str(line);
+                continue;
+            }
+            _ => {}
+        }
+        out.push_str(keep_newline);
+    }
+    if found {
+        Ok(Source::new(name, out))
+    } else if markdown {
+        Err(LoadError::invalid(
+            source,
+            vec![Problem::at(
+                source,
+                &(0..0),
+                ProblemKind::Syntax,
+                None,
+                format!(
+                    "this markdown file has no answers block: a report has one under `{ANSWERS_HEADING}`, in a fenced `toml` block"
+                ),
+            )],
+        ))
+    } else {
+        Ok(source.clone())
     }
 }
 

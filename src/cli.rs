@@ -213,6 +213,7 @@ pub fn run(
                 recommendation: &recommendation,
                 date: &date,
                 catalog: catalog.as_ref(),
+                team: None,
             };
             let text = match format {
                 Format::Markdown => report::to_markdown(&input),

@@ -10,6 +10,7 @@
 pub mod answers;
 pub mod atomic;
 pub mod catalog;
+pub mod diff;
 pub mod error;
 pub mod flow;
 pub mod load;
@@ -19,6 +20,7 @@ pub mod recommend;
 pub mod report;
 pub mod robustness;
 pub mod source;
+pub mod team;
 pub mod tui;
 pub mod validate;
 

@@ -351,6 +351,7 @@ fn no_licence_budget_forces_open_source_and_says_what_the_scores_chose() {
         recommendation: &rec,
         date: "2026-11-28",
         catalog: None,
+        team: None,
     };
     for r in &rec.risks {
         for m in input.mitigations(r) {

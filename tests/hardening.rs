@@ -164,6 +164,7 @@ fn ten_thousand_character_texts_load_render_and_report() {
         recommendation: &rec,
         date: "2026-11-28",
         catalog: None,
+        team: None,
     };
     assert!(report::to_markdown(&input).contains("Very long label"));
     assert!(report::to_json(&input).contains("Very long label"));
@@ -315,6 +316,7 @@ fn rules_out_pick_among_the_rest_and_warn_when_nothing_is_left() {
         recommendation: &rec,
         date: "2026-11-28",
         catalog: None,
+        team: None,
     };
     assert!(report::to_markdown(&input).contains("rule out every option"));
 }

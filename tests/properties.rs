@@ -1322,6 +1322,7 @@ fn markdown(tree: &Tree, answers: &Answers, rec: &Recommendation) -> String {
         recommendation: rec,
         date: DATE,
         catalog: None,
+        team: None,
     })
 }
 
@@ -1332,6 +1333,7 @@ fn json(tree: &Tree, answers: &Answers, rec: &Recommendation) -> String {
         recommendation: rec,
         date: DATE,
         catalog: None,
+        team: None,
     })
 }
 

@@ -42,6 +42,7 @@ fn reports(example: &str) -> (String, String) {
         recommendation: &recommendation,
         date: DATE,
         catalog: catalog.as_ref(),
+        team: None,
     };
     (report::to_markdown(&input), report::to_json(&input))
 }

@@ -274,6 +274,7 @@ fn a_forced_verdict_says_what_the_scores_would_have_chosen() {
         recommendation: &rec,
         date: "2026-12-03",
         catalog: None,
+        team: None,
     };
     let md = report::to_markdown(&input);
     let first = md
@@ -305,6 +306,7 @@ fn the_examples_name_tools_of_the_users_cloud_only() {
             recommendation: &rec,
             date: "2026-12-03",
             catalog: Some(&catalog),
+            team: None,
         };
         for s in &rec.plan.as_ref().unwrap().stages {
             for t in input.examples(s) {

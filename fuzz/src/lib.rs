@@ -176,6 +176,7 @@ fn check_answers(tree: &Tree, answers: &Answers) {
         recommendation: &rec,
         date: DATE,
         catalog: None,
+        team: None,
     };
     let json = report::to_json(&input);
     let value: serde_json::Value = match serde_json::from_str(&json) {

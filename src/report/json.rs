@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::ReportInput;
+use super::{ReportInput, round};
 use crate::catalog::LicenceRisk;
 use crate::plan::{PlanSummary, PlanTarget};
 use crate::recommend::Verdict;
@@ -39,6 +39,42 @@ struct JsonReport<'a> {
     unanswered: Vec<&'a str>,
     asked: Vec<&'a str>,
     answers: toml::Table,
+    /// For a team decision: everyone's verdicts and answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    team: Option<JsonTeam<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTeam<'a> {
+    respondents: Vec<JsonRespondent<'a>>,
+    questions: Vec<JsonSpread<'a>>,
+    decisive: Vec<JsonDecisive<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRespondent<'a> {
+    name: &'a str,
+    verdict: String,
+    verdict_kind: &'static str,
+    robustness: Option<&'static str>,
+    scores: BTreeMap<&'a str, f64>,
+}
+
+#[derive(Serialize)]
+struct JsonSpread<'a> {
+    question: &'a str,
+    /// Respondent name to answer; people who did not answer are left out.
+    answers: BTreeMap<&'a str, toml::Value>,
+    merged: Option<toml::Value>,
+    agreement: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonDecisive<'a> {
+    question: &'a str,
+    answer: toml::Value,
+    by: Vec<&'a str>,
+    verdict: String,
 }
 
 #[derive(Serialize)]
@@ -504,15 +540,52 @@ pub fn to_json(input: &ReportInput<'_>) -> String {
             .iter()
             .map(|(k, v)| (k.clone(), v.to_toml()))
             .collect(),
+        team: input.team.map(|team| JsonTeam {
+            respondents: team
+                .respondents
+                .iter()
+                .zip(&team.recommendations)
+                .map(|(p, x)| JsonRespondent {
+                    name: &p.name,
+                    verdict: verdict_id(&x.verdict),
+                    verdict_kind: x.kind().name(),
+                    robustness: x.robustness.as_ref().map(|b| b.level.name()),
+                    scores: by_alt(&x.scores),
+                })
+                .collect(),
+            questions: team
+                .spreads
+                .iter()
+                .map(|s| JsonSpread {
+                    question: &t.questions[s.question].id,
+                    answers: team
+                        .respondents
+                        .iter()
+                        .zip(&s.answers)
+                        .filter_map(|(p, a)| Some((p.name.as_str(), a.as_ref()?.to_toml())))
+                        .collect(),
+                    merged: s.merged.as_ref().map(|a| a.to_toml()),
+                    agreement: s.agreement.name(),
+                })
+                .collect(),
+            decisive: team
+                .decisive
+                .iter()
+                .map(|d| JsonDecisive {
+                    question: &t.questions[d.question].id,
+                    answer: d.answer.to_toml(),
+                    by: d
+                        .by
+                        .iter()
+                        .map(|&i| team.respondents[i].name.as_str())
+                        .collect(),
+                    verdict: verdict_id(&d.verdict),
+                })
+                .collect(),
+        }),
     };
     // Serializing plain structs of strings and finite numbers cannot fail.
     let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
     s.push('\n');
     s
-}
-
-/// Rounds to 4 decimals, so reports do not show float noise.
-fn round(v: f64) -> f64 {
-    let r = (v * 10_000.0).round() / 10_000.0;
-    if r == 0.0 { 0.0 } else { r }
 }

@@ -20,6 +20,7 @@ pub fn to_markdown(input: &ReportInput<'_>) -> String {
     front_matter(w, input);
     title(w, input);
     summary(w, input);
+    team(w, input);
     context(w, input);
     conflicts(w, input);
     robustness(w, input);
@@ -68,10 +69,27 @@ fn front_matter(w: &mut String, r: &ReportInput<'_>) {
     } else {
         line!(w, "date: {}", yaml(r.date));
     }
-    let people = [("decision-makers", r.answers.meta.respondent.as_deref())];
-    for (key, value) in people {
-        if let Some(v) = value.filter(|v| !is_blank(v)) {
-            line!(w, "{key}: {}", yaml(v.trim()));
+    let meta = &r.answers.meta;
+    // Who decides: the names given, else whoever answered.
+    let respondent: Vec<String> = meta.respondent.iter().cloned().collect();
+    let deciders = if meta.decision_makers.is_empty() {
+        &respondent
+    } else {
+        &meta.decision_makers
+    };
+    let people = [
+        ("decision-makers", deciders),
+        ("consulted", &meta.consulted),
+        ("informed", &meta.informed),
+    ];
+    for (key, names) in people {
+        let names: Vec<&str> = names
+            .iter()
+            .map(|n| n.trim())
+            .filter(|n| !is_blank(n))
+            .collect();
+        if !names.is_empty() {
+            line!(w, "{key}: {}", yaml(&names.join(", ")));
         }
     }
     line!(w, "---");
@@ -90,6 +108,19 @@ fn title(w: &mut String, r: &ReportInput<'_>) {
         None => line!(w, "# {}", escape_inline(&t.meta.title)),
     }
     line!(w);
+    if let Some(team) = r.team {
+        let names: Vec<String> = team
+            .respondents
+            .iter()
+            .map(|p| escape_inline(&p.name))
+            .collect();
+        line!(
+            w,
+            "A team decision: the answers of {} merged (see The team).",
+            names.join(", ")
+        );
+        line!(w);
+    }
     line!(
         w,
         "Question tree: {} ({}, version {}).",
@@ -348,6 +379,34 @@ fn summary(w: &mut String, r: &ReportInput<'_>) {
     if !rb.is_empty() {
         line!(w, "- {rb}");
     }
+    if let Some(team) = r.team {
+        let people: Vec<String> = team
+            .respondents
+            .iter()
+            .zip(&team.recommendations)
+            .map(|(p, x)| {
+                format!(
+                    "{} ({}, {})",
+                    escape_inline(&p.name),
+                    verdict_words(r, &x.verdict),
+                    x.robustness.as_ref().map_or("", |b| b.level.name())
+                )
+            })
+            .collect();
+        line!(w, "- **Each person:** {}.", people.join("; "));
+        if !team.decisive.is_empty() {
+            let settle: Vec<String> = team
+                .decisive
+                .iter()
+                .map(|d| decisive_words(r, team, d))
+                .collect();
+            line!(
+                w,
+                "- **Settle these before the kickoff:** {}.",
+                settle.join("; ")
+            );
+        }
+    }
     let leader = rec.verdict.first();
     let tied = |a: usize| rec.verdict.includes(a);
     let pro: Vec<String> = strongest(r, tied)
@@ -514,7 +573,7 @@ fn plan_table(w: &mut String, r: &ReportInput<'_>) {
     for s in &plan.stages {
         let stage = escape_inline(&t.stages[s.stage].title);
         let (path, tools) = if !s.in_scope {
-            ("out of scope".to_string(), String::new())
+            ("out of scope".to_string(), "—".to_string())
         } else {
             let path = match (s.path, s.tied.is_empty()) {
                 (Some(p), true) => escape_inline(&t.paths[p].title),
@@ -553,6 +612,132 @@ fn plan_table(w: &mut String, r: &ReportInput<'_>) {
         );
         line!(w);
     }
+}
+
+/// A disagreement that flips the merged verdict, in words.
+fn decisive_words(
+    r: &ReportInput<'_>,
+    team: &crate::team::Team,
+    d: &crate::team::Decisive,
+) -> String {
+    let q = &r.tree.questions[d.question];
+    let by: Vec<String> =
+        d.by.iter()
+            .map(|&i| escape_inline(&team.respondents[i].name))
+            .collect();
+    format!(
+        "{}: {} answered *{}*, which alone gives {}",
+        prompt(r, d.question),
+        by.join(" and "),
+        escape_inline(&d.answer.describe(q)),
+        verdict_words(r, &d.verdict)
+    )
+}
+
+/// The team: each person's verdict, who answered what, and the spread of answers.
+fn team(w: &mut String, r: &ReportInput<'_>) {
+    let Some(team) = r.team else { return };
+    let t = r.tree;
+    line!(w, "## The team");
+    line!(w);
+    line!(
+        w,
+        "Each person answered alone. The merged answers take, per question, the answer most people gave (a tie leaves the question open); for a multiple choice, the options more than half ticked; for a scale or a priority, the median. Disagreements that alone would flip the merged verdict are listed first in the summary."
+    );
+    line!(w);
+    let mut head = String::from("| Person | Verdict | Kind | Robustness |");
+    let mut rule = String::from("| --- | --- | --- | --- |");
+    for a in 0..t.alternatives.len() {
+        let _ = write!(head, " {} |", alt(r, a));
+        rule.push_str(" ---: |");
+    }
+    line!(w, "{head}");
+    line!(w, "{rule}");
+    for (p, x) in team.respondents.iter().zip(&team.recommendations) {
+        let mut row = format!(
+            "| {} | {} | {} | {} |",
+            escape_inline(&p.name),
+            verdict_words(r, &x.verdict),
+            x.kind().name(),
+            x.robustness.as_ref().map_or("", |b| b.level.name())
+        );
+        for v in &x.scores {
+            let _ = write!(row, " {} |", format_points(*v));
+        }
+        line!(w, "{row}");
+    }
+    line!(w);
+    line!(w, "### Who answered what");
+    line!(w);
+    let mut head = String::from("| Question |");
+    let mut rule = String::from("| --- |");
+    for p in &team.respondents {
+        let _ = write!(head, " {} |", escape_inline(&p.name));
+        rule.push_str(" --- |");
+    }
+    line!(w, "{head} Merged | Agreement |");
+    line!(w, "{rule} --- | --- |");
+    for s in &team.spreads {
+        let q = &t.questions[s.question];
+        if q.kind == Kind::Text {
+            continue;
+        }
+        let mut row = format!("| {} |", escape_inline(&q.prompt));
+        for a in &s.answers {
+            let text = a.as_ref().map_or_else(
+                || "*not answered*".to_string(),
+                |a| escape_inline(&a.describe(q)),
+            );
+            let _ = write!(row, " {text} |");
+        }
+        let merged = s
+            .merged
+            .as_ref()
+            .map_or_else(|| "*open*".to_string(), |a| escape_inline(&a.describe(q)));
+        line!(w, "{row} {merged} | {} |", s.agreement.name());
+    }
+    line!(w);
+    let split: Vec<&crate::team::Spread> = team
+        .spreads
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.agreement,
+                crate::team::Agreement::Majority | crate::team::Agreement::Tie
+            )
+        })
+        .collect();
+    if split.is_empty() {
+        line!(w, "Everyone who answered a question gave the same answer.");
+        line!(w);
+        return;
+    }
+    line!(w, "### Where the team disagrees");
+    line!(w);
+    line!(w, "| Question | Answers given |");
+    line!(w, "| --- | --- |");
+    for s in split {
+        let q = &t.questions[s.question];
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for a in s.answers.iter().flatten() {
+            let label = a.describe(q);
+            match counts.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((label, 1)),
+            }
+        }
+        let spread: Vec<String> = counts
+            .iter()
+            .map(|(l, n)| format!("{} {} {n}", escape_inline(l), "▇".repeat(*n)))
+            .collect();
+        line!(
+            w,
+            "| {} | {} |",
+            escape_inline(&q.prompt),
+            spread.join(" · ")
+        );
+    }
+    line!(w);
 }
 
 fn context(w: &mut String, r: &ReportInput<'_>) {

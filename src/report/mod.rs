@@ -1,8 +1,10 @@
 //! Report writers: the recommendation as a markdown decision record or as JSON.
 
+mod diff;
 mod json;
 mod markdown;
 
+pub use diff::{DiffInput, diff_to_json, diff_to_markdown};
 pub use json::to_json;
 pub use markdown::{escape_inline, escape_multiline, to_markdown};
 
@@ -26,6 +28,9 @@ pub struct ReportInput<'a> {
     pub date: &'a str,
     /// The tool catalog for the plan's examples, if one fits the tree.
     pub catalog: Option<&'a Catalog>,
+    /// For a team decision: everyone's answers; `answers` and `recommendation` are then
+    /// the merged ones.
+    pub team: Option<&'a crate::team::Team>,
 }
 
 impl<'a> ReportInput<'a> {
@@ -104,6 +109,12 @@ impl<'a> ReportInput<'a> {
             Leaning::Even => "neither",
         }
     }
+}
+
+/// Rounds to 4 decimals, so JSON reports do not show float noise.
+pub(crate) fn round(v: f64) -> f64 {
+    let r = (v * 10_000.0).round() / 10_000.0;
+    if r == 0.0 { 0.0 } else { r }
 }
 
 /// A number for people: no trailing zeros, at most two decimals, `-0` shown as `0`.

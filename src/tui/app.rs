@@ -432,6 +432,7 @@ impl App {
             recommendation: &recommendation,
             date: &self.date,
             catalog: self.catalog.as_ref(),
+            team: None,
         };
         let path = PathBuf::from(self.export.path.value().trim());
         let mut files = vec![(path.clone(), report::to_markdown(&input))];
