@@ -423,3 +423,78 @@ fn four_megabytes_on_one_line_are_checked_in_linear_time() {
     );
     assert!(took < limit, "recommend took {took:?}");
 }
+
+/// The size limit used to hold for regular files only: `--answers /dev/zero` grew without
+/// end, and a FIFO nobody wrote to waited forever. Now every kind of file is capped while
+/// it is read, and reading anything but a regular file gives up after a while with no data.
+#[cfg(unix)]
+#[test]
+fn devices_pipes_and_fifos_are_capped_and_never_wait_forever() {
+    use std::io::Write as _;
+    let limit = std::time::Duration::from_secs(60);
+    let (code, stderr, _) = run_with_limit(
+        &[
+            "recommend".as_ref(),
+            "--answers".as_ref(),
+            "/dev/zero".as_ref(),
+        ],
+        limit,
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("error[too-large]"), "{stderr}");
+
+    // A pipe as a path (`/dev/stdin`, as `<(command)` gives), and as `-`.
+    for answers in ["/dev/stdin", "-"] {
+        let mut child = wizard()
+            .args(["recommend", "--answers", answers])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let feeder = std::thread::spawn(move || {
+            let chunk = vec![b'#'; 1 << 20];
+            // Stops when the reader has had enough and closes the pipe.
+            for _ in 0..64 {
+                if stdin.write_all(&chunk).is_err() {
+                    break;
+                }
+            }
+        });
+        let out = child.wait_with_output().unwrap();
+        feeder.join().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{answers}: {stderr}");
+        assert!(
+            stderr.contains("larger than the limit"),
+            "{answers}: {stderr}"
+        );
+    }
+
+    // A FIFO with no writer: an error after a while, not a wait without end.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("answers.fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo with a valid path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let (code, stderr, _) = run_with_limit(
+        &["recommend".as_ref(), "--answers".as_ref(), fifo.as_os_str()],
+        limit,
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("is anything writing to it?"), "{stderr}");
+    // With a writer, a FIFO is read like a file.
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            fs::write(fifo, fs::read(example("partial.toml")).unwrap()).unwrap();
+        })
+    };
+    let (code, stderr, _) = run_with_limit(
+        &["recommend".as_ref(), "--answers".as_ref(), fifo.as_os_str()],
+        limit,
+    );
+    writer.join().unwrap();
+    assert_eq!(code, Some(0), "{stderr}");
+}
