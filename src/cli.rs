@@ -1,6 +1,6 @@
 //! The command line: arguments (clap) and the headless subcommands.
 
-use std::io::{IsTerminal as _, Read as _, Write as _};
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -10,6 +10,8 @@ use mlops_wizard::error::LoadError;
 use mlops_wizard::load::{self, DEFAULT_TREE, DEFAULT_TREE_NAME};
 use mlops_wizard::source::Source;
 use mlops_wizard::{Recommendation, ReportInput, Tree, atomic, report, tui};
+
+use crate::out;
 
 /// Decide between an open-source and a proprietary MLOps stack before a project kicks off.
 ///
@@ -91,10 +93,12 @@ pub enum Format {
 /// How a command failed: decides the exit code.
 #[derive(Debug)]
 pub enum Failure {
-    /// Bad input: invalid tree, answers or arguments (exit 2). Already printed.
+    /// Bad input: invalid tree, answers or arguments (exit 2).
     BadInput(String),
     /// Anything else (exit 1).
     Other(String),
+    /// This exit status, with everything already said.
+    Quiet(u8),
 }
 
 impl Failure {
@@ -102,12 +106,15 @@ impl Failure {
         match self {
             Failure::BadInput(_) => 2,
             Failure::Other(_) => 1,
+            Failure::Quiet(code) => *code,
         }
     }
 
-    pub fn message(&self) -> &str {
+    /// What to print, if anything is left to say.
+    pub fn message(&self) -> Option<&str> {
         match self {
-            Failure::BadInput(m) | Failure::Other(m) => m,
+            Failure::BadInput(m) | Failure::Other(m) => Some(m),
+            Failure::Quiet(_) => None,
         }
     }
 }
@@ -143,7 +150,7 @@ pub fn load_tree(path: Option<&Path>) -> Result<Tree, Failure> {
 /// Runs a headless subcommand.
 pub fn run(command: Command, questions: Option<&Path>) -> Result<(), Failure> {
     match command {
-        Command::Questions => print(DEFAULT_TREE),
+        Command::Questions => out::stdout(DEFAULT_TREE),
         Command::Validate { mut files } => {
             // `--questions FILE validate` checks that file, like `validate FILE`.
             if files.is_empty()
@@ -174,13 +181,13 @@ pub fn run(command: Command, questions: Option<&Path>) -> Result<(), Failure> {
             };
             let checked = Answers::parse(&source, &tree, strictness)?;
             for note in &checked.notes {
-                eprintln!("note: {note}");
+                out::eprintln(&format!("note: {note}"));
             }
             for p in &checked.dropped {
-                eprintln!(
+                out::eprintln(&format!(
                     "{}\n  = note: the answer is ignored (--lenient)\n",
                     p.as_warning()
-                );
+                ));
             }
             let recommendation = Recommendation::new(&tree, &checked.answers);
             let date = date.unwrap_or_else(today);
@@ -195,7 +202,7 @@ pub fn run(command: Command, questions: Option<&Path>) -> Result<(), Failure> {
                 Format::Json => report::to_json(&input),
             };
             match output {
-                None => print(&text),
+                None => out::stdout(&text),
                 Some(path) => atomic::write(&path, text.as_bytes(), force).map_err(|e| match e {
                     atomic::WriteError::Exists { .. } => Failure::BadInput(e.to_string()),
                     atomic::WriteError::Io { .. } => Failure::Other(e.to_string()),
@@ -236,14 +243,14 @@ pub fn wizard(
         tui::RunError::Io(_) => Failure::Other(e.to_string()),
     })?;
     for path in &outcome.exported {
-        eprintln!("mlops-wizard: wrote {}", path.display());
+        out::eprintln(&format!("mlops-wizard: wrote {}", path.display()));
     }
     if let Some(session) = outcome.session.filter(|_| outcome.answered > 0) {
-        eprintln!(
+        out::eprintln(&format!(
             "mlops-wizard: {} answer(s) saved in {}; `mlops-wizard --resume` continues.",
             outcome.answered,
             session.display()
-        );
+        ));
     }
     Ok(())
 }
@@ -251,29 +258,30 @@ pub fn wizard(
 fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     let mut failed = 0;
     let mut check = |result: Result<Tree, LoadError>, name: &str| match result {
-        Ok(t) => println!(
-            "ok: {name}: {} questions, {} criteria, {} alternatives, {} risks",
+        Ok(t) => out::stdout(&format!(
+            "ok: {name}: {} questions, {} criteria, {} alternatives, {} risks\n",
             t.questions.len(),
             t.criteria.len(),
             t.alternatives.len(),
             t.risks.len()
-        ),
+        )),
         Err(e) => {
             failed += 1;
             match e {
-                LoadError::Read { .. } => eprintln!("error: {e}\n"),
-                LoadError::Invalid { .. } => eprintln!("{e}\n"),
+                LoadError::Read { .. } => out::eprintln(&format!("error: {e}\n")),
+                LoadError::Invalid { .. } => out::eprintln(&format!("{e}\n")),
             }
+            Ok(())
         }
     };
     if files.is_empty() {
         check(
             Tree::parse(DEFAULT_TREE_NAME, DEFAULT_TREE),
             DEFAULT_TREE_NAME,
-        );
+        )?;
     }
     for f in files {
-        check(Tree::load(f), &f.display().to_string());
+        check(Tree::load(f), &f.display().to_string())?;
     }
     match failed {
         0 => Ok(()),
@@ -285,37 +293,33 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
 }
 
 fn read_stdin() -> Result<Source, Failure> {
+    if out::was_closed(out::Stream::In) {
+        return Err(Failure::BadInput(
+            "--answers - reads the answers file from standard input, but standard input is closed"
+                .into(),
+        ));
+    }
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         return Err(Failure::BadInput(
             "--answers - reads the answers file from standard input, but standard input is a terminal; pipe a file in or give its path".into(),
         ));
     }
-    let mut text = String::new();
-    stdin
-        .lock()
-        .take(load::MAX_FILE_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| {
-            Failure::BadInput(format!("cannot read the answers from standard input: {e}"))
-        })?;
-    if text.len() as u64 > load::MAX_FILE_BYTES {
+    // Capped while reading; a pipe is waited on like `cat` does.
+    let bytes = load::read_capped(stdin.lock(), None).map_err(|e| {
+        Failure::BadInput(format!("cannot read the answers from standard input: {e}"))
+    })?;
+    if bytes.len() as u64 > load::MAX_FILE_BYTES {
         return Err(Failure::BadInput(format!(
             "the answers on standard input are larger than the limit of {} bytes",
             load::MAX_FILE_BYTES
         )));
     }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Failure::BadInput(format!(
+            "the answers on standard input are not valid UTF-8 (at byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
     Ok(Source::new("<stdin>", text))
-}
-
-/// Prints to standard output; a closed pipe (`| head`) is not an error.
-fn print(text: &str) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure::Other(format!(
-            "cannot write to standard output: {e}"
-        ))),
-    }
 }
