@@ -6,9 +6,12 @@ use std::collections::HashMap;
 
 use crate::source::Span;
 
-/// Whether a text shows nothing: empty, or only white space and control characters.
+/// Whether a text shows nothing: empty, or only white space, control characters and
+/// invisible characters (zero-width space, joiners, bidi controls: see
+/// [`crate::sanitize::is_invisible`]).
 pub fn is_blank(text: &str) -> bool {
-    text.chars().all(|c| c.is_whitespace() || c.is_control())
+    text.chars()
+        .all(|c| c.is_whitespace() || c.is_control() || crate::sanitize::is_invisible(c))
 }
 
 /// A loaded, validated question tree.
