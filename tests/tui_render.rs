@@ -942,3 +942,52 @@ fn the_wheel_moves_like_the_arrows() {
         assert_eq!(keys::action_for_event(&app, &event, AREA), Some(action));
     }
 }
+
+// ---------------------------------------------------------------------------
+// A save that failed stays on screen; nothing unsafe reaches the terminal
+// ---------------------------------------------------------------------------
+
+/// A failed save used to be a passing message: one key later the screen said nothing, and
+/// the quit dialog said the answers were saved. It is state now, shown until a save
+/// succeeds.
+#[test]
+fn a_failed_save_stays_on_screen_until_a_save_succeeds() {
+    let mut app = app_with(StartOptions {
+        session_path: Some(PathBuf::from("/full/state/session-mlops-stack.toml")),
+        ..options()
+    });
+    goto(&mut app, "team_size");
+    press(&mut app, KeyCode::Char('2'));
+    update(
+        &mut app,
+        Action::SessionSaved(Err("No space left on device (os error 28)".into())),
+    );
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.status, None, "the message of the moment is gone");
+    let terminal = draw(&app, 80, 24);
+    let screen = screen_text(terminal.backend().buffer());
+    assert!(
+        screen.contains("NOT SAVED: export your answers"),
+        "{screen}"
+    );
+    assert!(
+        screen.lines().next().unwrap().contains("NOT SAVED"),
+        "{screen}"
+    );
+
+    press(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
+    let screen = screen_text(draw(&app, 80, 24).backend().buffer());
+    assert!(screen.contains("They are NOT saved"), "{screen}");
+    assert!(screen.contains("No space left on device"), "{screen}");
+    assert!(
+        !screen.contains("--resume"),
+        "no promise to resume: {screen}"
+    );
+    press(&mut app, KeyCode::Char('n'));
+
+    update(&mut app, Action::SessionSaved(Ok(())));
+    assert_eq!(app.unsaved, None);
+    let screen = screen_text(draw(&app, 80, 24).backend().buffer());
+    assert!(!screen.contains("NOT SAVED"), "{screen}");
+}
