@@ -65,7 +65,11 @@ pub fn write_with(
     let link = match std::fs::symlink_metadata(path) {
         Ok(meta) => Some(meta),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(io(e)),
+        // A folder that is missing or a file says so in its own words.
+        Err(e) => {
+            check_folder(path).map_err(io)?;
+            return Err(io(e));
+        }
     };
     let Some(link) = link else {
         check_folder(path).map_err(io)?;
