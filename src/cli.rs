@@ -234,6 +234,7 @@ pub fn wizard(
         };
     let outcome = tui::run(tui::Options {
         tree,
+        questions_path: questions.map(Path::to_path_buf),
         answers,
         resume,
         date: today(),
@@ -242,17 +243,86 @@ pub fn wizard(
         tui::RunError::NotATerminal(_) => Failure::BadInput(e.to_string()),
         tui::RunError::Io(_) => Failure::Other(e.to_string()),
     })?;
+    let status = last_words(&outcome);
+    match status {
+        0 => Ok(()),
+        n => Err(Failure::Quiet(n)),
+    }
+}
+
+/// What the wizard prints when it has ended, on the normal screen, and its exit status: 0,
+/// or 128 + the signal that stopped it, or 1 when the answers are neither saved nor
+/// exported (they are then printed as an answers file, so nothing is lost), or when the
+/// terminal went away.
+fn last_words(outcome: &tui::Outcome) -> u8 {
     for path in &outcome.exported {
         out::eprintln(&format!("mlops-wizard: wrote {}", path.display()));
     }
-    if let Some(session) = outcome.session.filter(|_| outcome.answered > 0) {
-        out::eprintln(&format!(
-            "mlops-wizard: {} answer(s) saved in {}; `mlops-wizard --resume` continues.",
-            outcome.answered,
-            session.display()
-        ));
+    let mut status = 0;
+    match outcome.ended {
+        tui::Ended::Quit => {}
+        tui::Ended::Declined => {
+            out::eprintln("mlops-wizard: nothing was opened and nothing changed.");
+            return 0;
+        }
+        tui::Ended::Signal(sig) => {
+            out::eprintln(&format!(
+                "mlops-wizard: stopped by signal {sig} ({}).",
+                signal_name(sig)
+            ));
+            status = u8::try_from(128 + sig).unwrap_or(1);
+        }
+        tui::Ended::TerminalLost => {
+            out::eprintln("mlops-wizard: the terminal went away.");
+            status = 1;
+        }
     }
-    Ok(())
+    let n = outcome.answered;
+    if n == 0 {
+        return status;
+    }
+    match (&outcome.session, &outcome.unsaved) {
+        (Some(path), _) if outcome.separate => out::eprintln(&format!(
+            "mlops-wizard: {n} answer(s) saved in {}, a separate session: `mlops-wizard --answers {}` continues from them.",
+            path.display(),
+            path.display()
+        )),
+        (Some(path), _) => out::eprintln(&format!(
+            "mlops-wizard: {n} answer(s) saved in {}; `mlops-wizard --resume` continues.",
+            path.display()
+        )),
+        (None, unsaved) if !outcome.dirty => out::eprintln(&format!(
+            "mlops-wizard: the session could not be saved ({}), but the answers are in the files written above.",
+            unsaved
+                .as_deref()
+                .unwrap_or("the session file does not hold them")
+        )),
+        (None, unsaved) => {
+            out::eprintln(&format!(
+                "mlops-wizard: your {n} answer(s) are NOT saved: {}.\n\
+                 To keep them, save the answers file below (for example as answers.toml) and continue with\n\
+                 `mlops-wizard --answers answers.toml`, or run the wizard with MLOPS_WIZARD_STATE_DIR set to a\n\
+                 folder that can be written.\n\n\
+                 # --- the answers, as an answers file ---\n{}# --- end ---",
+                unsaved
+                    .as_deref()
+                    .unwrap_or("the session file does not hold them"),
+                outcome.answers_file
+            ));
+            status = status.max(1);
+        }
+    }
+    status
+}
+
+fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        3 => "SIGQUIT",
+        15 => "SIGTERM",
+        _ => "a signal",
+    }
 }
 
 fn validate(files: &[PathBuf]) -> Result<(), Failure> {

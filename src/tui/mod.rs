@@ -12,4 +12,4 @@ pub mod theme;
 pub mod view;
 
 pub use app::{Action, App, Command, StartOptions, update};
-pub use runtime::{Options, Outcome, RunError, run};
+pub use runtime::{Ended, Options, Outcome, RunError, run};
