@@ -227,7 +227,7 @@ fn one_line_targets(table: &mut Table) {
     };
     let v = time(&["validate".as_ref(), tree.as_os_str()]);
     table.row(
-        "`validate` of a 4 MB tree on one line, 14,000 problems, whole process (median of 3)",
+        "`validate` of a 4 MB tree on one line, 12,000 problems, whole process (median of 3)",
         "< 2 s",
         ms(v),
         Some(v < Duration::from_secs(2)),
@@ -238,7 +238,7 @@ fn one_line_targets(table: &mut Table) {
         answers.as_os_str(),
     ]);
     table.row(
-        "`recommend` with a 4 MB answers file on one line, 60,000 problems, whole process (median of 3)",
+        "`recommend` with a 4 MB answers file on one line, 55,000 problems, whole process (median of 3)",
         "< 2 s",
         ms(r),
         Some(r < Duration::from_secs(2)),
