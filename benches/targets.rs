@@ -14,9 +14,14 @@
 //! * A key press (update plus render into a `TestBackend`) at 200x60 on the default tree.
 //! * Bytes written to the terminal per key press: frames drawn through ratatui's
 //!   `CrosstermBackend` into a counting sink.
+//! * `validate` of a 4 MB question tree written on one line, and `recommend` with a 4 MB
+//!   answers file on one line, as processes: every question (every answer) is a problem
+//!   on that one line, which once made showing the problems quadratic.
 
 #[path = "support/drive.rs"]
 mod drive;
+#[path = "support/one_line.rs"]
+mod one_line;
 #[path = "support/tree_gen.rs"]
 mod tree_gen;
 
@@ -57,6 +62,7 @@ fn main() {
     keypress_time(&mut table);
     keypress_bytes(&mut table);
     load_scaling(&mut table);
+    one_line_targets(&mut table);
     table.print();
 }
 
@@ -190,6 +196,52 @@ fn process_targets(table: &mut Table) {
         "< 10 MB",
         format!("{mib:.1} MiB ({:.1} MB)", peak as f64 * 1024.0 / 1e6),
         Some(peak as f64 * 1024.0 < 10e6),
+    );
+}
+
+/// `validate` and `recommend` on 4 MB inputs written on one line, whole processes, wall
+/// time (median of 3). Both exit 2, listing tens of thousands of problems.
+fn one_line_targets(table: &mut Table) {
+    eprintln!("one-line inputs of 4 MB");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let tree = dir.path().join("one-line-tree.toml");
+    let answers = dir.path().join("one-line-answers.toml");
+    std::fs::write(&tree, one_line::tree(4 << 20)).expect("write the tree");
+    std::fs::write(&answers, one_line::answers(4 << 20)).expect("write the answers");
+    let time = |args: &[&std::ffi::OsStr]| {
+        let runs = (0..3)
+            .map(|_| {
+                let start = Instant::now();
+                let status = Command::new(WIZARD)
+                    .args(args)
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .expect("the process starts");
+                assert_eq!(status.code(), Some(2), "{args:?} refuses its input");
+                start.elapsed()
+            })
+            .collect();
+        median(runs)
+    };
+    let v = time(&["validate".as_ref(), tree.as_os_str()]);
+    table.row(
+        "`validate` of a 4 MB tree on one line, 12,000 problems, whole process (median of 3)",
+        "< 2 s",
+        ms(v),
+        Some(v < Duration::from_secs(2)),
+    );
+    let r = time(&[
+        "recommend".as_ref(),
+        "--answers".as_ref(),
+        answers.as_os_str(),
+    ]);
+    table.row(
+        "`recommend` with a 4 MB answers file on one line, 55,000 problems, whole process (median of 3)",
+        "< 2 s",
+        ms(r),
+        Some(r < Duration::from_secs(2)),
     );
 }
 

@@ -219,7 +219,7 @@ impl Answers {
         ];
         for (key, value) in meta {
             if let Some(v) = value {
-                let _ = writeln!(out, "{key} = {}", toml::Value::String(v.clone()));
+                let _ = writeln!(out, "{key} = {}", toml_string(v));
             }
         }
         let people = [
@@ -229,10 +229,7 @@ impl Answers {
         ];
         for (key, names) in people {
             if !names.is_empty() {
-                let items: Vec<String> = names
-                    .iter()
-                    .map(|n| toml::Value::String(n.clone()).to_string())
-                    .collect();
+                let items: Vec<String> = names.iter().map(|n| toml_string(n)).collect();
                 let _ = writeln!(out, "{key} = [{}]", items.join(", "));
             }
         }
@@ -246,7 +243,22 @@ impl Answers {
             .iter()
             .filter(|(id, _)| tree.question_index(id).is_none());
         for (id, answer) in in_tree.chain(others) {
-            let _ = writeln!(out, "{} = {}", toml_key(id), answer.to_toml());
+            let value = match answer {
+                Answer::Choice(s) | Answer::Text(s) => toml_string(s),
+                Answer::Choices(v) => {
+                    let items: Vec<String> = v.iter().map(|s| toml_string(s)).collect();
+                    format!("[{}]", items.join(", "))
+                }
+                Answer::Scale(n) => n.to_string(),
+                Answer::Priorities(levels) => {
+                    let items: Vec<String> = levels
+                        .iter()
+                        .map(|(c, l)| format!("{} = {l}", toml_key(c)))
+                        .collect();
+                    format!("{{ {} }}", items.join(", "))
+                }
+            };
+            let _ = writeln!(out, "{} = {value}", toml_key(id));
         }
         out
     }
@@ -329,8 +341,36 @@ fn toml_key(id: &str) -> String {
     if crate::validate::is_valid_id(id) && !id.contains('.') {
         id.to_string()
     } else {
-        toml::Value::String(id.to_string()).to_string()
+        toml_string(id)
     }
+}
+
+/// A TOML basic string on one line. Besides what TOML requires (quotes, backslashes,
+/// control characters), bidi controls and invisible characters are written as `\uXXXX`,
+/// so an answers file (or the report's answers block) shows what it holds; it reads back
+/// as the same text.
+pub fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || crate::sanitize::is_unsafe(c) => {
+                if let Ok(unit) = u16::try_from(u32::from(c)) {
+                    let _ = write!(out, "\\u{unit:04X}");
+                } else {
+                    let _ = write!(out, "\\U{:08X}", u32::from(c));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn tree_notes(tree: &Tree, meta: &AnswersMeta) -> Vec<String> {

@@ -1,6 +1,6 @@
 //! The command line: arguments (clap) and the headless subcommands.
 
-use std::io::{IsTerminal as _, Read as _, Write as _};
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -11,6 +11,8 @@ use mlops_wizard::error::LoadError;
 use mlops_wizard::load::{self, DEFAULT_TREE, DEFAULT_TREE_NAME};
 use mlops_wizard::source::Source;
 use mlops_wizard::{Recommendation, ReportInput, Tree, atomic, report, tui};
+
+use crate::out;
 
 /// Decide between an open-source and a proprietary MLOps stack before a project kicks off.
 ///
@@ -100,10 +102,12 @@ pub enum Format {
 /// How a command failed: decides the exit code.
 #[derive(Debug)]
 pub enum Failure {
-    /// Bad input: invalid tree, answers or arguments (exit 2). Already printed.
+    /// Bad input: invalid tree, answers or arguments (exit 2).
     BadInput(String),
     /// Anything else (exit 1).
     Other(String),
+    /// This exit status, with everything already said.
+    Quiet(u8),
 }
 
 impl Failure {
@@ -111,12 +115,15 @@ impl Failure {
         match self {
             Failure::BadInput(_) => 2,
             Failure::Other(_) => 1,
+            Failure::Quiet(code) => *code,
         }
     }
 
-    pub fn message(&self) -> &str {
+    /// What to print, if anything is left to say.
+    pub fn message(&self) -> Option<&str> {
         match self {
-            Failure::BadInput(m) | Failure::Other(m) => m,
+            Failure::BadInput(m) | Failure::Other(m) => Some(m),
+            Failure::Quiet(_) => None,
         }
     }
 }
@@ -165,7 +172,7 @@ pub fn run(
     tools: Option<&Path>,
 ) -> Result<(), Failure> {
     match command {
-        Command::Questions => print(DEFAULT_TREE),
+        Command::Questions => out::stdout(DEFAULT_TREE),
         Command::Validate { mut files } => {
             // `--questions FILE validate` checks that file, like `validate FILE`; likewise
             // `--tools FILE`.
@@ -197,13 +204,13 @@ pub fn run(
             };
             let checked = Answers::parse(&source, &tree, strictness)?;
             for note in &checked.notes {
-                eprintln!("note: {note}");
+                out::eprintln(&format!("note: {note}"));
             }
             for p in &checked.dropped {
-                eprintln!(
+                out::eprintln(&format!(
                     "{}\n  = note: the answer is ignored (--lenient)\n",
                     p.as_warning()
-                );
+                ));
             }
             let recommendation = Recommendation::new(&tree, &checked.answers);
             let date = date.unwrap_or_else(today);
@@ -220,7 +227,7 @@ pub fn run(
                 Format::Json => report::to_json(&input),
             };
             match output {
-                None => print(&text),
+                None => out::stdout(&text),
                 Some(path) => atomic::write(&path, text.as_bytes(), force).map_err(|e| match e {
                     atomic::WriteError::Exists { .. } => Failure::BadInput(e.to_string()),
                     atomic::WriteError::Io { .. } => Failure::Other(e.to_string()),
@@ -254,6 +261,7 @@ pub fn wizard(
         };
     let outcome = tui::run(tui::Options {
         tree,
+        questions_path: questions.map(Path::to_path_buf),
         answers,
         resume,
         date: today(),
@@ -263,17 +271,86 @@ pub fn wizard(
         tui::RunError::NotATerminal(_) => Failure::BadInput(e.to_string()),
         tui::RunError::Io(_) => Failure::Other(e.to_string()),
     })?;
+    let status = last_words(&outcome);
+    match status {
+        0 => Ok(()),
+        n => Err(Failure::Quiet(n)),
+    }
+}
+
+/// What the wizard prints when it has ended, on the normal screen, and its exit status: 0,
+/// or 128 + the signal that stopped it, or 1 when the answers are neither saved nor
+/// exported (they are then printed as an answers file, so nothing is lost), or when the
+/// terminal went away.
+fn last_words(outcome: &tui::Outcome) -> u8 {
     for path in &outcome.exported {
-        eprintln!("mlops-wizard: wrote {}", path.display());
+        out::eprintln(&format!("mlops-wizard: wrote {}", path.display()));
     }
-    if let Some(session) = outcome.session.filter(|_| outcome.answered > 0) {
-        eprintln!(
-            "mlops-wizard: {} answer(s) saved in {}; `mlops-wizard --resume` continues.",
-            outcome.answered,
-            session.display()
-        );
+    let mut status = 0;
+    match outcome.ended {
+        tui::Ended::Quit => {}
+        tui::Ended::Declined => {
+            out::eprintln("mlops-wizard: nothing was opened and nothing changed.");
+            return 0;
+        }
+        tui::Ended::Signal(sig) => {
+            out::eprintln(&format!(
+                "mlops-wizard: stopped by signal {sig} ({}).",
+                signal_name(sig)
+            ));
+            status = u8::try_from(128 + sig).unwrap_or(1);
+        }
+        tui::Ended::TerminalLost => {
+            out::eprintln("mlops-wizard: the terminal went away.");
+            status = 1;
+        }
     }
-    Ok(())
+    let n = outcome.answered;
+    if n == 0 {
+        return status;
+    }
+    match (&outcome.session, &outcome.unsaved) {
+        (Some(path), _) if outcome.separate => out::eprintln(&format!(
+            "mlops-wizard: {n} answer(s) saved in {}, a separate session: `mlops-wizard --answers {}` continues from them.",
+            path.display(),
+            path.display()
+        )),
+        (Some(path), _) => out::eprintln(&format!(
+            "mlops-wizard: {n} answer(s) saved in {}; `mlops-wizard --resume` continues.",
+            path.display()
+        )),
+        (None, unsaved) if !outcome.dirty => out::eprintln(&format!(
+            "mlops-wizard: the session could not be saved ({}), but the answers are in the files written above.",
+            unsaved
+                .as_deref()
+                .unwrap_or("the session file does not hold them")
+        )),
+        (None, unsaved) => {
+            out::eprintln(&format!(
+                "mlops-wizard: your {n} answer(s) are NOT saved: {}.\n\
+                 To keep them, save the answers file below (for example as answers.toml) and continue with\n\
+                 `mlops-wizard --answers answers.toml`, or run the wizard with MLOPS_WIZARD_STATE_DIR set to a\n\
+                 folder that can be written.\n\n\
+                 # --- the answers, as an answers file ---\n{}# --- end ---",
+                unsaved
+                    .as_deref()
+                    .unwrap_or("the session file does not hold them"),
+                outcome.answers_file
+            ));
+            status = status.max(1);
+        }
+    }
+    status
+}
+
+fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        3 => "SIGQUIT",
+        15 => "SIGTERM",
+        _ => "a signal",
+    }
 }
 
 /// What a file given to `validate` holds.
@@ -287,33 +364,34 @@ fn validate(files: &[PathBuf], questions: Option<&Path>) -> Result<(), Failure> 
     let mut report = |result: Result<Checked, LoadError>, name: &str| match result {
         Ok(Checked::Tree(t)) => {
             for w in &t.warnings {
-                eprintln!("{}\n", w.as_warning());
+                out::eprintln(&format!("{}\n", w.as_warning()));
             }
             let warnings = match t.warnings.len() {
                 0 => String::new(),
                 1 => " (1 warning)".to_string(),
                 n => format!(" ({n} warnings)"),
             };
-            println!(
-                "ok: {name}: {} questions, {} criteria, {} alternatives, {} risks, {} stages{warnings}",
+            out::stdout(&format!(
+                "ok: {name}: {} questions, {} criteria, {} alternatives, {} risks, {} stages{warnings}\n",
                 t.questions.len(),
                 t.criteria.len(),
                 t.alternatives.len(),
                 t.risks.len(),
                 t.stages.len()
-            );
+            ))
         }
-        Ok(Checked::Catalog(c)) => println!(
-            "ok: {name}: tool catalog, {} tools, checked on {}",
+        Ok(Checked::Catalog(c)) => out::stdout(&format!(
+            "ok: {name}: tool catalog, {} tools, checked on {}\n",
             c.tools.len(),
             c.checked
-        ),
+        )),
         Err(e) => {
             failed += 1;
             match e {
-                LoadError::Read { .. } => eprintln!("error: {e}\n"),
-                LoadError::Invalid { .. } => eprintln!("{e}\n"),
+                LoadError::Read { .. } => out::eprintln(&format!("error: {e}\n")),
+                LoadError::Invalid { .. } => out::eprintln(&format!("{e}\n")),
             }
+            Ok(())
         }
     };
     // Catalogs are checked against the tree given with --questions, or the built-in one.
@@ -327,13 +405,13 @@ fn validate(files: &[PathBuf], questions: Option<&Path>) -> Result<(), Failure> 
         report(
             Tree::parse(DEFAULT_TREE_NAME, DEFAULT_TREE).map(|t| Checked::Tree(Box::new(t))),
             DEFAULT_TREE_NAME,
-        );
+        )?;
         let tree = Tree::default_tree();
         report(
             Catalog::parse(&Source::new(DEFAULT_CATALOG_NAME, DEFAULT_CATALOG), &tree)
                 .map(Checked::Catalog),
             DEFAULT_CATALOG_NAME,
-        );
+        )?;
     }
     for f in files {
         let name = f.display().to_string();
@@ -344,7 +422,7 @@ fn validate(files: &[PathBuf], questions: Option<&Path>) -> Result<(), Failure> 
                 Tree::from_source(&source).map(|t| Checked::Tree(Box::new(t)))
             }
         });
-        report(result, &name);
+        report(result, &name)?;
     }
     match failed {
         0 => Ok(()),
@@ -365,37 +443,33 @@ fn is_catalog(source: &Source) -> bool {
 }
 
 fn read_stdin() -> Result<Source, Failure> {
+    if out::was_closed(out::Stream::In) {
+        return Err(Failure::BadInput(
+            "--answers - reads the answers file from standard input, but standard input is closed"
+                .into(),
+        ));
+    }
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         return Err(Failure::BadInput(
             "--answers - reads the answers file from standard input, but standard input is a terminal; pipe a file in or give its path".into(),
         ));
     }
-    let mut text = String::new();
-    stdin
-        .lock()
-        .take(load::MAX_FILE_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| {
-            Failure::BadInput(format!("cannot read the answers from standard input: {e}"))
-        })?;
-    if text.len() as u64 > load::MAX_FILE_BYTES {
+    // Capped while reading; a pipe is waited on like `cat` does.
+    let bytes = load::read_capped(stdin.lock(), None).map_err(|e| {
+        Failure::BadInput(format!("cannot read the answers from standard input: {e}"))
+    })?;
+    if bytes.len() as u64 > load::MAX_FILE_BYTES {
         return Err(Failure::BadInput(format!(
             "the answers on standard input are larger than the limit of {} bytes",
             load::MAX_FILE_BYTES
         )));
     }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Failure::BadInput(format!(
+            "the answers on standard input are not valid UTF-8 (at byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
     Ok(Source::new("<stdin>", text))
-}
-
-/// Prints to standard output; a closed pipe (`| head`) is not an error.
-fn print(text: &str) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure::Other(format!(
-            "cannot write to standard output: {e}"
-        ))),
-    }
 }

@@ -102,6 +102,12 @@ impl ProblemKind {
 
 impl Problem {
     /// A problem at `span` of `source`.
+    ///
+    /// The line shown is cut to a window of [`MAX_SHOWN`] characters around the problem,
+    /// so that a megabyte-long line neither floods the terminal nor costs more than the
+    /// window: the work is the same for any length of line. Characters that a terminal
+    /// would act on are shown as escapes (see [`crate::sanitize`]), the caret counted in
+    /// what is shown.
     pub fn at(
         source: &Source,
         span: &Span,
@@ -110,42 +116,86 @@ impl Problem {
         message: impl Into<String>,
     ) -> Self {
         let location = source.locate(span);
-        let line: Vec<char> = source.line(location.position.line).chars().collect();
-        let column = location.position.column.min(line.len() + 1);
-        // Long lines are cut to a window around the column, so a megabyte-long line does
-        // not flood the terminal.
-        let (from, to) = if line.len() <= MAX_SHOWN {
-            (0, line.len())
-        } else {
-            let from = column
-                .saturating_sub(MAX_SHOWN / 2)
-                .min(line.len() - MAX_SHOWN);
-            (from, from + MAX_SHOWN)
+        let (line_start, line) = source.line_at(location.position.line);
+        // Where the problem is in the line, in bytes, on a character boundary.
+        let byte_in_line = |offset: usize| {
+            let mut at = offset.saturating_sub(line_start).min(line.len());
+            while !line.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
         };
-        let mut line_text: String = line[from..to].iter().collect();
-        let mut caret = column - from;
-        if from > 0 {
-            line_text.insert(0, '…');
-            caret += 1;
+        let at = byte_in_line(span.start);
+        let end = byte_in_line(span.end).max(at);
+        // The window: up to half of it before the problem, the rest after; at the end of
+        // the line, what is missing after is taken before.
+        let mut from = back(line, at, MAX_SHOWN / 2);
+        let (mut to, shown) = forward(line, from, MAX_SHOWN);
+        if shown < MAX_SHOWN {
+            from = back(line, from, MAX_SHOWN - shown);
+            to = line.len();
         }
+        let mut line_text = String::with_capacity(to - from + 8);
+        if from > 0 {
+            line_text.push('…');
+        }
+        let (mut caret, mut caret_end) = (None, None);
+        let mut count = line_text.chars().count();
+        for (i, c) in line[from..to].char_indices() {
+            if from + i == at {
+                caret = Some(count);
+            }
+            if from + i == end {
+                caret_end = Some(count);
+            }
+            if crate::sanitize::is_unsafe(c) {
+                let before = line_text.len();
+                crate::sanitize::push_escape(c, &mut line_text);
+                count += line_text.len() - before;
+            } else {
+                line_text.push(c);
+                count += 1;
+            }
+        }
+        let caret = caret.unwrap_or(count);
+        let caret_end = caret_end.unwrap_or(count);
         if to < line.len() {
             line_text.push('…');
         }
-        let span_chars = source
-            .text()
-            .get(span.clone())
-            .map_or(1, |s| s.lines().next().unwrap_or("").chars().count());
-        let rest = (line_text.chars().count() + 1).saturating_sub(caret).max(1);
         Problem {
             location,
             kind,
             id: id.map(str::to_string),
             message: message.into(),
             line_text,
-            caret,
-            width: span_chars.clamp(1, rest),
+            caret: caret + 1,
+            width: caret_end.saturating_sub(caret).max(1),
         }
     }
+}
+
+/// The byte offset `n` characters before `at` in `text` (or its start).
+fn back(text: &str, at: usize, n: usize) -> usize {
+    text[..at]
+        .char_indices()
+        .rev()
+        .take(n)
+        .last()
+        .map_or(at, |(i, _)| i)
+}
+
+/// The byte offset `n` characters after `from` in `text` (or its end), and how many
+/// characters that is.
+fn forward(text: &str, from: usize, n: usize) -> (usize, usize) {
+    let mut chars = text[from..].char_indices();
+    let mut count = 0;
+    while count < n {
+        if chars.next().is_none() {
+            return (text.len(), count);
+        }
+        count += 1;
+    }
+    (chars.next().map_or(text.len(), |(i, _)| from + i), count)
 }
 
 /// Source lines longer than this many characters are shown cut around the problem.

@@ -4,8 +4,9 @@
 //! TOML and [`validate`] checks its meaning; [`flow`] decides which questions are asked;
 //! [`answers`] reads and writes answers files; [`recommend`] turns answers into a verdict
 //! explained criterion by criterion; [`report`] writes it as markdown or JSON; [`atomic`]
-//! writes files so that they are never half-written. The terminal wizard ([`tui`]) and the
-//! command line (`src/main.rs`) are thin layers over it.
+//! writes files so that they are never half-written; [`sanitize`] makes untrusted text safe
+//! to show. The terminal wizard ([`tui`]) and the command line (`src/main.rs`) are thin
+//! layers over it.
 
 pub mod answers;
 pub mod atomic;
@@ -19,6 +20,7 @@ pub mod plan;
 pub mod recommend;
 pub mod report;
 pub mod robustness;
+pub mod sanitize;
 pub mod source;
 pub mod team;
 pub mod tui;

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::time::Duration;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -73,32 +74,39 @@ impl Tree {
     }
 }
 
+/// How long reading a FIFO, a pipe or a device waits for data before giving up, so that a
+/// FIFO nobody writes to is an error rather than a wait without end.
+pub const READ_WAIT: Duration = Duration::from_secs(10);
+
 /// Reads a file as UTF-8 text, refusing files over [`MAX_FILE_BYTES`].
+///
+/// The limit holds for every kind of file, since it is checked while reading: a regular
+/// file is refused by its size before it is read, anything else (`/dev/zero`, a FIFO,
+/// `/dev/stdin`, `<(command)`) when more than the limit has arrived. A FIFO is opened
+/// without waiting for a writer, and reading anything but a regular file gives up when no
+/// data comes for [`READ_WAIT`].
 pub fn read_source(path: &Path) -> Result<Source, LoadError> {
     let read_err = |source| LoadError::Read {
         path: path.to_path_buf(),
         source,
     };
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(read_err)?;
-    let len = file.metadata().map_err(read_err)?.len();
-    if len > MAX_FILE_BYTES {
-        let source = Source::new(&name, "");
-        return Err(LoadError::invalid(
-            &source,
-            vec![Problem::at(
-                &source,
-                &(0..0),
-                ProblemKind::TooLarge,
-                None,
-                format!(
-                    "the file is {len} bytes; the limit is {MAX_FILE_BYTES} bytes ({} MiB)",
-                    MAX_FILE_BYTES / 1024 / 1024
-                ),
-            )],
-        ));
+    let file = open_for_reading(path).map_err(read_err)?;
+    let meta = file.metadata().map_err(read_err)?;
+    if meta.is_dir() {
+        return Err(read_err(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "it is a folder",
+        )));
     }
-    let bytes = std::fs::read(path).map_err(read_err)?;
+    if meta.is_file() && meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(&name, Some(meta.len())));
+    }
+    let wait = (!meta.is_file()).then_some(READ_WAIT);
+    let bytes = read_capped(&file, wait).map_err(read_err)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(&name, None));
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Source::new(name, text)),
         Err(e) => {
@@ -115,6 +123,129 @@ pub fn read_source(path: &Path) -> Result<Source, LoadError> {
                     "the file is not valid UTF-8",
                 )],
             ))
+        }
+    }
+}
+
+/// The problem of a file over [`MAX_FILE_BYTES`] (`len` when its size is known).
+fn too_large(name: &str, len: Option<u64>) -> LoadError {
+    let source = Source::new(name, "");
+    let size = match len {
+        Some(len) => format!("the file is {len} bytes"),
+        None => "more than that arrived".to_string(),
+    };
+    let message = format!(
+        "the file is larger than the limit of {MAX_FILE_BYTES} bytes ({} MiB): {size}",
+        MAX_FILE_BYTES / 1024 / 1024
+    );
+    LoadError::invalid(
+        &source,
+        vec![Problem::at(
+            &source,
+            &(0..0),
+            ProblemKind::TooLarge,
+            None,
+            message,
+        )],
+    )
+}
+
+/// Opens a file for reading without waiting: a FIFO with no writer opens at once (reading
+/// then waits for data, see [`read_capped`]).
+fn open_for_reading(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd as _;
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+        let file = options.open(path)?;
+        // Reads block again: they only happen once `poll` says there is data.
+        // SAFETY: fcntl on a descriptor owned by `file`.
+        unsafe {
+            let flags = libc::fcntl(file.as_raw_fd(), libc::F_GETFL);
+            if flags >= 0 {
+                libc::fcntl(file.as_raw_fd(), libc::F_SETFL, flags & !libc::O_NONBLOCK);
+            }
+        }
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    options.open(path)
+}
+
+/// Reads everything from `reader`, but no more than one byte over [`MAX_FILE_BYTES`], so
+/// the caller can tell a file that is too large. With `wait`, each read first waits that
+/// long at most for data (on Unix), and no data in that time is an error.
+pub fn read_capped<R>(mut reader: R, wait: Option<Duration>) -> std::io::Result<Vec<u8>>
+where
+    R: std::io::Read + AsFdIfUnix,
+{
+    let mut bytes = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    while bytes.len() as u64 <= MAX_FILE_BYTES {
+        #[cfg(unix)]
+        if let Some(wait) = wait {
+            wait_for_data(&reader, wait)?;
+        }
+        #[cfg(not(unix))]
+        let _ = wait;
+        let room = usize::try_from(MAX_FILE_BYTES + 1 - bytes.len() as u64)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        match reader.read(&mut buf[..room]) {
+            Ok(0) => break,
+            Ok(n) => bytes.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(bytes)
+}
+
+/// What [`read_capped`] needs of a reader besides `Read`: on Unix, a descriptor to wait on.
+#[cfg(unix)]
+pub trait AsFdIfUnix: std::os::fd::AsFd {}
+#[cfg(unix)]
+impl<T: std::os::fd::AsFd> AsFdIfUnix for T {}
+/// What [`read_capped`] needs of a reader besides `Read`: on Unix, a descriptor to wait on.
+#[cfg(not(unix))]
+pub trait AsFdIfUnix {}
+#[cfg(not(unix))]
+impl<T> AsFdIfUnix for T {}
+
+/// Waits until `fd` has data (or its writer has gone), at most `wait`.
+#[cfg(unix)]
+fn wait_for_data(fd: &impl std::os::fd::AsFd, wait: Duration) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd as _;
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let mut pfd = libc::pollfd {
+            fd: fd.as_fd().as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = libc::c_int::try_from(left.as_millis()).unwrap_or(libc::c_int::MAX);
+        // SAFETY: one valid pollfd.
+        match unsafe { libc::poll(&mut pfd, 1, ms) } {
+            n if n > 0 => return Ok(()),
+            0 => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!(
+                        "nothing came to read in {} seconds (is anything writing to it?)",
+                        wait.as_secs()
+                    ),
+                ));
+            }
+            _ => {
+                let e = std::io::Error::last_os_error();
+                if e.kind() != std::io::ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            }
         }
     }
 }

@@ -1,13 +1,56 @@
 //! The `mlops-wizard` binary: the wizard by default, headless subcommands for scripts.
+//!
+//! On Unix the binary provides the C `main` itself (`#![no_main]`): the Rust runtime would
+//! put `/dev/null` in place of a closed standard stream before `main` without saying so,
+//! and a command run with `>&-` would then report success for output nobody got.
+//! [`out::adopt_standard_streams`] does the same replacement but remembers which streams
+//! were closed; the rest of what the runtime does first (ignoring SIGPIPE, so that a
+//! closed pipe is an error to handle rather than a kill) is done here too.
+
+#![cfg_attr(unix, no_main)]
 
 mod cli;
+mod out;
 
-use std::process::ExitCode;
+use std::ffi::OsString;
 
 use clap::Parser as _;
 
-fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+#[cfg(unix)]
+#[unsafe(no_mangle)]
+extern "C" fn main(argc: libc::c_int, argv: *const *const libc::c_char) -> libc::c_int {
+    use std::os::unix::ffi::OsStringExt as _;
+
+    out::adopt_standard_streams();
+    // SAFETY: setting a signal's disposition to "ignore" before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+    let args: Vec<OsString> = (0..usize::try_from(argc).unwrap_or(0))
+        .filter_map(|i| {
+            // SAFETY: the C runtime passes `argc` valid, NUL-terminated strings in `argv`.
+            let arg = unsafe { *argv.add(i) };
+            (!arg.is_null()).then(|| {
+                let bytes = unsafe { std::ffi::CStr::from_ptr(arg) }.to_bytes();
+                OsString::from_vec(bytes.to_vec())
+            })
+        })
+        .collect();
+    // A panic must not unwind into C; it has been reported by the panic hook.
+    std::panic::catch_unwind(|| run(args)).map_or(101, libc::c_int::from)
+}
+
+#[cfg(not(unix))]
+fn main() -> std::process::ExitCode {
+    std::process::ExitCode::from(run(std::env::args_os().collect()))
+}
+
+/// Runs the command line and returns the exit status.
+fn run(args: Vec<OsString>) -> u8 {
+    let args = match cli::Cli::try_parse_from(args) {
+        Ok(args) => args,
+        Err(e) => return out::clap_message(&e),
+    };
     let result = match args.command {
         Some(command) => cli::run(command, args.questions.as_deref(), args.tools.as_deref()),
         None => cli::wizard(
@@ -18,15 +61,10 @@ fn main() -> ExitCode {
         ),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => out::exit_status(0),
         Err(failure) => {
-            let msg = failure.message();
-            if msg.starts_with("error") {
-                eprintln!("{msg}");
-            } else {
-                eprintln!("error: {msg}");
-            }
-            ExitCode::from(failure.exit_code())
+            out::failure(&failure);
+            out::exit_status(failure.exit_code())
         }
     }
 }

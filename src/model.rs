@@ -9,22 +9,11 @@ use crate::error::Problem;
 use crate::source::Span;
 
 /// Whether a text shows nothing: empty, or only white space, control characters and
-/// invisible format characters (zero-width spaces and joiners, bidi marks, soft hyphens).
+/// invisible characters (zero-width space, joiners, bidi controls: see
+/// [`crate::sanitize::is_invisible`]).
 pub fn is_blank(text: &str) -> bool {
     text.chars()
-        .all(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
-}
-
-/// Characters that take no room on screen: format characters (Unicode category Cf) such
-/// as zero-width spaces and joiners, bidi marks and overrides, the soft hyphen and the
-/// byte-order mark, plus the Hangul and braille fillers that render as blanks.
-pub fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'
-        | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{2800}' | '\u{3164}'
-        | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}'
-        | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+        .all(|c| c.is_whitespace() || c.is_control() || crate::sanitize::is_invisible(c))
 }
 
 /// A loaded, validated question tree.

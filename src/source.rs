@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// A byte range in a source text.
 pub type Span = Range<usize>;
@@ -12,6 +13,19 @@ pub struct Source {
     name: String,
     text: String,
     line_starts: Vec<usize>,
+    /// How many characters start before each multiple of [`BLOCK`] bytes, built the first
+    /// time a column is asked for far into a long line, so that columns cost no more than
+    /// a block each however long the line (a tree written on one line can have thousands
+    /// of problems on it).
+    block_chars: OnceLock<Vec<usize>>,
+}
+
+/// The step of [`Source`]'s character index, in bytes.
+const BLOCK: usize = 256;
+
+/// How many characters start in `bytes` (the bytes that are not UTF-8 continuations).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 /// A 1-based line and column (the column counts characters, not bytes).
@@ -38,6 +52,7 @@ impl Source {
             name: name.into(),
             text,
             line_starts,
+            block_chars: OnceLock::new(),
         }
     }
 
@@ -56,30 +71,55 @@ impl Source {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let column = if offset - start <= BLOCK {
+            char_starts(&self.text.as_bytes()[start..offset])
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        };
         Position {
             line: line + 1,
             column: column + 1,
         }
     }
 
+    /// How many characters start before byte `offset`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let index = self.block_chars.get_or_init(|| {
+            let mut index = Vec::with_capacity(bytes.len() / BLOCK + 1);
+            let mut count = 0;
+            index.push(0);
+            for block in bytes.chunks(BLOCK) {
+                count += char_starts(block);
+                index.push(count);
+            }
+            index
+        });
+        let block = offset / BLOCK;
+        index[block] + char_starts(&bytes[block * BLOCK..offset])
+    }
+
     /// The text of a 1-based line, without its line break.
     pub fn line(&self, line: usize) -> &str {
+        self.line_at(line).1
+    }
+
+    /// The byte offset where a 1-based line starts, and its text without the line break.
+    pub fn line_at(&self, line: usize) -> (usize, &str) {
         let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
-            return "";
+            return (self.text.len(), "");
         };
         let end = self
             .line_starts
             .get(line)
             .copied()
             .unwrap_or(self.text.len());
-        self.text
+        let text = self
+            .text
             .get(start..end)
             .unwrap_or("")
-            .trim_end_matches(['\n', '\r'])
+            .trim_end_matches(['\n', '\r']);
+        (start, text)
     }
 
     /// Where a span starts, as a [`Location`] naming this source.
@@ -121,5 +161,29 @@ mod tests {
         assert_eq!(s.line(3), "");
         assert_eq!(s.line(9), "");
         assert_eq!(s.line(0), "");
+    }
+
+    #[test]
+    fn columns_far_into_a_long_line_count_characters() {
+        let line = "é".repeat(10_000) + "x" + &"日".repeat(5_000);
+        let s = Source::new("f.toml", format!("a\n{line}\nb"));
+        let x = 2 + 2 * 10_000;
+        assert_eq!(
+            s.position(x),
+            Position {
+                line: 2,
+                column: 10_001
+            }
+        );
+        assert_eq!(
+            s.position(x + 1 + 3 * 4_999),
+            Position {
+                line: 2,
+                column: 15_001
+            }
+        );
+        let end = s.text().len();
+        assert_eq!(s.position(end), Position { line: 3, column: 2 });
+        assert_eq!(s.line_at(2), (2, line.as_str()));
     }
 }

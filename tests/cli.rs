@@ -662,3 +662,239 @@ fn answers_for_another_tree_are_refused_with_their_keys() {
     assert!(stderr.contains("note:"), "{stderr}");
     assert!(stderr.contains("warning"), "{stderr}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Output that cannot be written, and closed standard streams
+
+/// The binary, as a plain process (for standard streams `assert_cmd` does not offer).
+fn process() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mlops-wizard"));
+    cmd.current_dir(root()).env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs `mlops-wizard ARGS` through `sh` with the redirections `redirect` (such as
+/// `>&-`); returns the exit code and standard error.
+#[cfg(unix)]
+fn with_shell(args: &str, redirect: &str) -> (Option<i32>, String) {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("\"$0\" {args} {redirect}"))
+        .arg(env!("CARGO_BIN_EXE_mlops-wizard"))
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("sh runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        !stderr.contains("panicked"),
+        "{args} {redirect} panicked:\n{stderr}"
+    );
+    (out.status.code(), stderr)
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    // A pipe whose reading end is already closed: every write fails with a broken pipe,
+    // as for `mlops-wizard validate | head -1` once head has exited.
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let out = process()
+        .args(["validate"])
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.is_empty(),
+        "nothing to say about a closed pipe: {stderr}"
+    );
+
+    // The same on standard error: the warnings of --lenient.
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let out = process()
+        .arg("recommend")
+        .arg("--lenient")
+        .arg("--answers")
+        .arg(fixture("answers/invalid/hidden-question.toml"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(writer)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("## Decision outcome"));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_on_standard_output_is_an_error() {
+    let full = || {
+        fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    for args in [
+        &["validate"][..],
+        &["questions"],
+        &["recommend", "--answers", "examples/partial.toml"],
+        &["--help"],
+        &["--version"],
+    ] {
+        let out = process()
+            .args(args)
+            .stdout(full())
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot write to standard output"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    // Standard error full: the message is lost, the status still says it.
+    let out = process()
+        .args(["validate", "missing.toml"])
+        .stderr(full())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let out = process()
+        .arg("recommend")
+        .arg("--lenient")
+        .arg("--answers")
+        .arg(fixture("answers/invalid/hidden-question.toml"))
+        .stdout(std::process::Stdio::null())
+        .stderr(full())
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the warnings could not be shown"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn closed_standard_streams_are_not_a_success() {
+    let (code, stderr) = with_shell("validate", ">&-");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("standard output"), "{stderr}");
+    assert!(stderr.contains("closed"), "{stderr}");
+
+    let (code, stderr) = with_shell("recommend --answers -", "<&-");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("standard input is closed"), "{stderr}");
+
+    let (code, _) = with_shell(
+        "recommend --lenient --answers tests/fixtures/answers/invalid/hidden-question.toml",
+        ">/dev/null 2>&-",
+    );
+    assert_eq!(code, Some(1), "the warnings could not be written");
+
+    // A report written to a file while standard output is closed lands in the file, not
+    // in what the closed stream's number was given to.
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.md");
+    let (code, stderr) = with_shell(
+        &format!(
+            "recommend --answers examples/partial.toml -o {}",
+            report.display()
+        ),
+        ">&-",
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        fs::read_to_string(&report)
+            .unwrap()
+            .starts_with("---\nstatus: proposed\n")
+    );
+
+    // /dev/null is not closed.
+    let (code, stderr) = with_shell("validate", ">/dev/null");
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Untrusted text never reaches the terminal raw
+
+/// What a terminal would act on: C0 controls but line feed and tab, DEL, C1 controls, and
+/// the bidirectional controls.
+fn terminal_controls(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n' && c != '\t')
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+        })
+        .collect()
+}
+
+#[test]
+fn escape_sequences_in_files_are_shown_not_obeyed() {
+    let dir = tempfile::tempdir().unwrap();
+    // OSC 52 (write the clipboard), a title, clear screen, CSI as C1, a bidi override.
+    let evil = r"\u001b]52;c;ZWNobyBwd25lZA==\u0007\u001b]0;title\u0007\u001b[2J\u009b2J\u202e";
+    let tree = fs::read_to_string(fixture("trees/valid/minimal.toml"))
+        .unwrap()
+        .replacen("id = \"q\"", &format!("id = \"q{evil}\""), 1)
+        .replacen("criterion = \"c\"", &format!("criterion = \"c{evil}\""), 1);
+    let named = dir.path().join("tree\u{1b}[2J\u{7}.toml");
+    fs::write(&named, &tree).unwrap();
+    let (_, stderr) = expect_code(wizard().arg("validate").arg(&named), 2);
+    assert!(stderr.contains("\\u{1b}]52;c;"), "{stderr}");
+    assert!(stderr.contains("tree\\u{1b}[2J\\u{7}.toml"), "{stderr}");
+    assert_eq!(terminal_controls(&stderr), Vec::<char>::new(), "{stderr:?}");
+
+    let answers = dir.path().join("answers.toml");
+    fs::write(
+        &answers,
+        format!("[answers]\n\"x{evil}\" = \"yes\"\nteam_size = \"big{evil}\"\n"),
+    )
+    .unwrap();
+    let (_, stderr) = expect_code(&mut recommend(&answers), 2);
+    assert!(stderr.contains("error[unknown-question]"), "{stderr}");
+    assert!(stderr.contains("\\u{202e}"), "{stderr}");
+    assert_eq!(terminal_controls(&stderr), Vec::<char>::new(), "{stderr:?}");
+    let (_, stderr) = expect_code(recommend(&answers).arg("--lenient"), 0);
+    assert_eq!(terminal_controls(&stderr), Vec::<char>::new(), "{stderr:?}");
+
+    // The tree's version and texts in a report.
+    let tree = fs::read_to_string(fixture("trees/valid/minimal.toml"))
+        .unwrap()
+        .replacen("version = \"1\"", &format!("version = \"1{evil}\""), 1)
+        .replacen(
+            "title = \"Alternative A\"",
+            &format!("title = \"A{evil}\""),
+            1,
+        );
+    let tree_path = dir.path().join("tree.toml");
+    fs::write(&tree_path, tree).unwrap();
+    let answers = dir.path().join("a.toml");
+    fs::write(
+        &answers,
+        format!("[meta]\nrespondent = \"me{evil}\"\n[answers]\nq = \"x\"\n"),
+    )
+    .unwrap();
+    for format in ["markdown", "json"] {
+        let (stdout, _) = expect_code(
+            recommend(&answers)
+                .arg("--questions")
+                .arg(&tree_path)
+                .args(["--format", format]),
+            0,
+        );
+        assert_eq!(terminal_controls(&stdout), Vec::<char>::new(), "{stdout}");
+        assert!(
+            stdout.contains("202e") || stdout.contains("202E"),
+            "{stdout}"
+        );
+    }
+}

@@ -95,10 +95,13 @@ impl Screen {
 /// The wizard running in a pseudo-terminal.
 struct Wizard {
     child: Box<dyn Child + Send + Sync>,
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn std::io::Write + Send>,
+    /// The terminal's side of the pty, until [`Wizard::hang_up`] closes it.
+    master: Option<Box<dyn MasterPty + Send>>,
+    writer: Option<Box<dyn std::io::Write + Send>>,
     output: Arc<Mutex<Output>>,
     reader: Option<JoinHandle<()>>,
+    /// Tells the reader thread to stop and close its side of the pty.
+    stop_reading: Arc<std::sync::atomic::AtomicBool>,
     status: Option<ExitStatus>,
     /// The tty modes before the wizard started (cooked mode), see [`tty_modes`].
     cooked: String,
@@ -119,6 +122,25 @@ impl Wizard {
         rows: u16,
         env: &[(&str, &str)],
     ) -> Wizard {
+        Self::spawn_program(
+            dir,
+            env!("CARGO_BIN_EXE_mlops-wizard"),
+            args,
+            cols,
+            rows,
+            env,
+        )
+    }
+
+    /// Like [`Wizard::spawn_with_env`], running `program` (a shell that starts the wizard).
+    fn spawn_program(
+        dir: &Path,
+        program: &str,
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+    ) -> Wizard {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -127,7 +149,7 @@ impl Wizard {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_mlops-wizard"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.cwd(dir);
         cmd.env("MLOPS_WIZARD_STATE_DIR", dir.join("state"));
@@ -152,9 +174,26 @@ impl Wizard {
             eof: false,
         }));
         let shared = Arc::clone(&output);
+        let stop_reading = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = Arc::clone(&stop_reading);
+        let fd = master.as_raw_fd().expect("the pty's descriptor");
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
+                // Waits for output a little at a time, so that it can be told to stop.
+                let mut pfd = libc::pollfd {
+                    fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd; `fd` stays open until this thread ends.
+                let ready = unsafe { libc::poll(&mut pfd, 1, 20) };
+                if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                if ready <= 0 {
+                    continue;
+                }
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
@@ -169,20 +208,38 @@ impl Wizard {
         });
         Wizard {
             child,
-            master,
-            writer,
+            master: Some(master),
+            writer: Some(writer),
             output,
             reader: Some(reader),
+            stop_reading,
             status: None,
             cooked,
         }
     }
 
+    fn master(&self) -> &dyn MasterPty {
+        self.master.as_deref().expect("the pty is open")
+    }
+
+    /// Closes the terminal's side of the pty, as when a terminal window is closed.
+    fn hang_up(&mut self) {
+        self.stop_reading
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("reader thread");
+        }
+        self.writer = None;
+        self.master = None;
+    }
+
     /// Types keys: plain text, or escape sequences such as [`DOWN`].
     fn send(&mut self, keys: &str) {
         self.writer
+            .as_mut()
+            .expect("the pty is open")
             .write_all(keys.as_bytes())
-            .and_then(|()| self.writer.flush())
+            .and_then(|()| self.writer.as_mut().expect("the pty is open").flush())
             .expect("write to the pty");
     }
 
@@ -275,7 +332,7 @@ impl Wizard {
             .unwrap()
             .parser
             .set_size(nz(rows), nz(cols));
-        self.master
+        self.master()
             .resize(PtySize {
                 rows,
                 cols,
@@ -307,7 +364,7 @@ impl Wizard {
         assert!(!screen.hide_cursor(), "the cursor was left hidden");
         assert!(!screen.bracketed_paste(), "bracketed paste left on");
         assert_eq!(
-            tty_modes(self.master.as_ref()),
+            tty_modes(self.master()),
             self.cooked,
             "the tty was left in raw mode"
         );
@@ -316,7 +373,7 @@ impl Wizard {
     /// While the wizard runs, the tty is in raw mode.
     fn assert_raw_mode(&self) {
         assert_ne!(
-            tty_modes(self.master.as_ref()),
+            tty_modes(self.master()),
             self.cooked,
             "the wizard runs in raw mode"
         );
@@ -839,5 +896,266 @@ fn keys_do_nothing_while_the_window_is_too_small() {
     assert!(
         !answers.contains_key("team_size"),
         "a key pressed while the window was too small answered a question the user could not see: {answers:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Saving that fails, two wizards, signals, suspending, a terminal that goes away
+
+/// The raw output as text, for the messages printed after the screen closed.
+fn raw_text(w: &Wizard) -> String {
+    String::from_utf8_lossy(&w.raw()).into_owned()
+}
+
+/// With a state folder that cannot be written, the wizard used to say the answers were
+/// saved (a passing footer, then "They are saved in ..." and "3 answer(s) saved", exit 0).
+/// Now the screen says so until a save succeeds, the quit dialog and the last message tell
+/// the truth and name a way out, the answers are printed as an answers file, and the exit
+/// status is 1.
+#[test]
+fn answers_that_cannot_be_saved_are_never_said_to_be() {
+    let dir = temp_dir();
+    // A "folder" that is a file: nothing can be created in it, whoever runs the test.
+    let blocked = dir.path().join("not-a-folder");
+    std::fs::write(&blocked, "").unwrap();
+    let state = blocked.join("state");
+    let state = state.to_str().unwrap();
+    let mut w = Wizard::spawn_with_env(
+        dir.path(),
+        &[],
+        80,
+        24,
+        &[("MLOPS_WIZARD_STATE_DIR", state)],
+    );
+    start_and_name(&mut w, "Unsaved");
+    let screen = w.wait_for("NOT SAVED");
+    assert!(
+        screen.contains("MLOPS_WIZARD_STATE_DIR"),
+        "the way out is named:\n{}",
+        screen.contents()
+    );
+    w.send("q");
+    let dialog = w.wait_for("y / n");
+    assert!(dialog.contains("NOT saved"), "{}", dialog.contents());
+    assert!(!dialog.contains("--resume"), "{}", dialog.contents());
+    w.send("y");
+    let status = w.wait_exit();
+    w.assert_restored();
+    let text = raw_text(&w);
+    assert_eq!(status.exit_code(), 1, "output:\n{text}");
+    assert!(text.contains("are NOT saved"), "{text}");
+    assert!(
+        text.contains("project_name = \"Unsaved\""),
+        "the answers are printed: {text}"
+    );
+    assert!(!text.contains("saved in"), "{text}");
+}
+
+/// SIGTERM and SIGHUP used to lose the text being typed (Ctrl-C kept it) and to print
+/// "answers are saved" whatever was saved.
+#[test]
+fn signals_keep_the_text_being_typed_and_say_where_it_is() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129)] {
+        let dir = temp_dir();
+        let mut w = Wizard::spawn(dir.path(), &[], 80, 24);
+        w.wait_for("Press Enter to start");
+        w.send(ENTER);
+        w.wait_for(Q_PROJECT_NAME);
+        w.send("Half typed");
+        w.wait_for("Half typed");
+        w.signal(signal);
+        let status = w.wait_exit();
+        assert_eq!(status.exit_code(), code, "SIG{signal}: {status:?}");
+        w.assert_restored();
+        let answers = saved_answers(dir.path());
+        assert_eq!(
+            answers.get("project_name").and_then(|v| v.as_str()),
+            Some("Half typed"),
+            "SIG{signal}"
+        );
+        let text = raw_text(&w);
+        assert!(text.contains(&format!("SIG{signal}")), "{text}");
+        assert!(text.contains("1 answer(s) saved in"), "{text}");
+    }
+}
+
+/// Two wizards on one state folder used to overwrite each other's answers. The second
+/// now says who holds the session and offers to open it read-only or to start a separate
+/// session.
+#[test]
+fn a_second_wizard_on_a_session_in_use_asks_and_overwrites_nothing() {
+    let dir = temp_dir();
+    let mut first = Wizard::spawn(dir.path(), &[], 80, 24);
+    start_and_name(&mut first, "First");
+
+    // Read-only: answers are not saved, and it says so.
+    let mut second = Wizard::spawn(dir.path(), &[], 80, 24);
+    let prompt = second.wait_for("[r/n/q]");
+    assert!(
+        prompt.contains("in use by another mlops-wizard"),
+        "{}",
+        prompt.contents()
+    );
+    assert!(
+        prompt.contains(&format!("pid {}", first.pid())),
+        "{}",
+        prompt.contents()
+    );
+    second.send("r\r");
+    let welcome = second.wait_for("NOT SAVED");
+    assert!(welcome.contains("read-only"), "{}", welcome.contents());
+    second.send(ENTER);
+    second.wait_for(Q_PROJECT_NAME);
+    second.send("Second\r");
+    second.wait_for(Q_TEAM_SIZE);
+    second.send(CTRL_C);
+    let status = second.wait_exit();
+    second.assert_restored();
+    let text = raw_text(&second);
+    assert_eq!(status.exit_code(), 1, "{text}");
+    assert!(text.contains("NOT saved"), "{text}");
+    assert_eq!(
+        saved_answers(dir.path())
+            .get("project_name")
+            .and_then(|v| v.as_str()),
+        Some("First"),
+        "the first wizard's session is untouched"
+    );
+
+    // A separate session beside it.
+    let mut third = Wizard::spawn(dir.path(), &[], 80, 24);
+    third.wait_for("[r/n/q]");
+    third.send("n\r");
+    // The first wizard's answers are offered; this walk starts afresh.
+    third.wait_for("press r to resume");
+    third.send(ENTER);
+    third.wait_for(Q_PROJECT_NAME);
+    third.send("Third\r");
+    third.wait_for(Q_TEAM_SIZE);
+    third.send(CTRL_C);
+    let status = third.wait_exit();
+    third.assert_restored();
+    let text = raw_text(&third);
+    assert!(status.success(), "{text}");
+    assert!(text.contains("a separate session"), "{text}");
+    let separate = dir.path().join("state").join("session-mlops-stack.2.toml");
+    let saved = std::fs::read_to_string(&separate).unwrap();
+    assert!(saved.contains("project_name = \"Third\""), "{saved}");
+
+    // The first goes on, and saves what it had.
+    first.send(CTRL_C);
+    assert!(first.wait_exit().success());
+    assert_eq!(
+        saved_answers(dir.path())
+            .get("project_name")
+            .and_then(|v| v.as_str()),
+        Some("First")
+    );
+}
+
+/// The state of a process from /proc: `T` when stopped.
+#[cfg(target_os = "linux")]
+fn process_state(pid: u32) -> char {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat.rsplit(')')
+        .next()
+        .and_then(|rest| rest.trim_start().chars().next())
+        .unwrap_or('?')
+}
+
+/// Ctrl-Z (or SIGTSTP) used to stop the wizard with the terminal still in raw mode, on the
+/// alternate screen, with mouse reporting on, and after `fg` the screen stayed blank in
+/// cooked mode until a resize. Now the terminal is restored before stopping, and taken back
+/// and redrawn on SIGCONT.
+#[cfg(target_os = "linux")]
+#[test]
+fn suspending_restores_the_terminal_and_continuing_redraws_it() {
+    let dir = temp_dir();
+    let mut w = Wizard::spawn(dir.path(), &[], 80, 24);
+    start_and_name(&mut w, "Suspended");
+    for stop in ["\x1a", "TSTP"] {
+        if stop == "TSTP" {
+            w.signal("TSTP");
+        } else {
+            w.send(stop); // Ctrl-Z, a key in raw mode
+        }
+        let start = Instant::now();
+        while process_state(w.pid()) != 'T' {
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "the wizard did not stop ({stop:?})"
+            );
+            std::thread::sleep(POLL);
+        }
+        // Stopped: the terminal is the shell's again.
+        let start = Instant::now();
+        loop {
+            let restored = {
+                let out = w.output.lock().unwrap();
+                let screen = out.parser.screen();
+                !screen.alternate_screen()
+                    && screen.mouse_protocol_mode() == vt100::MouseProtocolMode::None
+                    && !screen.hide_cursor()
+            };
+            if restored {
+                break;
+            }
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "stopped ({stop:?}) with the alternate screen, mouse reporting or a hidden cursor left on"
+            );
+            std::thread::sleep(POLL);
+        }
+        assert_eq!(
+            tty_modes(w.master()),
+            w.cooked,
+            "raw mode left on while stopped"
+        );
+
+        w.signal("CONT");
+        let screen = w.wait_until("the question redrawn", |s| s.contains(Q_TEAM_SIZE));
+        assert!(screen.footer().contains("quit"), "{}", screen.contents());
+        w.assert_raw_mode();
+        assert!(w.output.lock().unwrap().parser.screen().alternate_screen());
+    }
+    // Still answering.
+    w.send(ENTER);
+    w.wait_for(Q_TIME_HORIZON);
+    w.send(CTRL_C);
+    assert!(w.wait_exit().success());
+    w.assert_restored();
+}
+
+/// When the terminal goes away without a SIGHUP reaching the wizard (here SIGHUP is
+/// ignored, as under nohup), its reads return nothing; the wizard used to read nothing in
+/// a loop at 100% CPU forever. It now ends, keeping the text being typed.
+#[test]
+fn a_terminal_that_goes_away_ends_the_wizard_and_keeps_the_answers() {
+    let dir = temp_dir();
+    let mut w = Wizard::spawn_program(
+        dir.path(),
+        "sh",
+        &[
+            "-c",
+            "trap '' HUP; exec \"$0\"",
+            env!("CARGO_BIN_EXE_mlops-wizard"),
+        ],
+        80,
+        24,
+        &[],
+    );
+    w.wait_for("Press Enter to start");
+    w.send(ENTER);
+    w.wait_for(Q_PROJECT_NAME);
+    w.send("Gone");
+    w.wait_for("Gone");
+    w.hang_up();
+    let status = w.wait_exit();
+    assert_eq!(status.exit_code(), 1, "{status:?}");
+    assert_eq!(
+        saved_answers(dir.path())
+            .get("project_name")
+            .and_then(|v| v.as_str()),
+        Some("Gone")
     );
 }

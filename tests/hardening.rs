@@ -2,6 +2,8 @@
 //! large trees, writes that fail. Each test checks that the outcome is a clear error or a
 //! working result, never a panic. See docs/reliability.md for the full list.
 
+#[path = "../benches/support/one_line.rs"]
+mod one_line;
 #[path = "../benches/support/tree_gen.rs"]
 mod tree_gen;
 
@@ -338,4 +340,165 @@ fn huge_points_and_weights_are_refused_so_scores_stay_finite() {
     );
     let err = Tree::parse("heavy.toml", &text).expect_err("refused");
     assert_eq!(err.problems()[0].kind, ProblemKind::BadNumber);
+}
+
+/// Runs the binary with its output in files (tens of megabytes of problems), killing it if
+/// it runs for more than `limit`; returns the exit code, standard error and the time taken.
+fn run_with_limit(
+    args: &[&std::ffi::OsStr],
+    limit: std::time::Duration,
+) -> (Option<i32>, String, std::time::Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    let err_path = dir.path().join("stderr");
+    let start = std::time::Instant::now();
+    let mut child = wizard()
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(fs::File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{args:?} did not finish within {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let took = start.elapsed();
+    (status.code(), fs::read_to_string(&err_path).unwrap(), took)
+}
+
+/// Every problem of a file used to copy its whole source line: on a file written on one
+/// line, showing n problems took n times the line (17 s for a 1.86 MB tree, 51 s for a
+/// 709 KB answers file). Now each problem costs the same however long its line; the
+/// release figures are in docs/performance.md (`cargo bench --bench long_lines`). The
+/// bound here is generous, for a debug build on a busy machine.
+#[test]
+fn four_megabytes_on_one_line_are_checked_in_linear_time() {
+    let limit = std::time::Duration::from_secs(20);
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("one-line-tree.toml");
+    fs::write(&tree, one_line::tree(4 << 20)).unwrap();
+    let (code, stderr, took) = run_with_limit(&["validate".as_ref(), tree.as_os_str()], limit * 3);
+    assert_eq!(
+        code,
+        Some(2),
+        "{}",
+        &stderr[stderr.len().saturating_sub(500)..]
+    );
+    assert!(
+        stderr.contains("problems found"),
+        "{}",
+        &stderr[stderr.len().saturating_sub(500)..]
+    );
+    assert!(stderr.contains(":4:"), "the problems are on line 4");
+    assert!(took < limit, "validate took {took:?}");
+    let longest = stderr.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(
+        longest < 400,
+        "shown lines are cut: one has {longest} characters"
+    );
+
+    let answers = dir.path().join("one-line-answers.toml");
+    fs::write(&answers, one_line::answers(4 << 20)).unwrap();
+    let (code, stderr, took) = run_with_limit(
+        &[
+            "recommend".as_ref(),
+            "--answers".as_ref(),
+            answers.as_os_str(),
+        ],
+        limit * 3,
+    );
+    assert_eq!(
+        code,
+        Some(2),
+        "{}",
+        &stderr[stderr.len().saturating_sub(500)..]
+    );
+    assert!(
+        stderr.contains("error[unknown-question]"),
+        "{}",
+        &stderr[..500.min(stderr.len())]
+    );
+    assert!(took < limit, "recommend took {took:?}");
+}
+
+/// The size limit used to hold for regular files only: `--answers /dev/zero` grew without
+/// end, and a FIFO nobody wrote to waited forever. Now every kind of file is capped while
+/// it is read, and reading anything but a regular file gives up after a while with no data.
+#[cfg(unix)]
+#[test]
+fn devices_pipes_and_fifos_are_capped_and_never_wait_forever() {
+    use std::io::Write as _;
+    let limit = std::time::Duration::from_secs(60);
+    let (code, stderr, _) = run_with_limit(
+        &[
+            "recommend".as_ref(),
+            "--answers".as_ref(),
+            "/dev/zero".as_ref(),
+        ],
+        limit,
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("error[too-large]"), "{stderr}");
+
+    // A pipe as a path (`/dev/stdin`, as `<(command)` gives), and as `-`.
+    for answers in ["/dev/stdin", "-"] {
+        let mut child = wizard()
+            .args(["recommend", "--answers", answers])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let feeder = std::thread::spawn(move || {
+            let chunk = vec![b'#'; 1 << 20];
+            // Stops when the reader has had enough and closes the pipe.
+            for _ in 0..64 {
+                if stdin.write_all(&chunk).is_err() {
+                    break;
+                }
+            }
+        });
+        let out = child.wait_with_output().unwrap();
+        feeder.join().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{answers}: {stderr}");
+        assert!(
+            stderr.contains("larger than the limit"),
+            "{answers}: {stderr}"
+        );
+    }
+
+    // A FIFO with no writer: an error after a while, not a wait without end.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("answers.fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo with a valid path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let (code, stderr, _) = run_with_limit(
+        &["recommend".as_ref(), "--answers".as_ref(), fifo.as_os_str()],
+        limit,
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("is anything writing to it?"), "{stderr}");
+    // With a writer, a FIFO is read like a file.
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            fs::write(fifo, fs::read(example("partial.toml")).unwrap()).unwrap();
+        })
+    };
+    let (code, stderr, _) = run_with_limit(
+        &["recommend".as_ref(), "--answers".as_ref(), fifo.as_os_str()],
+        limit,
+    );
+    writer.join().unwrap();
+    assert_eq!(code, Some(0), "{stderr}");
 }

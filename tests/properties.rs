@@ -15,7 +15,10 @@
 //!    the tree and answers never change its structure (nor do required texts with nothing
 //!    to show, which the loader must refuse or the report must still show as text);
 //! 7. escaped text stays text, in every markdown context and in full reports;
-//! 8. the JSON report parses and names the verdict and scores by alternative id.
+//! 8. the JSON report parses and names the verdict and scores by alternative id;
+//! 9. whatever the input, nothing a terminal would act on reaches a message or a report:
+//!    no control character but line feed and tab, no DEL or C1, no bidi control, no
+//!    zero-width character.
 //!
 //! `PROPTEST_CASES` overrides the number of cases of every property. Failures are not
 //! persisted (no `proptest-regressions` files): the message shows the minimal input.
@@ -217,12 +220,15 @@ fn points() -> BoxedStrategy<f64> {
 }
 
 /// What markdown should render for `s`: white space (and control characters) folded to
-/// single spaces, trimmed.
+/// single spaces, trimmed; bidi controls and invisible characters shown as their escape
+/// (`\u{202e}`).
 fn fold(s: &str) -> String {
-    s.split(|c: char| c.is_whitespace() || c.is_control())
+    let words = s
+        .split(|c: char| c.is_whitespace() || c.is_control())
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    mlops_wizard::sanitize::terminal(&words).into_owned()
 }
 
 // =======================================================================================
@@ -1913,7 +1919,22 @@ fn invisible() -> BoxedStrategy<String> {
     vec(
         prop::sample::select(
             &[
-                "\u{0}", "\u{7}", "\u{8}", "\u{1b}", "\u{7f}", "\u{9f}", " ", "\t", "\u{a0}", "\n",
+                "\u{0}",
+                "\u{7}",
+                "\u{8}",
+                "\u{1b}",
+                "\u{7f}",
+                "\u{9f}",
+                " ",
+                "\t",
+                "\u{a0}",
+                "\n",
+                "\u{200b}",
+                "\u{202e}",
+                "\u{feff}",
+                "\u{2060}",
+                "\u{200d}",
+                "\u{e0041}",
             ][..],
         ),
         1..4,
@@ -2286,5 +2307,124 @@ proptest! {
         prop_assert!(["insufficient", "low", "medium", "high"].contains(&level));
         let kind = v["verdict_kind"].as_str().expect("verdict_kind");
         prop_assert_eq!(kind, rec.kind().name());
+    }
+}
+
+// =======================================================================================
+// 9. Nothing a terminal acts on reaches a message or a report
+
+/// The characters of `text` that a terminal would act on or that hide or reorder text:
+/// C0 controls but line feed and tab, DEL and C1 (0x7f to 0x9f), bidi controls, and the
+/// zero-width space, word joiner and byte order mark. Stated here on its own, not with the
+/// crate's predicate, so the property does not check the crate against itself.
+fn forbidden(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|&c| {
+            (c < ' ' && c != '\n' && c != '\t')
+                || ('\u{7f}'..='\u{9f}').contains(&c)
+                || matches!(
+                    c,
+                    '\u{202A}'..='\u{202E}'
+                        | '\u{2066}'..='\u{2069}'
+                        | '\u{200E}'
+                        | '\u{200F}'
+                        | '\u{061C}'
+                        | '\u{200B}'
+                        | '\u{2060}'
+                        | '\u{FEFF}'
+                )
+        })
+        .collect()
+}
+
+/// Any text, with a good share of the characters that matter here.
+fn hostile() -> BoxedStrategy<String> {
+    let piece = prop_oneof![
+        3 => any::<char>().prop_map(String::from),
+        2 => prop::sample::select(&[
+            "\u{1b}]52;c;aGk=\u{7}", "\u{1b}[2J", "\u{9b}", "\u{7f}", "\u{85}", "\u{202e}",
+            "\u{2066}", "\u{200e}", "\u{200b}", "\u{feff}", "\u{2060}", "\r", "\n", "\t", "x",
+            "https://a.io", "@dana", "$x$", "`",
+        ][..])
+        .prop_map(str::to_string),
+        2 => "[a-z ]{1,6}",
+    ];
+    vec(piece, 0..12).prop_map(|v| v.concat()).boxed()
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn terminal_text_carries_no_controls(s in hostile()) {
+        let shown = mlops_wizard::sanitize::terminal(&s);
+        prop_assert_eq!(forbidden(&shown), Vec::<char>::new(), "{:?} -> {:?}", s, shown);
+        let line = mlops_wizard::sanitize::one_line(&s);
+        prop_assert!(!line.contains(['\n', '\t']));
+        prop_assert_eq!(forbidden(&line), Vec::<char>::new());
+        if let Some(cell) = mlops_wizard::sanitize::cell(&s) {
+            prop_assert_eq!(forbidden(&cell), Vec::<char>::new());
+        }
+    }
+
+    /// The problems of any answers file show their source lines without controls, and the
+    /// whole error, as the command line prints it, has none.
+    #[test]
+    fn problems_carry_no_controls(key in hostile(), value in hostile(), raw in hostile()) {
+        let tree = Tree::default_tree();
+        let text = format!(
+            "[answers]\n{} = {}\nteam_size = {}\n{raw}\n",
+            toml::Value::String(key.clone()),
+            toml::Value::String(value.clone()),
+            toml::Value::String(value.clone()),
+        );
+        let source = Source::new(format!("answers{raw}.toml"), text);
+        if let Err(e) = Answers::parse(&source, &tree, Strictness::Strict) {
+            for p in e.problems() {
+                prop_assert_eq!(forbidden(&p.line_text), Vec::<char>::new(), "{:?}", p.line_text);
+            }
+            let printed = mlops_wizard::sanitize::terminal(&e.to_string()).into_owned();
+            prop_assert_eq!(forbidden(&printed), Vec::<char>::new(), "{}", printed);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    /// Free-text answers, the respondent and the tree's texts and version, made of
+    /// anything: the markdown and the JSON report carry none of it raw.
+    #[test]
+    fn reports_carry_no_controls(
+        (g, answers) in gtree_with_texts().prop_flat_map(|g| { let a = answers_for(&g); (Just(g), a) }),
+        name in hostile(),
+        notes in hostile(),
+        respondent in hostile(),
+        version in hostile(),
+    ) {
+        let version = format!("1{version}");
+        let text = g.to_toml().replacen(
+            "version = \"1.0.0\"",
+            &format!("version = {}", toml::Value::String(version)),
+            1,
+        );
+        let tree = Tree::parse("generated.toml", &text)
+            .map_err(|e| TestCaseError::fail(format!("the tree does not load:\n{e}")))?;
+        let mut a = answers.clone();
+        a.values.insert("project_name".into(), Answer::Text(name));
+        a.values.insert("notes".into(), Answer::Text(notes));
+        a.meta.respondent = Some(respondent);
+        let eff = effective(&tree, &a);
+        let mut eff = eff;
+        eff.meta = a.meta.clone();
+        let rec = Recommendation::new(&tree, &eff);
+        let md = markdown(&tree, &eff, &rec);
+        prop_assert_eq!(forbidden(&md), Vec::<char>::new(), "--- report ---\n{}", md);
+        let js = json(&tree, &eff, &rec);
+        prop_assert_eq!(forbidden(&js), Vec::<char>::new(), "--- report ---\n{}", js);
+        // Escaped, not lost: the JSON still holds the text as it was.
+        let v: serde_json::Value = serde_json::from_str(&js)
+            .map_err(|e| TestCaseError::fail(format!("not JSON: {e}")))?;
+        prop_assert_eq!(v["respondent"].as_str(), eff.meta.respondent.as_deref());
     }
 }

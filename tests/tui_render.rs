@@ -945,3 +945,118 @@ fn the_wheel_moves_like_the_arrows() {
         assert_eq!(keys::action_for_event(&app, &event, AREA), Some(action));
     }
 }
+
+// ---------------------------------------------------------------------------
+// A save that failed stays on screen; nothing unsafe reaches the terminal
+// ---------------------------------------------------------------------------
+
+/// A failed save used to be a passing message: one key later the screen said nothing, and
+/// the quit dialog said the answers were saved. It is state now, shown until a save
+/// succeeds.
+#[test]
+fn a_failed_save_stays_on_screen_until_a_save_succeeds() {
+    let mut app = app_with(StartOptions {
+        session_path: Some(PathBuf::from("/full/state/session-mlops-stack.toml")),
+        ..options()
+    });
+    goto(&mut app, "team_size");
+    press(&mut app, KeyCode::Char('2'));
+    update(
+        &mut app,
+        Action::SessionSaved(Err("No space left on device (os error 28)".into())),
+    );
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.status, None, "the message of the moment is gone");
+    let terminal = draw(&app, 80, 24);
+    let screen = screen_text(terminal.backend().buffer());
+    assert!(
+        screen.contains("NOT SAVED: export your answers"),
+        "{screen}"
+    );
+    assert!(
+        screen.lines().next().unwrap().contains("NOT SAVED"),
+        "{screen}"
+    );
+
+    press(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
+    let screen = screen_text(draw(&app, 80, 24).backend().buffer());
+    assert!(screen.contains("They are NOT saved"), "{screen}");
+    assert!(screen.contains("No space left on device"), "{screen}");
+    assert!(
+        !screen.contains("--resume"),
+        "no promise to resume: {screen}"
+    );
+    press(&mut app, KeyCode::Char('n'));
+
+    update(&mut app, Action::SessionSaved(Ok(())));
+    assert_eq!(app.unsaved, None);
+    let screen = screen_text(draw(&app, 80, 24).backend().buffer());
+    assert!(!screen.contains("NOT SAVED"), "{screen}");
+}
+
+/// Bidi overrides, zero-width characters and escape sequences in a tree's texts and in
+/// notes reach ratatui's buffer (it draws zero-width characters over the previous cell);
+/// the wizard's backend lets none of them through to the terminal.
+#[test]
+fn nothing_unsafe_reaches_the_terminal() {
+    use mlops_wizard::tui::safe::SafeBackend;
+    let evil = "\u{202e}gnp.exe\u{200b}\u{1b}]52;c;aGk=\u{7}\u{9b}2J";
+    let value = |s: String| toml::Value::String(s).to_string();
+    let text = include_str!("fixtures/trees/valid/minimal.toml")
+        .replacen(
+            "label = \"X\"",
+            &format!("label = {}", value(format!("X{evil}"))),
+            1,
+        )
+        .replacen(
+            "prompt = \"Which one?\"",
+            &format!("prompt = {}", value(format!("Which{evil} one?"))),
+            1,
+        )
+        .replacen(
+            "title = \"Minimal tree\"",
+            &format!("title = {}", value(format!("{evil}Minimal"))),
+            1,
+        );
+    let tree = Tree::parse("t.toml", &text).expect("a valid tree");
+    let mut app = App::new(
+        tree,
+        StartOptions {
+            notes: vec![format!("an answer could not be used: `x{evil}`")],
+            ..options()
+        },
+    );
+    let forbidden = |s: &str| {
+        s.chars().any(|c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}')
+        })
+    };
+    // The welcome screen, then the question with the option rows.
+    let mut unsafe_without = false;
+    for _ in 0..2 {
+        let plain = draw(&app, 80, 24);
+        let drawn: String = plain
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        unsafe_without |= forbidden(&drawn);
+        let mut safe = Terminal::new(SafeBackend::new(TestBackend::new(80, 24))).unwrap();
+        safe.draw(|f| f.render_widget(&app, f.area())).unwrap();
+        let sent: String = safe
+            .backend()
+            .inner()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        assert!(!forbidden(&sent), "{sent:?}");
+        update(&mut app, Action::Start);
+    }
+    assert!(unsafe_without, "ratatui alone lets some through");
+}

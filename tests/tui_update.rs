@@ -1739,22 +1739,22 @@ fn any_other_key_closes_the_help() {
 // ---------------------------------------------------------------------------
 
 #[test]
-fn a_failed_session_save_shows_an_error() {
+fn a_failed_session_save_is_state_until_a_save_succeeds() {
     let mut app = at_question("team_size");
     update(&mut app, Action::Pick(0));
     let cmds = update(&mut app, Action::SessionSaved(Err("disk full".into())));
     assert!(cmds.is_empty());
-    let status = app.status.clone().expect("a status");
-    assert!(status.error);
-    assert!(status.text.contains("disk full"), "{}", status.text);
-    assert!(status.text.contains("session"), "{}", status.text);
-    assert_eq!(current_id(&app), "time_horizon");
-    // A success says nothing and keeps the status.
-    update(&mut app, Action::SessionSaved(Ok(())));
-    assert!(app.status.is_some());
-    // The next action clears it.
-    update(&mut app, Action::Down);
+    assert_eq!(app.unsaved.as_deref(), Some("disk full"));
+    // The screen shows the failure in place of any message of the moment.
     assert_eq!(app.status, None);
+    assert_eq!(current_id(&app), "time_horizon");
+    // Other actions leave it; it lasts until a save succeeds.
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Help);
+    update(&mut app, Action::Cancel);
+    assert_eq!(app.unsaved.as_deref(), Some("disk full"));
+    update(&mut app, Action::SessionSaved(Ok(())));
+    assert_eq!(app.unsaved, None);
 }
 
 #[test]
@@ -1762,7 +1762,7 @@ fn runtime_results_apply_under_an_overlay() {
     let mut app = at_question("team_size");
     update(&mut app, Action::Help);
     update(&mut app, Action::SessionSaved(Err("read-only".into())));
-    assert!(app.status.as_ref().is_some_and(|s| s.error));
+    assert_eq!(app.unsaved.as_deref(), Some("read-only"));
     assert_eq!(app.overlay, Some(Overlay::Help { scroll: 0 }));
 }
 

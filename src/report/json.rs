@@ -587,5 +587,7 @@ pub fn to_json(input: &ReportInput<'_>) -> String {
     // Serializing plain structs of strings and finite numbers cannot fail.
     let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
     s.push('\n');
-    s
+    // serde_json escapes C0 controls; DEL, C1, bidi controls and invisible characters are
+    // escaped too, so that no report shows them as they are.
+    crate::sanitize::json(s)
 }

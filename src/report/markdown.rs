@@ -12,6 +12,7 @@ use crate::model::{Kind, is_blank};
 use crate::plan::{PlanSummary, PlanTarget};
 use crate::recommend::{Leaning, Reason, Verdict, VerdictKind};
 use crate::robustness::{AnswerChange, Level, OpenFlip, OpenSearch, TippingPoint};
+use crate::sanitize;
 
 /// Writes the markdown report.
 pub fn to_markdown(input: &ReportInput<'_>) -> String {
@@ -46,14 +47,21 @@ const CHART_LABEL: usize = 28;
 /// How many open questions the summary names.
 const SUMMARY_OPEN: usize = 3;
 
-/// A YAML scalar in double quotes, with the characters YAML needs escaped.
+/// A YAML scalar in double quotes, with the characters YAML needs escaped; line breaks
+/// and tabs become spaces, and characters a reader must not get raw (controls, bidi and
+/// invisible ones) are shown as their escape (`\u{202e}`), as in the rest of the report.
 fn yaml(text: &str) -> String {
     let mut out = String::from("\"");
     for c in text.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push(' '),
+            '\n' | '\t' | '\r' => out.push(' '),
+            c if c.is_control() || sanitize::is_unsafe(c) => {
+                // The escape's own backslash, escaped for YAML.
+                out.push('\\');
+                sanitize::push_escape(c, &mut out);
+            }
             c => out.push(c),
         }
     }
@@ -1052,7 +1060,11 @@ fn chart(w: &mut String, r: &ReportInput<'_>, order: &[usize]) {
     let label = |s: &str| -> String {
         let clean: String = s
             .chars()
-            .filter(|c| !c.is_control() && !matches!(c, '"' | '`' | '\\' | '[' | ']' | '{' | '}'))
+            .filter(|c| {
+                !c.is_control()
+                    && !sanitize::is_unsafe(*c)
+                    && !matches!(c, '"' | '`' | '\\' | '[' | ']' | '{' | '}')
+            })
             .collect();
         let mut out = String::new();
         for word in clean.split_whitespace() {
@@ -1287,7 +1299,7 @@ fn plan(w: &mut String, r: &ReportInput<'_>) {
 fn link_target(url: &str) -> String {
     let clean: String = url
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '<' | '>' | ' '))
+        .filter(|c| !c.is_control() && !sanitize::is_unsafe(*c) && !matches!(c, '<' | '>' | ' '))
         .collect();
     format!("<{clean}>")
 }
@@ -1402,9 +1414,14 @@ fn appendix(w: &mut String, r: &ReportInput<'_>) {
     line!(w, "{fence}");
 }
 
-/// Text as an inline code span when it can be one (one line, no backticks), else escaped.
+/// Text as an inline code span when it can be one (one line, no backticks, nothing
+/// [`sanitize::is_unsafe`]: a code span shows its text as it is), else escaped.
 fn code_span(text: &str) -> String {
-    if !text.is_empty() && !text.contains(['`', '\n', '\r']) && text.trim() == text {
+    if !text.is_empty()
+        && !text.contains(['`', '\n', '\r', '\t'])
+        && !text.contains(sanitize::is_unsafe)
+        && text.trim() == text
+    {
         format!("`{text}`")
     } else {
         escape_inline(text)
@@ -1421,8 +1438,11 @@ fn longest_run(s: &str, c: char) -> usize {
 }
 
 /// Text as one line of inline markdown that renders as exactly that text: white space
-/// (line breaks included) folds to single spaces, and every character markdown could read
-/// as structure is escaped.
+/// (line breaks included) and control characters fold to single spaces, every character
+/// markdown could read as structure is escaped, and so are the starts of what GitHub turns
+/// into links, mentions or math (`https://`, `www.`, `mailto:`, `@`, `$`). Bidirectional
+/// controls and invisible characters ([`sanitize::is_unsafe`]) are shown as their escape,
+/// `\u{202e}`, so the text cannot read differently from what it is.
 pub fn escape_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut words = text
@@ -1463,12 +1483,30 @@ fn escape_line_start(word: &str, out: &mut String) {
     }
 }
 
-fn escape_chars(text: &str, out: &mut String) {
-    for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '!' | '#'
-        ) {
+/// Escapes one word (no white space in it).
+fn escape_chars(word: &str, out: &mut String) {
+    let ends_with = |end: usize, suffix: &str| {
+        end >= suffix.len()
+            && word.is_char_boundary(end - suffix.len())
+            && word[end - suffix.len()..end].eq_ignore_ascii_case(suffix)
+    };
+    for (i, c) in word.char_indices() {
+        if sanitize::is_unsafe(c) {
+            // `\\u{202e}`: a backslash, then text.
+            out.push('\\');
+            sanitize::push_escape(c, out);
+            continue;
+        }
+        let escape = match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '!' | '#' | '@'
+            | '$' => true,
+            // `scheme://` and `mailto:` start autolinks.
+            ':' => word[i + 1..].starts_with('/') || ends_with(i, "mailto") || ends_with(i, "xmpp"),
+            // So does `www.`.
+            '.' => ends_with(i, "www"),
+            _ => false,
+        };
+        if escape {
             out.push('\\');
         }
         out.push(c);
@@ -1492,5 +1530,24 @@ mod tests {
         assert_eq!(escape_inline("`code` *em*"), "\\`code\\` \\*em\\*");
         assert_eq!(escape_inline("   "), "");
         assert_eq!(escape_multiline("a\n\n- b\n\n"), vec!["a", "", "\\- b"]);
+    }
+
+    #[test]
+    fn escapes_links_mentions_math_and_hidden_characters() {
+        assert_eq!(
+            escape_inline("see https://x.io and WWW.x.io or mailto:a@b.c"),
+            "see https\\://x.io and WWW\\.x.io or mailto\\:a\\@b.c"
+        );
+        assert_eq!(
+            escape_inline("@dana pays $5 $x^2$"),
+            "\\@dana pays \\$5 \\$x^2\\$"
+        );
+        assert_eq!(escape_inline("time: 10:30"), "time: 10:30");
+        assert_eq!(escape_inline("abc\u{202e}fed"), "abc\\\\u{202e}fed");
+        assert_eq!(escape_inline("ye\u{200b}s"), "ye\\\\u{200b}s");
+        assert_eq!(escape_inline("a\u{9b}b\u{1b}c"), "a b c");
+        assert_eq!(code_span("1.0"), "`1.0`");
+        assert_eq!(code_span("1\u{1b}[2J"), "1 \\[2J");
+        assert_eq!(code_span("1\u{202e}0"), "1\\\\u{202e}0");
     }
 }

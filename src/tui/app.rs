@@ -182,6 +182,9 @@ pub struct StartOptions {
     pub notes: Vec<String>,
     /// Where the session is saved, for the help and quit texts.
     pub session_path: Option<PathBuf>,
+    /// Why answers cannot be saved, when that is known from the start (a session opened
+    /// read-only, no folder for it).
+    pub unsaved: Option<String>,
     /// Today's date, `YYYY-MM-DD`, for reports and file names.
     pub date: String,
     /// Draw without colours (`NO_COLOR`).
@@ -223,6 +226,9 @@ pub struct App {
     pub resumable: Option<Answers>,
     pub notes: Vec<String>,
     pub session_path: Option<PathBuf>,
+    /// Why the answers are not saved: set when a save fails (or cannot be made), cleared
+    /// when one succeeds. The screen shows it all the while.
+    pub unsaved: Option<String>,
     pub date: String,
     pub theme: Theme,
     /// The size of the terminal, for scroll limits.
@@ -267,6 +273,7 @@ impl App {
             resumable: options.resumable,
             notes: options.notes,
             session_path: options.session_path,
+            unsaved: options.unsaved,
             date: options.date,
             theme: Theme::new(options.no_color),
             size: Rect::new(0, 0, 80, 24),
@@ -483,9 +490,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             clamp_scrolls(app);
             return commands;
         }
-        Action::SessionSaved(Ok(())) => return commands,
+        Action::SessionSaved(Ok(())) => {
+            app.unsaved = None;
+            return commands;
+        }
         Action::SessionSaved(Err(e)) => {
-            app.error(format!("could not save the session: {e}"));
+            // Shown until a save succeeds, in place of any message of the moment.
+            app.status = None;
+            app.unsaved = Some(e);
             return commands;
         }
         Action::Exported(result) => {

@@ -96,7 +96,13 @@ pub const BINDINGS: &[Binding] = &[
     b(
         Context::Everywhere,
         "Ctrl-C",
-        "quit at once (answers are saved)",
+        "quit at once, without asking",
+        false,
+    ),
+    b(
+        Context::Everywhere,
+        "Ctrl-Z",
+        "suspend (fg comes back)",
         false,
     ),
     b(

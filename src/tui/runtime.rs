@@ -1,13 +1,27 @@
-//! The terminal side: raw mode and the alternate screen, the event loop, carrying out
-//! [`Command`]s, and putting the terminal back however the wizard ends (return, error,
-//! panic, SIGTERM, SIGHUP).
+//! The terminal side: the session and its lock, raw mode and the alternate screen, the
+//! event loop, carrying out [`Command`]s, and putting the terminal back however the wizard
+//! ends (return, error, panic, signals, a terminal that goes away).
+//!
+//! The event loop waits with `poll` on the terminal and on a self-pipe that the signal
+//! handlers write to, so that signals are handled here, with the wizard's state at hand:
+//!
+//! * SIGTERM, SIGHUP, SIGINT, SIGQUIT: the text being typed is kept like Ctrl-C keeps it,
+//!   the session saved, the terminal restored, and [`Outcome::ended`] says which signal
+//!   (the command line exits with 128 + its number). SIGHUP is left alone when it was
+//!   ignored at start (`nohup`).
+//! * SIGTSTP and Ctrl-Z: the terminal is restored, the process stops; on `fg` (SIGCONT)
+//!   raw mode, the alternate screen and the mouse come back and the screen is redrawn.
+//! * A terminal that hangs up (its input reports end of file or an error, with or without
+//!   SIGHUP) ends the wizard like a signal, instead of reading nothing forever.
 
 use std::io::{self, IsTerminal as _, Write as _};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    KeyCode, KeyModifiers,
 };
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -19,13 +33,20 @@ use ratatui::layout::Rect;
 
 use super::app::{Action, App, Command, ExportError, StartOptions, update};
 use super::keys;
-use super::session::{Saved, Session};
+use super::safe::SafeBackend;
+use super::session::{LockError, Saved, Session};
 use crate::answers::Answers;
 use crate::atomic;
 use crate::model::Tree;
+use crate::sanitize;
 
-/// Held while drawing, so a signal never restores the terminal in the middle of a frame.
+/// Held while drawing, so that a last-resort exit never restores the terminal in the
+/// middle of a frame.
 static TERMINAL: Mutex<()> = Mutex::new(());
+
+/// How long a signal that ends the wizard may take to be handled before the process exits
+/// anyway (the event loop should take milliseconds; this is for a wizard stuck in a write).
+const SIGNAL_GRACE: Duration = Duration::from_secs(5);
 
 /// Why the wizard could not run.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +65,9 @@ pub enum RunError {
 #[derive(Debug)]
 pub struct Options {
     pub tree: Tree,
+    /// The file the tree was loaded from (`--questions`), `None` for the built-in tree: it
+    /// decides the session file.
+    pub questions_path: Option<PathBuf>,
     /// Answers from `--answers FILE`, with notes on those that could not be used.
     pub answers: Option<(Answers, Vec<String>)>,
     /// `--resume`: continue the saved session at once.
@@ -54,12 +78,38 @@ pub struct Options {
     pub catalog: Option<crate::catalog::Catalog>,
 }
 
+/// How the wizard ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Ended {
+    /// The user quit.
+    #[default]
+    Quit,
+    /// A signal ended it (SIGTERM, SIGHUP, SIGINT or SIGQUIT).
+    Signal(i32),
+    /// The terminal went away.
+    TerminalLost,
+    /// Another wizard holds the session and the user chose not to go on.
+    Declined,
+}
+
 /// What the wizard leaves behind, for a last message on the normal screen.
 #[derive(Debug, Default)]
 pub struct Outcome {
+    pub ended: Ended,
+    /// The session file that holds the answers: set when the last save succeeded (or none
+    /// was needed).
     pub session: Option<PathBuf>,
+    /// The session is a separate one, beside the one another wizard held: `--resume` does
+    /// not find it.
+    pub separate: bool,
+    /// Why the answers are not saved, when they are not.
+    pub unsaved: Option<String>,
     pub exported: Vec<PathBuf>,
     pub answered: usize,
+    /// The answers changed since the last export (or were never exported).
+    pub dirty: bool,
+    /// The answers as an answers file, for when they could not be saved.
+    pub answers_file: String,
 }
 
 /// Runs the wizard until the user quits.
@@ -70,18 +120,71 @@ pub fn run(options: Options) -> Result<Outcome, RunError> {
     if !io::stdout().is_terminal() {
         return Err(RunError::NotATerminal("output"));
     }
-    let session = Session::for_tree(&options.tree);
+    let tree = options.tree;
     let mut start = StartOptions {
         date: options.date,
         no_color: super::theme::Theme::no_color_requested(),
-        session_path: session.as_ref().map(|s| s.path.clone()),
         catalog: options.catalog,
         ..StartOptions::default()
     };
-    let mut session_ok = true;
-    let mut session = session;
-    match session.as_ref().map(|s| s.load(&options.tree)) {
-        Some(Saved::Found { answers, notes }) => {
+    let mut separate = false;
+    let mut session = Session::for_tree(&tree, options.questions_path.as_deref());
+    let main_path = session.as_ref().map(|s| s.path.clone());
+    if let Some(s) = session.as_mut() {
+        match s.lock() {
+            Ok(()) => {}
+            Err(LockError::Failed(why)) => {
+                start.unsaved = Some(format!("the session folder cannot be used ({why})"));
+            }
+            Err(LockError::Held { by }) => match ask_about_held_session(&s.path, &by)? {
+                Choice::ReadOnly => {
+                    s.read_only = Some(format!(
+                        "the session is open read-only, as another mlops-wizard holds it ({by})"
+                    ));
+                    start.unsaved = s.read_only.clone();
+                    start.notes.push(format!(
+                        "another mlops-wizard holds this session ({by}), so it is open read-only: nothing you answer here is saved. Export your answers (with the answers file) to keep them."
+                    ));
+                }
+                Choice::Separate => match s.separate() {
+                    Ok(new) => {
+                        *s = new;
+                        separate = true;
+                    }
+                    Err(e) => {
+                        let why = match e {
+                            LockError::Held { by } => format!("held by {by}"),
+                            LockError::Failed(why) => why,
+                        };
+                        s.read_only = Some(format!("no separate session could be made ({why})"));
+                        start.unsaved = s.read_only.clone();
+                    }
+                },
+                Choice::Quit => {
+                    return Ok(Outcome {
+                        ended: Ended::Declined,
+                        ..Outcome::default()
+                    });
+                }
+            },
+        }
+    } else {
+        start.unsaved = Some(
+            "there is no folder for the session file (no home directory?); set MLOPS_WIZARD_STATE_DIR"
+                .into(),
+        );
+    }
+    // The saved answers are read from the tree's session, held by this wizard or not.
+    let saved = match (&session, &main_path) {
+        (Some(s), Some(main)) if s.holds_lock() && s.path == *main => s.load(&tree),
+        (_, Some(main)) => Session::new(main.clone()).load(&tree),
+        _ => Saved::None,
+    };
+    let continues_main = session
+        .as_ref()
+        .is_some_and(|s| s.holds_lock() && Some(&s.path) == main_path.as_ref());
+    match saved {
+        Saved::Found { answers, notes } => {
             if options.resume && options.answers.is_none() {
                 start.answers = Some(answers);
                 start.skip_welcome = true;
@@ -90,17 +193,23 @@ pub fn run(options: Options) -> Result<Outcome, RunError> {
                     start.resumable = Some(answers);
                 }
                 // A walk started afresh (or from --answers) keeps the old one aside.
-                if let Some(s) = session.as_mut() {
+                if continues_main && let Some(s) = session.as_mut() {
                     s.keep_previous = true;
                 }
             }
             start.notes.extend(notes);
         }
-        Some(Saved::Corrupt { note }) => {
-            session_ok = note.contains("was kept as");
+        Saved::Corrupt { note } => {
+            if continues_main
+                && !note.contains("was kept as")
+                && let Some(s) = session.as_mut()
+            {
+                s.read_only = Some("the unreadable session file could not be moved aside".into());
+                start.unsaved = s.read_only.clone();
+            }
             start.notes.push(note);
         }
-        Some(Saved::None) | None => {
+        Saved::None => {
             if options.resume {
                 start
                     .notes
@@ -113,23 +222,119 @@ pub fn run(options: Options) -> Result<Outcome, RunError> {
         start.skip_welcome = true;
         start.notes.extend(notes);
     }
-    let mut app = App::new(options.tree, start);
-    let mut session = session.filter(|_| session_ok);
+    start.session_path = session.as_ref().map(|s| s.path.clone());
+    let mut app = App::new(tree, start);
+    // Answers brought in (--answers, --resume) are on disk from the start, like every
+    // answer given later.
+    if !app.answers.values.is_empty()
+        && let Some(s) = session.as_mut()
+        && s.read_only.is_none()
+    {
+        let saved = s.save(&app.effective_answers().to_toml(&app.tree));
+        update(&mut app, Action::SessionSaved(saved));
+    }
 
     install_panic_hook();
-    install_signal_handlers();
+    let signals = Signals::install();
     let mut terminal = enter()?;
-    let result = event_loop(&mut terminal, &mut app, session.as_mut());
+    let result = event_loop(&mut terminal, &mut app, session.as_mut(), signals.as_ref());
     restore();
-    result?;
+    // ratatui's `Terminal` shows the cursor when dropped and prints (with a panic if it
+    // cannot) when that fails, as it does on a terminal that went away: the cursor is
+    // shown above already.
+    std::mem::forget(terminal);
+    let ended = result?;
+    // Saved means: a session file holds exactly these answers, read back to be sure.
+    let answers = app.effective_answers();
+    let holds = |path: &PathBuf| match Session::new(path.clone()).load(&app.tree) {
+        Saved::Found { answers: saved, .. } => saved.values == answers.values,
+        _ => false,
+    };
+    let current = session.as_ref().map(|s| s.path.clone());
+    let saved_in = current
+        .iter()
+        .chain(main_path.iter())
+        .find(|p| holds(p))
+        .cloned();
     Ok(Outcome {
-        session: session.map(|s| s.path),
+        ended,
+        separate: separate && saved_in.is_some() && saved_in == current,
+        session: saved_in,
+        unsaved: app.unsaved.clone(),
         exported: app.export.written.clone(),
-        answered: app.effective_answers().values.len(),
+        answered: answers.values.len(),
+        dirty: app.dirty,
+        answers_file: answers.to_toml(&app.tree),
     })
 }
 
-type Term = Terminal<CrosstermBackend<io::Stdout>>;
+/// What to do when another wizard holds the session.
+enum Choice {
+    ReadOnly,
+    Separate,
+    Quit,
+}
+
+/// Says who holds the session and asks what to do, on the normal screen, before the
+/// wizard opens: a line answer, so that the terminal stays as it is.
+fn ask_about_held_session(path: &Path, by: &str) -> Result<Choice, RunError> {
+    let text = format!(
+        "mlops-wizard: the session file\n  {}\nis in use by another mlops-wizard ({by}).\n\
+         Two wizards on one session would overwrite each other's answers.\n\n  \
+         r  open it read-only: nothing you answer is saved (export it to keep it)\n  \
+         n  start a new, separate session beside it\n  \
+         q  quit\n\n",
+        path.display()
+    );
+    let mut out = io::stdout();
+    out.write_all(sanitize::terminal(&text).as_bytes())?;
+    loop {
+        out.write_all(b"Open it read-only, start a new session, or quit? [r/n/q] ")?;
+        out.flush()?;
+        let Some(line) = read_line()? else {
+            return Ok(Choice::Quit);
+        };
+        match line.trim().to_ascii_lowercase().as_str() {
+            "r" => return Ok(Choice::ReadOnly),
+            "n" => return Ok(Choice::Separate),
+            "q" => return Ok(Choice::Quit),
+            _ => {}
+        }
+    }
+}
+
+/// One line typed on the terminal, read a byte at a time so that nothing typed after it is
+/// taken from the wizard; `None` at end of file.
+#[cfg(unix)]
+fn read_line() -> io::Result<Option<String>> {
+    let mut line = Vec::new();
+    loop {
+        let mut byte = 0u8;
+        // SAFETY: reads one byte into a valid buffer.
+        let n = unsafe { libc::read(libc::STDIN_FILENO, (&raw mut byte).cast(), 1) };
+        match n {
+            1 if byte == b'\n' => break,
+            1 => line.push(byte),
+            0 if line.is_empty() => return Ok(None),
+            0 => break,
+            _ => {
+                let e = io::Error::last_os_error();
+                if e.kind() != io::ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            }
+        }
+    }
+    Ok(Some(String::from_utf8_lossy(&line).into_owned()))
+}
+
+#[cfg(not(unix))]
+fn read_line() -> io::Result<Option<String>> {
+    let mut line = String::new();
+    Ok((io::stdin().read_line(&mut line)? > 0).then_some(line))
+}
+
+type Term = Terminal<SafeBackend<CrosstermBackend<io::Stdout>>>;
 
 fn enter() -> Result<Term, RunError> {
     enable_raw_mode()?;
@@ -144,7 +349,7 @@ fn enter() -> Result<Term, RunError> {
         restore();
         return Err(e.into());
     }
-    Terminal::new(CrosstermBackend::new(out)).map_err(|e| {
+    Terminal::new(SafeBackend::new(CrosstermBackend::new(out))).map_err(|e| {
         restore();
         e.into()
     })
@@ -164,46 +369,83 @@ pub fn restore() {
     let _ = io::stdout().flush();
 }
 
+/// Back from a stop: raw mode, the alternate screen and the mouse again, and a full redraw
+/// (what was on the screen meanwhile is not the wizard's).
+fn resume(terminal: &mut Term) -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste,
+        cursor::Hide
+    )?;
+    // Clears the screen and forgets the last frame, so the next one is drawn whole
+    // (`Terminal::clear` would ask the terminal where its cursor is first).
+    let size = terminal.size()?;
+    terminal.resize(Rect::new(0, 0, size.width, size.height))
+}
+
+/// Ctrl-Z or SIGTSTP: restores the terminal, stops the process, and on SIGCONT takes the
+/// terminal back.
+fn suspend(terminal: &mut Term, app: &mut App, signals: Option<&Signals>) -> io::Result<()> {
+    {
+        let _guard = TERMINAL.lock().unwrap_or_else(|e| e.into_inner());
+        restore();
+    }
+    #[cfg(unix)]
+    let _ = signal_hook::low_level::raise(libc::SIGSTOP);
+    // Running again: the SIGCONT that woke us is handled here.
+    if let Some(s) = signals {
+        s.forget(Signal::Continue);
+    }
+    resume(terminal)?;
+    let size = terminal.size()?;
+    update(
+        app,
+        Action::Resize(Rect::new(0, 0, size.width, size.height)),
+    );
+    Ok(())
+}
+
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
         previous(info);
-        eprintln!(
-            "mlops-wizard crashed; your answers up to this point are in the session file: run `mlops-wizard --resume`."
+        let _ = writeln!(
+            io::stderr(),
+            "mlops-wizard crashed; your answers up to this point are in the session file, if it could be saved: run `mlops-wizard --resume`."
         );
     }));
-}
-
-/// On SIGTERM, SIGHUP, SIGINT or SIGQUIT: restore the terminal and exit. Answers are
-/// already in the session file, which is written after every answer.
-fn install_signal_handlers() {
-    #[cfg(unix)]
-    {
-        use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
-        let Ok(mut signals) =
-            signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
-        else {
-            return;
-        };
-        std::thread::spawn(move || {
-            if let Some(sig) = signals.forever().next() {
-                let _guard = TERMINAL.lock().unwrap_or_else(|e| e.into_inner());
-                restore();
-                eprintln!(
-                    "mlops-wizard: stopped by signal {sig}; answers are saved, `mlops-wizard --resume` continues."
-                );
-                std::process::exit(128 + sig);
-            }
-        });
-    }
 }
 
 fn event_loop(
     terminal: &mut Term,
     app: &mut App,
     mut session: Option<&mut Session>,
-) -> Result<(), RunError> {
+    signals: Option<&Signals>,
+) -> Result<Ended, RunError> {
+    match run_loop(terminal, app, session.as_deref_mut(), signals) {
+        Ok(ended) => Ok(ended),
+        Err(e) => {
+            // Whatever failed, what was being typed is kept, as far as it can be.
+            apply(app, Action::ForceQuit, session);
+            if input_state(None, false) == Wake::Hangup {
+                Ok(Ended::TerminalLost)
+            } else {
+                Err(e.into())
+            }
+        }
+    }
+}
+
+fn run_loop(
+    terminal: &mut Term,
+    app: &mut App,
+    mut session: Option<&mut Session>,
+    signals: Option<&Signals>,
+) -> io::Result<Ended> {
     let size = terminal.size()?;
     update(
         app,
@@ -215,23 +457,282 @@ fn event_loop(
             terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
         }
         if app.quit {
-            return Ok(());
+            return Ok(Ended::Quit);
         }
-        // Blocks until something happens: no redraw without an event.
-        let event = event::read()?;
-        fault_injection(&event);
-        let size = terminal.size()?;
-        let area = Rect::new(0, 0, size.width, size.height);
-        let Some(action) = keys::action_for_event(app, &event, area) else {
-            continue;
-        };
-        let mut pending = vec![action];
-        while let Some(action) = pending.pop() {
-            for command in update(app, action) {
-                pending.push(execute_command(command, session.as_deref_mut()));
+        if let Some(s) = signals {
+            for signal in s.take() {
+                match signal {
+                    Signal::End(sig) => return Ok(end(app, session, Ended::Signal(sig))),
+                    Signal::Stop => suspend(terminal, app, signals)?,
+                    Signal::Continue => {
+                        resume(terminal)?;
+                        let size = terminal.size()?;
+                        update(
+                            app,
+                            Action::Resize(Rect::new(0, 0, size.width, size.height)),
+                        );
+                    }
+                    Signal::Resize => {}
+                }
             }
         }
+        let event = match next_event(signals)? {
+            Next::Event(event) => event,
+            Next::Signal => continue,
+            Next::Hangup => return Ok(end(app, session, Ended::TerminalLost)),
+        };
+        fault_injection(&event);
+        if let event::Event::Key(key) = &event
+            && key.code == KeyCode::Char('z')
+            && key.modifiers.contains(KeyModifiers::CONTROL)
+        {
+            suspend(terminal, app, signals)?;
+            continue;
+        }
+        let size = terminal.size()?;
+        let area = Rect::new(0, 0, size.width, size.height);
+        if let Some(action) = keys::action_for_event(app, &event, area) {
+            apply(app, action, session.as_deref_mut());
+        }
     }
+}
+
+/// Applies an action and the results of the commands it asks for.
+fn apply(app: &mut App, action: Action, mut session: Option<&mut Session>) {
+    let mut pending = vec![action];
+    while let Some(action) = pending.pop() {
+        for command in update(app, action) {
+            pending.push(execute_command(command, session.as_deref_mut()));
+        }
+    }
+}
+
+/// Ends the walk at once, as Ctrl-C does: the text being typed is kept and the session
+/// saved.
+fn end(app: &mut App, session: Option<&mut Session>, ended: Ended) -> Ended {
+    apply(app, Action::ForceQuit, session);
+    ended
+}
+
+/// What woke the event loop.
+enum Next {
+    Event(event::Event),
+    Signal,
+    Hangup,
+}
+
+/// Waits for the next terminal event, a signal, or the terminal going away. crossterm is
+/// only asked for events when the terminal is known to be there: once the terminal has
+/// hung up, its reads return nothing forever, and crossterm would spin on them.
+fn next_event(signals: Option<&Signals>) -> io::Result<Next> {
+    loop {
+        if input_state(None, false) == Wake::Hangup {
+            return Ok(Next::Hangup);
+        }
+        if event::poll(Duration::ZERO)? {
+            return Ok(Next::Event(event::read()?));
+        }
+        match input_state(signals, true) {
+            Wake::Input | Wake::Nothing => {}
+            Wake::Signal => return Ok(Next::Signal),
+            Wake::Hangup => return Ok(Next::Hangup),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wake {
+    Input,
+    Signal,
+    Hangup,
+    Nothing,
+}
+
+/// The state of the terminal's input (standard input, which crossterm reads): waits until
+/// it has data, hangs up, or a signal comes when `block`; only looks otherwise.
+#[cfg(unix)]
+fn input_state(signals: Option<&Signals>, block: bool) -> Wake {
+    use std::os::fd::AsRawFd as _;
+    let mut fds = vec![libc::pollfd {
+        fd: libc::STDIN_FILENO,
+        events: libc::POLLIN,
+        revents: 0,
+    }];
+    if let Some(s) = signals {
+        fds.push(libc::pollfd {
+            fd: s.wake.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        });
+    }
+    let timeout = if block { -1 } else { 0 };
+    // SAFETY: `fds` is a valid array of pollfd of the given length.
+    let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout) };
+    if n < 0 {
+        // Interrupted by a signal: the loop looks at the signals next.
+        return if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+            Wake::Signal
+        } else {
+            Wake::Hangup
+        };
+    }
+    if fds.get(1).is_some_and(|f| f.revents != 0) {
+        if let Some(s) = signals {
+            s.drain();
+        }
+        return Wake::Signal;
+    }
+    let r = fds[0].revents;
+    if r & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+        Wake::Hangup
+    } else if r & libc::POLLIN != 0 {
+        Wake::Input
+    } else {
+        Wake::Nothing
+    }
+}
+
+#[cfg(not(unix))]
+fn input_state(_signals: Option<&Signals>, block: bool) -> Wake {
+    match event::poll(if block {
+        Duration::from_millis(250)
+    } else {
+        Duration::ZERO
+    }) {
+        Ok(true) => Wake::Input,
+        Ok(false) => Wake::Nothing,
+        Err(_) => Wake::Hangup,
+    }
+}
+
+/// A signal, as the event loop handles it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signal {
+    /// SIGTERM, SIGHUP, SIGINT, SIGQUIT: end the wizard.
+    End(i32),
+    /// SIGTSTP.
+    Stop,
+    /// SIGCONT.
+    Continue,
+    /// SIGWINCH (crossterm reports the new size as an event).
+    Resize,
+}
+
+/// The signals the wizard handles: each sets a flag and writes to a self-pipe that the
+/// event loop polls.
+struct Signals {
+    #[cfg(unix)]
+    flags: Vec<(Signal, std::sync::Arc<std::sync::atomic::AtomicBool>)>,
+    #[cfg(unix)]
+    wake: std::os::unix::net::UnixStream,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn install() -> Option<Signals> {
+        use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGWINCH};
+        use std::sync::Arc;
+        use std::sync::atomic::AtomicBool;
+        let (wake, write) = std::os::unix::net::UnixStream::pair().ok()?;
+        wake.set_nonblocking(true).ok()?;
+        let mut ending = vec![SIGTERM, SIGINT, SIGQUIT];
+        if !ignored(SIGHUP) {
+            ending.push(SIGHUP);
+        }
+        let mut wanted: Vec<(i32, Signal)> = ending.iter().map(|&s| (s, Signal::End(s))).collect();
+        wanted.extend([
+            (SIGTSTP, Signal::Stop),
+            (SIGCONT, Signal::Continue),
+            (SIGWINCH, Signal::Resize),
+        ]);
+        let mut flags = Vec::new();
+        for (sig, signal) in wanted {
+            let flag = Arc::new(AtomicBool::new(false));
+            signal_hook::flag::register(sig, Arc::clone(&flag)).ok()?;
+            let pipe = write.try_clone().ok()?;
+            signal_hook::low_level::pipe::register(sig, pipe).ok()?;
+            flags.push((signal, flag));
+        }
+        last_resort(&ending);
+        Some(Signals { flags, wake })
+    }
+
+    #[cfg(not(unix))]
+    fn install() -> Option<Signals> {
+        None
+    }
+
+    /// The signals that came since the last call, ending ones first.
+    fn take(&self) -> Vec<Signal> {
+        #[cfg(unix)]
+        {
+            use std::sync::atomic::Ordering;
+            let mut came: Vec<Signal> = self
+                .flags
+                .iter()
+                .filter(|(_, flag)| flag.swap(false, Ordering::SeqCst))
+                .map(|(signal, _)| *signal)
+                .collect();
+            came.sort_by_key(|s| !matches!(s, Signal::End(_)));
+            came
+        }
+        #[cfg(not(unix))]
+        Vec::new()
+    }
+
+    /// Forgets that `signal` came.
+    fn forget(&self, signal: Signal) {
+        #[cfg(unix)]
+        for (s, flag) in &self.flags {
+            if *s == signal {
+                flag.store(false, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = signal;
+    }
+
+    /// Empties the self-pipe.
+    fn drain(&self) {
+        #[cfg(unix)]
+        {
+            use std::io::Read as _;
+            let mut buf = [0u8; 64];
+            while matches!((&self.wake).read(&mut buf), Ok(n) if n > 0) {}
+        }
+    }
+}
+
+/// Whether `sig` was ignored when the wizard started (`nohup` ignores SIGHUP).
+#[cfg(unix)]
+fn ignored(sig: i32) -> bool {
+    // SAFETY: reading the current disposition into a zeroed sigaction.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(sig, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN
+    }
+}
+
+/// If the event loop does not end the wizard within [`SIGNAL_GRACE`] of an ending signal
+/// (stuck writing to a terminal that does not read), the terminal is restored and the
+/// process exits all the same.
+#[cfg(unix)]
+fn last_resort(signals: &[i32]) {
+    let Ok(mut iter) = signal_hook::iterator::Signals::new(signals) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(sig) = iter.forever().next() {
+            std::thread::sleep(SIGNAL_GRACE);
+            let _guard = TERMINAL.lock().unwrap_or_else(|e| e.into_inner());
+            restore();
+            let _ = writeln!(
+                io::stderr(),
+                "mlops-wizard: stopped by signal {sig} and could not finish in time; answers since the last save may be lost."
+            );
+            std::process::exit(128 + sig);
+        }
+    });
 }
 
 /// Carries out a command and reports its result as an action.
@@ -239,7 +740,7 @@ fn execute_command(command: Command, session: Option<&mut Session>) -> Action {
     match command {
         Command::SaveSession(text) => Action::SessionSaved(match session {
             Some(s) => s.save(&text),
-            None => Err("no folder for the session file (no home directory?)".into()),
+            None => Err("there is no folder for the session file (no home directory?)".into()),
         }),
         Command::Export { files, overwrite } => Action::Exported(export(&files, overwrite)),
     }

@@ -167,6 +167,10 @@ fn header(app: &App, area: Rect, buf: &mut Buffer) {
         Screen::Verdict => "Verdict".to_string(),
         Screen::Export => "Export".to_string(),
     };
+    let right = match app.unsaved {
+        Some(_) => format!("NOT SAVED · {right}"),
+        None => right,
+    };
     let left = format!(" mlops-wizard · {}", app.tree.meta.title);
     let room = usize::from(area.width).saturating_sub(right.width() + 3);
     let left = truncate(&left, room);
@@ -207,14 +211,20 @@ fn answered_count(app: &App) -> usize {
 }
 
 fn status(app: &App, area: Rect, buf: &mut Buffer) {
-    let Some(s) = &app.status else { return };
-    let style = if s.error {
-        app.theme.error
-    } else {
-        app.theme.good
+    // A message of the moment, else, for as long as it lasts, a save that failed.
+    let (text, style) = match (&app.status, &app.unsaved) {
+        (Some(s), _) if s.error => (s.text.clone(), app.theme.error),
+        (Some(s), _) => (s.text.clone(), app.theme.good),
+        (None, Some(why)) => (
+            format!(
+                "NOT SAVED: export your answers, or restart with MLOPS_WIZARD_STATE_DIR set to another folder · {why}"
+            ),
+            app.theme.error,
+        ),
+        (None, None) => return,
     };
     Paragraph::new(Line::styled(
-        format!(" {}", truncate(&s.text, usize::from(area.width) - 1)),
+        format!(" {}", truncate(&text, usize::from(area.width) - 1)),
         style,
     ))
     .render(area, buf);

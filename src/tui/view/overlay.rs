@@ -20,13 +20,22 @@ pub(super) fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer)
                 "Your answers changed since the last export."
             };
             let mut lines = vec![first.to_string()];
-            match &app.session_path {
-                Some(p) => {
+            match (&app.unsaved, &app.session_path) {
+                (Some(why), _) => {
+                    lines.push(format!("They are NOT saved: {why}."));
+                    lines.push(
+                        "To keep them, export them first (n, then e on the review, with the answers file ticked); if you quit, they are printed as an answers file."
+                            .to_string(),
+                    );
+                }
+                (None, Some(p)) => {
                     lines.push("They are saved in".to_string());
                     lines.push(format!("  {}", p.display()));
                     lines.push("and `mlops-wizard --resume` continues.".to_string());
                 }
-                None => lines.push("They could not be saved: no session folder.".to_string()),
+                (None, None) => {
+                    lines.push("They could not be saved: no session folder.".to_string())
+                }
             }
             lines.push(String::new());
             lines.push("Quit now? y / n".to_string());
