@@ -5,11 +5,13 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use mlops_wizard::answers::{Answers, Strictness};
+use mlops_wizard::answers::{Answers, Strictness, answers_source};
 use mlops_wizard::catalog::{Catalog, DEFAULT_CATALOG, DEFAULT_CATALOG_NAME};
+use mlops_wizard::diff::Diff;
 use mlops_wizard::error::LoadError;
 use mlops_wizard::load::{self, DEFAULT_TREE, DEFAULT_TREE_NAME};
 use mlops_wizard::source::Source;
+use mlops_wizard::team::{Respondent, Team};
 use mlops_wizard::{Recommendation, ReportInput, Tree, atomic, report, tui};
 
 use crate::out;
@@ -27,7 +29,7 @@ use crate::out;
     max_term_width = 100
 )]
 #[command(
-    after_help = "Exit status: 0 success, 2 bad input (invalid tree, answers or arguments), 1 other failures.\n\nExamples:\n  mlops-wizard                                   walk through the questions\n  mlops-wizard --resume                          continue the last walk\n  mlops-wizard recommend --answers answers.toml  print the recommendation as markdown\n  mlops-wizard validate my-tree.toml             check a custom question tree"
+    after_help = "Exit status: 0 success, 2 bad input (invalid tree, answers or arguments), 1 other failures.\n\nExamples:\n  mlops-wizard                                   walk through the questions\n  mlops-wizard --resume                          continue the last walk\n  mlops-wizard recommend --answers answers.toml  print the recommendation as markdown\n  mlops-wizard recommend -a alice.toml -a bob.toml   a team report\n  mlops-wizard diff old.md new.toml              what changed between two decisions\n  mlops-wizard validate my-tree.toml             check a custom question tree"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -55,11 +57,18 @@ pub enum Command {
     /// Score an answers file and write the recommendation (markdown or JSON).
     ///
     /// Answers that do not fit the tree (unknown questions or options, wrong types,
-    /// questions hidden by the other answers) are errors unless --lenient is given.
+    /// questions hidden by the other answers) are errors unless --lenient is given. An
+    /// exported markdown report works as an answers file: its answers block is read back.
+    ///
+    /// Several --answers (or a folder of answers files) give a team report: each
+    /// person's verdict, who answered what, the merged answers (the majority per question,
+    /// ties left open; medians for scales and priorities) and the disagreements that alone
+    /// would flip the merged verdict.
     Recommend {
-        /// The answers file (TOML); `-` reads standard input.
-        #[arg(long, short = 'a', value_name = "FILE")]
-        answers: PathBuf,
+        /// An answers file (TOML) or exported report (markdown); `-` reads standard input.
+        /// Repeat it, or give a folder, for a team.
+        #[arg(long, short = 'a', value_name = "FILE", required = true, num_args = 1)]
+        answers: Vec<PathBuf>,
         /// Output format.
         #[arg(long, short = 'f', value_enum, default_value_t = Format::Markdown)]
         format: Format,
@@ -72,9 +81,33 @@ pub enum Command {
         /// Skip answers that do not fit the tree, with a warning, instead of failing.
         #[arg(long)]
         lenient: bool,
-        /// The date printed in the report (YYYY-MM-DD); today by default.
+        /// The date printed in the report (YYYY-MM-DD); by default the answers' `[meta]
+        /// date`, else today.
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         date: Option<String>,
+    },
+    /// Compare two answers files (or exported reports): the answers that changed, each
+    /// criterion's and stage's points before and after, and whether the verdict, its kind
+    /// or its robustness changed.
+    Diff {
+        /// The earlier answers file or report.
+        #[arg(value_name = "OLD")]
+        old: PathBuf,
+        /// The later answers file or report.
+        #[arg(value_name = "NEW")]
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+        /// Write to this file instead of standard output (atomically).
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Overwrite the output file if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Exit with status 1 when the verdict changed (for CI).
+        #[arg(long)]
+        exit_code: bool,
     },
     /// Check question trees and tool catalogs and print every problem (the built-in ones
     /// when none given).
@@ -192,49 +225,174 @@ pub fn run(
         } => {
             let tree = load_tree(questions)?;
             let catalog = load_catalog(tools, &tree)?;
-            let source = if answers.as_os_str() == "-" {
-                read_stdin()?
-            } else {
-                load::read_source(&answers)?
-            };
             let strictness = if lenient {
                 Strictness::Lenient
             } else {
                 Strictness::Strict
             };
-            let checked = Answers::parse(&source, &tree, strictness)?;
-            for note in &checked.notes {
-                out::eprintln(&format!("note: {note}"));
+            let files = answer_files(&answers)?;
+            let mut people: Vec<Respondent> = Vec::with_capacity(files.len());
+            for f in &files {
+                let answers = read_answers(f, &tree, strictness)?;
+                people.push(Respondent {
+                    name: respondent_name(&answers, f, &people),
+                    answers,
+                });
             }
-            for p in &checked.dropped {
-                out::eprintln(&format!(
-                    "{}\n  = note: the answer is ignored (--lenient)\n",
-                    p.as_warning()
-                ));
-            }
-            let recommendation = Recommendation::new(&tree, &checked.answers);
-            let date = date.unwrap_or_else(today);
+            let team = (people.len() > 1).then(|| Team::new(&tree, people.clone()));
+            let (answers, recommendation) = match &team {
+                Some(t) => (t.merged.clone(), t.recommendation.clone()),
+                None => {
+                    let a = people.remove(0).answers;
+                    let r = Recommendation::new(&tree, &a);
+                    (a, r)
+                }
+            };
+            let date = report_date(date, &answers);
             let input = ReportInput {
                 tree: &tree,
-                answers: &checked.answers,
+                answers: &answers,
                 recommendation: &recommendation,
                 date: &date,
                 catalog: catalog.as_ref(),
-                team: None,
+                team: team.as_ref(),
             };
             let text = match format {
                 Format::Markdown => report::to_markdown(&input),
                 Format::Json => report::to_json(&input),
             };
-            match output {
-                None => out::stdout(&text),
-                Some(path) => atomic::write(&path, text.as_bytes(), force).map_err(|e| match e {
-                    atomic::WriteError::Exists { .. } => Failure::BadInput(e.to_string()),
-                    atomic::WriteError::Io { .. } => Failure::Other(e.to_string()),
-                }),
+            write_output(&text, output.as_deref(), force)
+        }
+        Command::Diff {
+            old,
+            new,
+            format,
+            output,
+            force,
+            exit_code,
+        } => {
+            let tree = load_tree(questions)?;
+            let before = read_answers(&old, &tree, Strictness::Strict)?;
+            let after = read_answers(&new, &tree, Strictness::Strict)?;
+            let diff = Diff::new(&tree, &before, &after);
+            let (old_name, new_name) = (old.display().to_string(), new.display().to_string());
+            let input = report::DiffInput {
+                tree: &tree,
+                diff: &diff,
+                old_name: &old_name,
+                new_name: &new_name,
+            };
+            let text = match format {
+                Format::Markdown => report::diff_to_markdown(&input),
+                Format::Json => report::diff_to_json(&input),
+            };
+            write_output(&text, output.as_deref(), force)?;
+            if exit_code && diff.verdict_changed() {
+                return Err(Failure::Quiet(1));
             }
+            Ok(())
         }
     }
+}
+
+/// Writes a report to standard output, or atomically to `path`.
+fn write_output(text: &str, path: Option<&Path>, force: bool) -> Result<(), Failure> {
+    match path {
+        None => out::stdout(text),
+        Some(path) => atomic::write(path, text.as_bytes(), force).map_err(|e| match e {
+            atomic::WriteError::Exists { .. } => Failure::BadInput(e.to_string()),
+            atomic::WriteError::Io { .. } => Failure::Other(e.to_string()),
+        }),
+    }
+}
+
+/// The answers files given: each file as it is, a folder as its `.toml` and `.md` files
+/// in name order.
+fn answer_files(given: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let mut out = Vec::new();
+    for p in given {
+        if p.is_dir() {
+            let entries = std::fs::read_dir(p).map_err(|e| {
+                Failure::BadInput(format!("cannot read the folder {}: {e}", p.display()))
+            })?;
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|f| {
+                    f.is_file()
+                        && f.extension()
+                            .is_some_and(|x| x == "toml" || x == "md" || x == "markdown")
+                })
+                .collect();
+            files.sort();
+            if files.is_empty() {
+                return Err(Failure::BadInput(format!(
+                    "the folder {} has no answers files (.toml) or reports (.md)",
+                    p.display()
+                )));
+            }
+            out.extend(files);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Reads one answers file, exported report or standard input (`-`), checks it against
+/// `tree`, and prints its notes and (with --lenient) the answers set aside.
+fn read_answers(path: &Path, tree: &Tree, strictness: Strictness) -> Result<Answers, Failure> {
+    let source = if path.as_os_str() == "-" {
+        read_stdin()?
+    } else {
+        load::read_source(path)?
+    };
+    let source = answers_source(&source)?;
+    let checked = Answers::parse(&source, tree, strictness)?;
+    for note in &checked.notes {
+        out::eprintln(&format!("note: {}: {note}", source.name()));
+    }
+    for p in &checked.dropped {
+        out::eprintln(&format!(
+            "{}\n  = note: the answer is ignored (--lenient)\n",
+            p.as_warning()
+        ));
+    }
+    Ok(checked.answers)
+}
+
+/// A respondent's name: `[meta] respondent`, else the file's name; made unique among
+/// `taken` by adding the file name.
+fn respondent_name(answers: &Answers, file: &Path, taken: &[Respondent]) -> String {
+    let stem = file.file_stem().map_or_else(
+        || file.display().to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let name = answers
+        .meta
+        .respondent
+        .as_deref()
+        .filter(|r| !mlops_wizard::model::is_blank(r))
+        .map_or_else(|| stem.clone(), |r| r.trim().to_string());
+    if taken.iter().any(|t| t.name == name) {
+        format!("{name} ({stem})")
+    } else {
+        name
+    }
+}
+
+/// The report's date: `--date`, else the answers' `[meta] date` when it is a date, else
+/// today.
+fn report_date(given: Option<String>, answers: &Answers) -> String {
+    given
+        .or_else(|| {
+            answers
+                .meta
+                .date
+                .clone()
+                .filter(|d| mlops_wizard::catalog::is_date(d))
+        })
+        .unwrap_or_else(today)
 }
 
 /// Runs the full-screen wizard.
@@ -250,7 +408,7 @@ pub fn wizard(
         match answers {
             None => None,
             Some(path) => {
-                let source = load::read_source(path)?;
+                let source = answers_source(&load::read_source(path)?)?;
                 let checked = Answers::parse(&source, &tree, Strictness::Lenient)?;
                 let mut notes = checked.notes;
                 notes.extend(checked.dropped.iter().map(|p| {

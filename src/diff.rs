@@ -88,7 +88,8 @@ impl Diff {
                 .iter()
                 .zip(&b.stages)
                 .filter(|(x, y)| {
-                    x.in_scope != y.in_scope || x.path != y.path || x.scores != y.scores
+                    (x.in_scope || y.in_scope)
+                        && (x.in_scope != y.in_scope || x.path != y.path || x.scores != y.scores)
                 })
                 .map(|(x, y)| StageChange {
                     stage: x.stage,

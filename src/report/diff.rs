@@ -183,7 +183,7 @@ pub fn diff_to_markdown(input: &DiffInput<'_>) -> String {
         }
         line!(w);
     }
-    w.clone()
+    super::markdown::tidy(w)
 }
 
 #[derive(Serialize)]

@@ -31,6 +31,39 @@ pub fn to_markdown(input: &ReportInput<'_>) -> String {
     unanswered(w, input);
     options(w, input);
     appendix(w, input);
+    team_appendix(w, input);
+    tidy(&out)
+}
+
+/// The document with runs of blank lines outside fenced blocks folded into one, and one
+/// line break at the end: sections that have nothing to say leave no gaps.
+pub(crate) fn tidy(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    let mut fence: Option<String> = None;
+    let mut blank = false;
+    for line in md.lines() {
+        let ticks: String = line.chars().take_while(|c| *c == '`').collect();
+        match &fence {
+            Some(f) if ticks.len() >= f.len() && line.trim_end() == ticks => fence = None,
+            Some(_) => {}
+            None if ticks.len() >= 3 => fence = Some(ticks),
+            None if line.trim().is_empty() => {
+                if blank {
+                    continue;
+                }
+                blank = true;
+                out.push('\n');
+                continue;
+            }
+            None => {}
+        }
+        blank = false;
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
     out
 }
 
@@ -675,36 +708,6 @@ fn team(w: &mut String, r: &ReportInput<'_>) {
         line!(w, "{row}");
     }
     line!(w);
-    line!(w, "### Who answered what");
-    line!(w);
-    let mut head = String::from("| Question |");
-    let mut rule = String::from("| --- |");
-    for p in &team.respondents {
-        let _ = write!(head, " {} |", escape_inline(&p.name));
-        rule.push_str(" --- |");
-    }
-    line!(w, "{head} Merged | Agreement |");
-    line!(w, "{rule} --- | --- |");
-    for s in &team.spreads {
-        let q = &t.questions[s.question];
-        if q.kind == Kind::Text {
-            continue;
-        }
-        let mut row = format!("| {} |", escape_inline(&q.prompt));
-        for a in &s.answers {
-            let text = a.as_ref().map_or_else(
-                || "*not answered*".to_string(),
-                |a| escape_inline(&a.describe(q)),
-            );
-            let _ = write!(row, " {text} |");
-        }
-        let merged = s
-            .merged
-            .as_ref()
-            .map_or_else(|| "*open*".to_string(), |a| escape_inline(&a.describe(q)));
-        line!(w, "{row} {merged} | {} |", s.agreement.name());
-    }
-    line!(w);
     let split: Vec<&crate::team::Spread> = team
         .spreads
         .iter()
@@ -716,36 +719,94 @@ fn team(w: &mut String, r: &ReportInput<'_>) {
         })
         .collect();
     if split.is_empty() {
-        line!(w, "Everyone who answered a question gave the same answer.");
+        line!(
+            w,
+            "Everyone who answered a question gave the same answer (Appendix C lists every answer)."
+        );
         line!(w);
         return;
     }
     line!(w, "### Where the team disagrees");
     line!(w);
-    line!(w, "| Question | Answers given |");
-    line!(w, "| --- | --- |");
-    for s in split {
+    line!(
+        w,
+        "{} of {} questions got different answers; Appendix C lists every answer.",
+        split.len(),
+        team.spreads.len()
+    );
+    line!(w);
+    answers_table(w, r, team, &split, true);
+}
+
+/// A table of who answered what to these questions; with `spread`, a bar per answer.
+fn answers_table(
+    w: &mut String,
+    r: &ReportInput<'_>,
+    team: &crate::team::Team,
+    spreads: &[&crate::team::Spread],
+    spread: bool,
+) {
+    let t = r.tree;
+    let mut head = String::from("| Question |");
+    let mut rule = String::from("| --- |");
+    for p in &team.respondents {
+        let _ = write!(head, " {} |", escape_inline(&p.name));
+        rule.push_str(" --- |");
+    }
+    if spread {
+        line!(w, "{head} Merged | Spread |");
+    } else {
+        line!(w, "{head} Merged | Agreement |");
+    }
+    line!(w, "{rule} --- | --- |");
+    for s in spreads {
         let q = &t.questions[s.question];
-        let mut counts: Vec<(String, usize)> = Vec::new();
-        for a in s.answers.iter().flatten() {
-            let label = a.describe(q);
-            match counts.iter_mut().find(|(l, _)| *l == label) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((label, 1)),
-            }
+        let mut row = format!("| {} |", escape_inline(&q.prompt));
+        for a in &s.answers {
+            let text = a.as_ref().map_or_else(
+                || "*not answered*".to_string(),
+                |a| escape_inline(&a.describe(q)),
+            );
+            let _ = write!(row, " {text} |");
         }
-        let spread: Vec<String> = counts
-            .iter()
-            .map(|(l, n)| format!("{} {} {n}", escape_inline(l), "▇".repeat(*n)))
-            .collect();
-        line!(
-            w,
-            "| {} | {} |",
-            escape_inline(&q.prompt),
-            spread.join(" · ")
+        let merged = s.merged.as_ref().map_or_else(
+            || "*open: a tie*".to_string(),
+            |a| escape_inline(&a.describe(q)),
         );
+        let last = if spread {
+            let mut counts: Vec<(String, usize)> = Vec::new();
+            for a in s.answers.iter().flatten() {
+                let label = a.describe(q);
+                match counts.iter_mut().find(|(l, _)| *l == label) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((label, 1)),
+                }
+            }
+            counts
+                .iter()
+                .map(|(l, n)| format!("{} {} {n}", "▇".repeat(*n), escape_inline(l)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        } else {
+            s.agreement.name().to_string()
+        };
+        line!(w, "{row} {merged} | {last} |");
     }
     line!(w);
+}
+
+/// Every person's answer to every question anyone answered.
+fn team_appendix(w: &mut String, r: &ReportInput<'_>) {
+    let Some(team) = r.team else { return };
+    line!(w);
+    line!(w, "## Appendix C: answers by person");
+    line!(w);
+    let all: Vec<&crate::team::Spread> = team
+        .spreads
+        .iter()
+        .filter(|s| r.tree.questions[s.question].kind != Kind::Text)
+        .collect();
+    answers_table(w, r, team, &all, false);
 }
 
 fn context(w: &mut String, r: &ReportInput<'_>) {
