@@ -128,7 +128,7 @@ fn a_report_read_back_gives_the_same_decision() {
         fs::write(&report, recommend(std::slice::from_ref(&f), false)).unwrap();
         assert_eq!(
             recommend(&[report], true),
-            recommend(&[f.clone()], true),
+            recommend(std::slice::from_ref(&f), true),
             "{}",
             f.display()
         );
