@@ -584,10 +584,17 @@ fn a_whole_walk_at_80x24_writes_the_report_and_restores_the_terminal() {
     let reports = files_starting_with(dir.path(), "mlops-recommendation-", ".md");
     assert_eq!(reports.len(), 1, "one report written: {reports:?}");
     let report = std::fs::read_to_string(&reports[0]).expect("read the report");
-    let first = report.lines().next().unwrap_or_default();
     assert!(
-        first.starts_with("# ") && first.contains("Atlas"),
-        "the report is titled with the project name: {first:?}"
+        report.starts_with("---\nstatus: proposed\n"),
+        "MADR front matter"
+    );
+    let title = report
+        .lines()
+        .find(|l| l.starts_with("# "))
+        .unwrap_or_default();
+    assert!(
+        title.contains("Atlas"),
+        "the report is titled with the project name: {title:?}"
     );
     assert!(report.contains("## Decision outcome"), "{report}");
 

@@ -51,7 +51,7 @@ fn options() -> StartOptions {
 }
 
 fn app_with(opts: StartOptions) -> App {
-    App::new(Tree::default_tree(), opts)
+    App::new(wizard_tree(), opts)
 }
 
 fn app() -> App {
@@ -60,16 +60,12 @@ fn app() -> App {
 
 fn example(name: &str) -> Answers {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
+        .join("tests/fixtures/answers/wizard")
         .join(name);
     let text = std::fs::read_to_string(&path).unwrap();
-    Answers::parse(
-        &Source::new(name, text),
-        &Tree::default_tree(),
-        Strictness::Strict,
-    )
-    .unwrap()
-    .answers
+    Answers::parse(&Source::new(name, text), &wizard_tree(), Strictness::Strict)
+        .unwrap()
+        .answers
 }
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
@@ -1059,4 +1055,14 @@ fn nothing_unsafe_reaches_the_terminal() {
         update(&mut app, Action::Start);
     }
     assert!(unsafe_without, "ratatui alone lets some through");
+}
+
+/// The wizard's test tree (tests/fixtures/trees/valid/wizard.toml): fixed, so that these
+/// tests do not change with the built-in tree's content.
+fn wizard_tree() -> Tree {
+    Tree::parse(
+        "wizard.toml",
+        include_str!("fixtures/trees/valid/wizard.toml"),
+    )
+    .expect("the wizard's test tree is valid")
 }

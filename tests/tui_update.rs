@@ -29,21 +29,21 @@ fn options() -> StartOptions {
 }
 
 fn app() -> App {
-    App::new(Tree::default_tree(), options())
+    App::new(wizard_tree(), options())
 }
 
 fn app_with(opts: StartOptions) -> App {
-    App::new(Tree::default_tree(), opts)
+    App::new(wizard_tree(), opts)
 }
 
 /// An example answers file of the repository, parsed strictly against the default tree.
 fn example(name: &str) -> Answers {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
+        .join("tests/fixtures/answers/wizard")
         .join(name);
     let text = std::fs::read_to_string(&path).unwrap();
     let source = Source::new(name, text);
-    Answers::parse(&source, &Tree::default_tree(), Strictness::Strict)
+    Answers::parse(&source, &wizard_tree(), Strictness::Strict)
         .unwrap()
         .answers
 }
@@ -296,7 +296,7 @@ fn resume_with_every_question_answered_goes_to_the_review() {
     assert_eq!(app.answers.values, saved.values);
     assert_eq!(
         app.recommendation,
-        Recommendation::new(&app.tree, &app.effective_answers())
+        Recommendation::quick(&app.tree, &app.effective_answers())
     );
 }
 
@@ -1003,7 +1003,7 @@ fn hidden_answers_do_not_move_the_verdict() {
     effective.values.remove("oss_training_plan");
     assert_eq!(
         app.recommendation,
-        Recommendation::new(&app.tree, &effective)
+        Recommendation::quick(&app.tree, &effective)
     );
     assert_ne!(app.recommendation, with);
 }
@@ -1964,7 +1964,7 @@ fn answers_with_notes_open_on_the_welcome_screen_then_continue() {
         .values
         .insert("project_name".into(), Answer::Text("Atlas".into()));
     let mut app = App::new(
-        Tree::default_tree(),
+        wizard_tree(),
         StartOptions {
             answers: Some(answers),
             skip_welcome: true,
@@ -1981,4 +1981,14 @@ fn answers_with_notes_open_on_the_welcome_screen_then_continue() {
         "team_size",
         "the walk goes on after the answers given"
     );
+}
+
+/// The wizard's test tree (tests/fixtures/trees/valid/wizard.toml): fixed, so that these
+/// tests do not change with the built-in tree's content.
+fn wizard_tree() -> Tree {
+    Tree::parse(
+        "wizard.toml",
+        include_str!("fixtures/trees/valid/wizard.toml"),
+    )
+    .expect("the wizard's test tree is valid")
 }

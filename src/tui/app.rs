@@ -84,6 +84,8 @@ pub enum Action {
     Toggle,
     /// Choose (or toggle) the item at this position of the visible list.
     Pick(usize),
+    /// On a priorities question: give the highlighted criterion this level.
+    Level(i64),
     /// `y`: answer yes, or confirm a dialog.
     Yes,
     /// `n`: answer no, or decline a dialog.
@@ -241,7 +243,7 @@ impl App {
     pub fn new(tree: Tree, options: StartOptions) -> App {
         let answers = options.answers.unwrap_or_default();
         let flow = Flow::new(&tree, &answers);
-        let recommendation = Recommendation::new(&tree, &flow.effective(&tree, &answers));
+        let recommendation = Recommendation::quick(&tree, &flow.effective(&tree, &answers));
         let path = format!("mlops-recommendation-{}.md", options.date);
         let mut app = App {
             question: flow.next(None).unwrap_or(0),
@@ -307,6 +309,7 @@ impl App {
         match (&q.scale, q.kind) {
             (Some(s), Kind::Scale) => usize::try_from(s.max - s.min + 1).unwrap_or(0),
             (_, Kind::Text) => 0,
+            (_, Kind::Priorities) => q.priorities.as_ref().map_or(0, |p| p.criteria.len()),
             _ => q.options.len(),
         }
     }
@@ -393,7 +396,9 @@ impl App {
     fn refresh(&mut self) {
         self.flow = Flow::new(&self.tree, &self.answers);
         let effective = self.flow.effective(&self.tree, &self.answers);
-        self.recommendation = Recommendation::new(&self.tree, &effective);
+        // The quick recommendation on every change; the robustness search (milliseconds)
+        // runs when the verdict is shown (see `analyse_if_shown`).
+        self.recommendation = Recommendation::quick(&self.tree, &effective);
         self.criterion = self
             .criterion
             .min(self.tree.criteria.len().saturating_sub(1));
@@ -472,6 +477,24 @@ impl App {
 
 /// Applies one action to the state, returning the work it asks of the runtime.
 pub fn update(app: &mut App, action: Action) -> Vec<Command> {
+    let commands = dispatch(app, action);
+    analyse_if_shown(app);
+    commands
+}
+
+/// Completes the recommendation with its robustness when the verdict screen shows it.
+fn analyse_if_shown(app: &mut App) {
+    if app.screen == Screen::Verdict && app.recommendation.robustness.is_none() {
+        let effective = app.flow.effective(&app.tree, &app.answers);
+        app.recommendation.robustness = Some(crate::robustness::analyse(
+            &app.tree,
+            &effective,
+            &app.recommendation,
+        ));
+    }
+}
+
+fn dispatch(app: &mut App, action: Action) -> Vec<Command> {
     let mut commands = Vec::new();
     // Results from the runtime and Ctrl-C apply whatever is on screen.
     match action {
@@ -636,6 +659,9 @@ fn question(app: &mut App, action: Action, commands: &mut Vec<Command>) {
     if q.kind == Kind::Text {
         return text_question(app, action, commands);
     }
+    if q.kind == Kind::Priorities {
+        return priorities_question(app, action, commands);
+    }
     let count = app.item_count();
     let last = count.saturating_sub(1);
     let value_at = |i: usize| -> Option<Answer> {
@@ -702,6 +728,58 @@ fn question(app: &mut App, action: Action, commands: &mut Vec<Command>) {
                 app.advance();
             }
         }
+        _ => {}
+    }
+}
+
+/// A priorities question: the list holds the criteria; a digit sets the highlighted
+/// criterion's level, Space raises it (wrapping), Enter keeps the levels and goes on.
+fn priorities_question(app: &mut App, action: Action, commands: &mut Vec<Command>) {
+    let q = app.current().clone();
+    let Some(p) = &q.priorities else { return };
+    let last = p.criteria.len().saturating_sub(1);
+    let levels = |app: &App| match app.answers.values.get(&q.id) {
+        Some(Answer::Priorities(l)) => l.clone(),
+        _ => std::collections::BTreeMap::new(),
+    };
+    let set = |app: &mut App, commands: &mut Vec<Command>, level: i64| {
+        let Some(&c) = p.criteria.get(app.cursor) else {
+            return;
+        };
+        let mut l = levels(app);
+        l.insert(app.tree.criteria[c].id.clone(), level);
+        app.set_answer(Some(Answer::Priorities(l)), commands);
+    };
+    match action {
+        Action::Up => app.cursor = app.cursor.saturating_sub(1),
+        Action::Down => app.cursor = (app.cursor + 1).min(last),
+        Action::Top => app.cursor = 0,
+        Action::Bottom => app.cursor = last,
+        Action::PageUp => app.cursor = app.cursor.saturating_sub(5),
+        Action::PageDown => app.cursor = (app.cursor + 5).min(last),
+        Action::Pick(i) if i <= last => app.cursor = i,
+        Action::Level(l) if (1..=p.max_level()).contains(&l) => set(app, commands, l),
+        Action::Toggle => {
+            let id = p
+                .criteria
+                .get(app.cursor)
+                .map(|&c| app.tree.criteria[c].id.clone());
+            let now = id
+                .and_then(|id| levels(app).get(&id).copied())
+                .unwrap_or(p.default);
+            set(app, commands, now % p.max_level() + 1);
+        }
+        Action::Confirm => {
+            if !app.answers.values.contains_key(&q.id) {
+                app.set_answer(Some(Answer::Priorities(levels(app))), commands);
+            }
+            app.advance();
+        }
+        Action::Next => app.advance(),
+        Action::Back => app.retreat(),
+        Action::Clear => app.set_answer(None, commands),
+        Action::Review => app.screen = Screen::Review,
+        Action::Verdict => app.screen = Screen::Verdict,
         _ => {}
     }
 }

@@ -319,6 +319,9 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
 /// A digit picks the n-th option, or the value n of a scale.
 fn digit(app: &App, d: char) -> Option<Action> {
     let n = i64::from(d.to_digit(10)?);
+    if app.screen == Screen::Question && app.current().priorities.is_some() {
+        return Some(Action::Level(n));
+    }
     if app.screen == Screen::Question
         && let Some(s) = &app.current().scale
     {

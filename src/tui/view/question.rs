@@ -28,7 +28,7 @@ fn parts(app: &App, area: Rect) -> Parts {
     let prompt_h = (wrap(&q.prompt, w).len() as u16).clamp(1, 4);
     let help_lines = wrap(q.help.trim(), w).len() as u16;
     let items = app.item_count() as u16;
-    let described = q.options.iter().any(|o| o.description.is_some());
+    let described = q.options.iter().any(|o| o.description.is_some()) || q.priorities.is_some();
     let (list_min, desc_h) = match q.kind {
         Kind::Text => (4, 0),
         _ if described => (items.clamp(1, 3), 3),
@@ -97,12 +97,14 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
     for (i, (label, chosen)) in rows.iter().enumerate().skip(start).take(height) {
         let y = p.list.y + (i - start) as u16;
         let selected = i == app.cursor;
-        let number = if i < 9 && q.kind != Kind::Scale {
+        let number = if i < 9 && !matches!(q.kind, Kind::Scale | Kind::Priorities) {
             format!("{} ", i + 1)
         } else {
             "  ".into()
         };
         let mark = match (q.kind, chosen) {
+            (Kind::Priorities, true) => "• ",
+            (Kind::Priorities, false) => "  ",
             (Kind::Multiple, true) => "[x] ",
             (Kind::Multiple, false) => "[ ] ",
             (_, true) => "(•) ",
@@ -144,18 +146,42 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let x = p.list.right().saturating_sub(more.width() as u16);
         buf.set_string(x, p.list.bottom() - 1, more, theme.muted);
     }
+    let levels_hint = q.priorities.as_ref().map(|p| {
+        let levels: Vec<String> = p
+            .levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| format!("{} {}", i + 1, l.label))
+            .collect();
+        format!(
+            "Keys {}; Space raises the level; Enter goes on.",
+            levels.join(", ")
+        )
+    });
     let description = match (&q.scale, q.options.get(app.cursor)) {
         (Some(_), _) => None,
         (None, Some(o)) => o.description.as_deref(),
-        _ => None,
+        _ => levels_hint.as_deref(),
     };
     if let Some(d) = description {
         Paragraph::new(wrapped(d.trim(), area.width, theme.muted)).render(p.description, buf);
     }
 }
 
-/// The list rows of a choice or scale question: label and whether it is the answer.
+/// The list rows of a choice, scale or priorities question: label and whether it is the
+/// answer (for priorities: each criterion with its level, marked when not the default).
 fn rows(q: &Question, answer: Option<&Answer>) -> Vec<(String, bool)> {
+    if let Some(p) = &q.priorities {
+        return p
+            .names
+            .iter()
+            .map(|(id, title)| {
+                let level = answer.and_then(|a| a.priority(id)).unwrap_or(p.default);
+                let label = p.level(level).map_or("?", |l| l.label.as_str());
+                (format!("{title}: {level} {label}"), level != p.default)
+            })
+            .collect();
+    }
     if let Some(s) = &q.scale {
         return (s.min..=s.max)
             .map(|v| {
