@@ -3,7 +3,7 @@
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 use mlops_wizard::answers::{Answers, Strictness, answers_source};
 use mlops_wizard::catalog::{Catalog, DEFAULT_CATALOG, DEFAULT_CATALOG_NAME};
@@ -121,6 +121,20 @@ pub enum Command {
     },
     /// Print the built-in question tree, to copy and adapt.
     Questions,
+    /// Print a shell completion script.
+    ///
+    /// bash: `mlops-wizard completions bash > ~/.local/share/bash-completion/completions/mlops-wizard`;
+    /// zsh: `mlops-wizard completions zsh > ~/.zfunc/_mlops-wizard` (with `~/.zfunc` in `fpath`);
+    /// fish: `mlops-wizard completions fish > ~/.config/fish/completions/mlops-wizard.fish`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), with every command.
+    ///
+    /// `mlops-wizard man > ~/.local/share/man/man1/mlops-wizard.1`, then `man mlops-wizard`.
+    Man,
 }
 
 /// Report formats.
@@ -206,6 +220,12 @@ pub fn run(
 ) -> Result<(), Failure> {
     match command {
         Command::Questions => out::stdout(DEFAULT_TREE),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "mlops-wizard", &mut buf);
+            out::stdout(&String::from_utf8_lossy(&buf))
+        }
+        Command::Man => out::stdout(&man_page()),
         Command::Validate { mut files } => {
             // `--questions FILE validate` checks that file, like `validate FILE`; likewise
             // `--tools FILE`.
@@ -293,6 +313,28 @@ pub fn run(
             Ok(())
         }
     }
+}
+
+/// The manual page: the command's page, then a section per subcommand with its synopsis,
+/// description and options.
+fn man_page() -> String {
+    let cmd = Cli::command();
+    let mut buf = Vec::new();
+    let man = clap_mangen::Man::new(cmd.clone());
+    // Writing into a vector cannot fail.
+    let _ = man.render(&mut buf);
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = format!("mlops-wizard {}", sub.get_name());
+        let sub = sub.clone().bin_name(name.clone());
+        let page = clap_mangen::Man::new(sub.clone());
+        buf.extend_from_slice(format!(".SH \"{}\"\n", name.to_uppercase()).as_bytes());
+        let _ = page.render_synopsis_section(&mut buf);
+        let _ = page.render_description_section(&mut buf);
+        if sub.get_arguments().any(|a| !a.is_hide_set()) {
+            let _ = page.render_options_section(&mut buf);
+        }
+    }
+    String::from_utf8_lossy(&buf).into_owned()
 }
 
 /// Writes a report to standard output, or atomically to `path`.

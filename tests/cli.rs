@@ -898,3 +898,61 @@ fn escape_sequences_in_files_are_shown_not_obeyed() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// completions and man page
+
+/// The subcommands a user can type.
+const SUBCOMMANDS: [&str; 6] = [
+    "recommend",
+    "diff",
+    "validate",
+    "questions",
+    "completions",
+    "man",
+];
+
+#[test]
+fn completions_for_every_shell_name_every_subcommand() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let (script, stderr) = expect_code(wizard().args(["completions", shell]), 0);
+        assert!(stderr.is_empty(), "{shell}: {stderr}");
+        for sub in SUBCOMMANDS {
+            assert!(script.contains(sub), "{shell}: `{sub}` missing");
+        }
+        assert!(script.contains("answers"), "{shell}: options are completed");
+    }
+    let (_, stderr) = expect_code(wizard().args(["completions", "tcsh"]), 2);
+    assert!(stderr.contains("invalid value"), "{stderr}");
+}
+
+#[test]
+fn the_man_page_has_every_subcommand_and_man_reads_it_without_warnings() {
+    let (page, _) = expect_code(wizard().arg("man"), 0);
+    assert!(page.starts_with(".ie \\n(.g .ds Aq \\(aq") || page.contains(".TH mlops-wizard"));
+    for sub in SUBCOMMANDS {
+        let heading = format!(".SH \"MLOPS-WIZARD {}\"", sub.to_uppercase());
+        assert!(page.contains(&heading), "no section {heading}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mlops-wizard.1");
+    fs::write(&file, &page).unwrap();
+    match Command::new("man")
+        .arg("--warnings")
+        .arg("-l")
+        .arg(&file)
+        .output()
+    {
+        Err(_) => eprintln!("skipped: `man` is not installed, so the page was not rendered"),
+        Ok(out) => {
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let warnings = String::from_utf8_lossy(&out.stderr);
+            assert!(warnings.trim().is_empty(), "man warns:\n{warnings}");
+            assert!(String::from_utf8_lossy(&out.stdout).contains("MLOPS-WIZARD RECOMMEND"));
+        }
+    }
+}
