@@ -300,9 +300,10 @@ impl Catalog {
                     ),
                 );
             }
-            let when = t
-                .when
-                .and_then(|c| crate::load::foreign_condition(source, tree, c, &id, &mut problems));
+            let when = t.when.and_then(|c| {
+                let what = format!("tool `{id}`");
+                crate::load::foreign_condition(source, tree, c, &what, &id, &mut problems)
+            });
             tools.push(Tool {
                 when,
                 id,
