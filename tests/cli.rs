@@ -173,6 +173,29 @@ fn validate_refuses_a_file_that_is_not_utf8() {
 }
 
 #[test]
+fn validate_prints_a_no_effect_warning_with_its_place_and_still_exits_0() {
+    let path = fixture("trees/valid/no-effect-option.toml");
+    let (stdout, stderr) = expect_code(wizard().arg("validate").arg(&path), 0);
+    assert!(
+        stdout.contains(&format!("ok: {}: ", path.display())) && stdout.contains("(1 warning)"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.starts_with("warning[no-effect]: option `z` of question `q` "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("--> {}:48:6", path.display())),
+        "file:line:column\n{stderr}"
+    );
+    assert!(
+        stderr.contains("48 | id = \"z\""),
+        "the line is shown\n{stderr}"
+    );
+    assert!(!stderr.contains("error"), "{stderr}");
+}
+
+#[test]
 fn validate_of_a_missing_file_exits_2_naming_the_path() {
     let (_, stderr) = expect_code(wizard().args(["validate", "no/such/tree.toml"]), 2);
     assert!(stderr.contains("cannot read no/such/tree.toml"), "{stderr}");

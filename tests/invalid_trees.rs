@@ -679,3 +679,36 @@ fn naming_both_an_alternative_and_a_path_points_at_the_path_and_says_not_both() 
         assert_eq!(underlined, path, "{stem}: the `path` is underlined");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Warnings: problems that do not stop a tree from loading.
+
+#[test]
+fn an_option_giving_every_alternative_the_same_points_is_a_no_effect_warning() {
+    let path = fixtures().join("trees/valid/no-effect-option.toml");
+    let tree = Tree::load(&path).expect("a tree with a warning still loads");
+    let warnings = &tree.warnings;
+    assert_eq!(warnings.len(), 1, "{}", describe(warnings));
+    let w = &warnings[0];
+    assert_eq!(w.kind, ProblemKind::NoEffect);
+    assert_eq!(w.id.as_deref(), Some("q"));
+    assert_eq!(w.location.position.line, 48, "the option `z`");
+    assert_eq!(w.location.position.column, 6);
+    assert!(
+        w.message.contains("option `z`") && w.message.contains("no effect on the verdict"),
+        "{}",
+        w.message
+    );
+    // An option that favours one side is not warned about, nor are the other fixtures.
+    for path in toml_files(&fixtures().join("trees/valid")) {
+        if !path.ends_with("no-effect-option.toml") {
+            let tree = Tree::load(&path).unwrap();
+            assert!(
+                tree.warnings.is_empty(),
+                "{}:\n{}",
+                path.display(),
+                describe(&tree.warnings)
+            );
+        }
+    }
+}
