@@ -111,6 +111,10 @@ impl Tool {
     /// The licence-change risks of a tool whose source is available (none for
     /// proprietary tools, whose terms are the vendor's by nature). A managed offering
     /// carries the risks of the project it runs (`based_on`), plus its own notes.
+    ///
+    /// Only one `based_on` step is followed: a validated catalog refuses a tool based on
+    /// itself or on another managed offering, and a catalog built by hand with such a
+    /// loop cannot make this recurse.
     pub fn licence_risks(&self, catalog: &Catalog) -> Vec<LicenceRisk> {
         let mut out = Vec::new();
         if !self.has_source() {
@@ -119,23 +123,34 @@ impl Tool {
         let project = self
             .based_on
             .as_deref()
-            .and_then(|b| catalog.tools.iter().find(|t| t.id == b));
+            .and_then(|b| catalog.tools.iter().find(|t| t.id == b))
+            .filter(|p| p.based_on.is_none());
         match project {
-            Some(p) => out.extend(p.licence_risks(catalog)),
-            None => {
-                if catalog.source_available.contains(&self.licence) {
-                    out.push(LicenceRisk::SourceAvailable);
-                }
-                if matches!(
-                    self.governance,
-                    Governance::Company | Governance::CloudVendor
-                ) {
-                    out.push(LicenceRisk::SingleCompany);
+            Some(p) => {
+                if p.has_source() {
+                    out.extend(p.own_risks(catalog));
+                    out.extend(p.licence_change.clone().map(LicenceRisk::Changed));
                 }
             }
+            None => out.extend(self.own_risks(catalog)),
         }
         if let Some(note) = &self.licence_change {
             out.push(LicenceRisk::Changed(note.clone()));
+        }
+        out
+    }
+
+    /// The risks that come from the tool's own licence and governance.
+    fn own_risks(&self, catalog: &Catalog) -> Vec<LicenceRisk> {
+        let mut out = Vec::new();
+        if catalog.source_available.contains(&self.licence) {
+            out.push(LicenceRisk::SourceAvailable);
+        }
+        if matches!(
+            self.governance,
+            Governance::Company | Governance::CloudVendor
+        ) {
+            out.push(LicenceRisk::SingleCompany);
         }
         out
     }
@@ -170,10 +185,18 @@ impl Catalog {
         let stage_ids: Vec<&str> = tree.stages.iter().map(|s| s.id.as_str()).collect();
         let path_ids: Vec<&str> = tree.paths.iter().map(|p| p.id.as_str()).collect();
         let mut seen: HashMap<String, usize> = HashMap::new();
-        let ids: Vec<String> = raw
+        // Every tool's id and what it is based on, so that `based_on` can be checked
+        // against tools further down the file.
+        let bases: Vec<(String, Option<String>)> = raw
             .tools
             .iter()
-            .map(|t| t.get_ref().id.get_ref().clone())
+            .map(|t| {
+                let t = t.get_ref();
+                (
+                    t.id.get_ref().clone(),
+                    t.based_on.as_ref().map(|b| b.get_ref().clone()),
+                )
+            })
             .collect();
         let mut tools = Vec::with_capacity(raw.tools.len());
         for t in raw.tools {
@@ -286,19 +309,38 @@ impl Catalog {
                     ),
                 );
             }
-            if let Some(b) = &t.based_on
-                && !ids.contains(b.get_ref())
-            {
-                problem(
-                    &mut problems,
-                    &b.span(),
-                    ProblemKind::UnknownReference,
-                    Some(&id),
-                    format!(
-                        "tool `{id}` is based on `{}`, which is not a tool of this catalog",
-                        b.get_ref()
+            if let Some(b) = &t.based_on {
+                let base = b.get_ref();
+                match bases.iter().find(|(i, _)| i == base) {
+                    None => problem(
+                        &mut problems,
+                        &b.span(),
+                        ProblemKind::UnknownReference,
+                        Some(&id),
+                        format!(
+                            "tool `{id}` is based on `{base}`, which is not a tool of this catalog"
+                        ),
                     ),
-                );
+                    Some(_) if *base == id => problem(
+                        &mut problems,
+                        &b.span(),
+                        ProblemKind::BadValue,
+                        Some(&id),
+                        format!(
+                            "tool `{id}` is based on itself; `based_on` names the project a managed offering runs"
+                        ),
+                    ),
+                    Some((_, Some(next))) => problem(
+                        &mut problems,
+                        &b.span(),
+                        ProblemKind::BadValue,
+                        Some(&id),
+                        format!(
+                            "tool `{id}` is based on `{base}`, which is itself based on `{next}`; name the project it runs"
+                        ),
+                    ),
+                    Some((_, None)) => {}
+                }
             }
             let when = t.when.and_then(|c| {
                 let what = format!("tool `{id}`");
