@@ -223,13 +223,37 @@ impl Catalog {
                 );
                 seen.insert(id.clone(), first);
             }
+            // Missing keys are reported here, with the tool's id, rather than by serde,
+            // which would stop at the first one and hide every other problem of the file.
+            for (key, present) in [
+                ("name", t.name.is_some()),
+                ("stages", t.stages.is_some()),
+                ("path", t.path.is_some()),
+                ("licence", t.licence.is_some()),
+                ("governance", t.governance.is_some()),
+                ("steward", t.steward.is_some()),
+                ("homepage", t.homepage.is_some()),
+                ("checked", t.checked.is_some()),
+            ] {
+                if !present {
+                    problem(
+                        &mut problems,
+                        &span,
+                        ProblemKind::Syntax,
+                        Some(&id),
+                        format!("tool `{id}` has no `{key}`"),
+                    );
+                }
+            }
             for (what, value) in [
                 ("name", &t.name),
                 ("licence", &t.licence),
                 ("steward", &t.steward),
                 ("homepage", &t.homepage),
             ] {
-                if crate::model::is_blank(value.get_ref()) {
+                if let Some(value) = value
+                    && crate::model::is_blank(value.get_ref())
+                {
                     problem(
                         &mut problems,
                         &value.span(),
@@ -240,72 +264,83 @@ impl Catalog {
                 }
             }
             let mut stages = Vec::new();
-            if t.stages.get_ref().is_empty() {
-                problem(
-                    &mut problems,
-                    &t.stages.span(),
-                    ProblemKind::EmptyText,
-                    Some(&id),
-                    format!("tool `{id}` names no stage"),
-                );
-            }
-            for s in t.stages.into_inner() {
-                match tree.stage_index(s.get_ref()) {
-                    Some(i) => stages.push(i),
-                    None => problem(
-                        &mut problems,
-                        &s.span(),
-                        ProblemKind::UnknownReference,
-                        Some(&id),
-                        format!(
-                            "tool `{id}` names stage `{}`, which the tree does not have (it has: {})",
-                            s.get_ref(),
-                            quoted(&stage_ids)
-                        ),
-                    ),
-                }
-            }
-            let path = match tree.path_index(t.path.get_ref()) {
-                Some(p) => p,
-                None => {
+            if let Some(list) = t.stages {
+                if list.get_ref().is_empty() {
                     problem(
                         &mut problems,
-                        &t.path.span(),
-                        ProblemKind::UnknownReference,
+                        &list.span(),
+                        ProblemKind::EmptyText,
+                        Some(&id),
+                        format!("tool `{id}` names no stage"),
+                    );
+                }
+                for s in list.into_inner() {
+                    match tree.stage_index(s.get_ref()) {
+                        Some(i) => stages.push(i),
+                        None => problem(
+                            &mut problems,
+                            &s.span(),
+                            ProblemKind::UnknownReference,
+                            Some(&id),
+                            format!(
+                                "tool `{id}` names stage `{}`, which the tree does not have (it has: {})",
+                                s.get_ref(),
+                                quoted(&stage_ids)
+                            ),
+                        ),
+                    }
+                }
+            }
+            let path = match &t.path {
+                None => 0,
+                Some(p) => match tree.path_index(p.get_ref()) {
+                    Some(i) => i,
+                    None => {
+                        problem(
+                            &mut problems,
+                            &p.span(),
+                            ProblemKind::UnknownReference,
+                            Some(&id),
+                            format!(
+                                "tool `{id}` names path `{}`, which the tree does not have (it has: {})",
+                                p.get_ref(),
+                                quoted(&path_ids)
+                            ),
+                        );
+                        0
+                    }
+                },
+            };
+            if let Some(homepage) = &t.homepage {
+                let url = homepage.get_ref();
+                let scheme_ok = ["http://", "https://"]
+                    .iter()
+                    .any(|p| url.len() > p.len() && url.to_ascii_lowercase().starts_with(p));
+                // A blank homepage is reported as empty.
+                if !crate::model::is_blank(url) && (!scheme_ok || url.contains(char::is_whitespace))
+                {
+                    problem(
+                        &mut problems,
+                        &homepage.span(),
+                        ProblemKind::BadValue,
                         Some(&id),
                         format!(
-                            "tool `{id}` names path `{}`, which the tree does not have (it has: {})",
-                            t.path.get_ref(),
-                            quoted(&path_ids)
+                            "the homepage of tool `{id}` is \"{url}\"; give an http:// or https:// address"
                         ),
                     );
-                    0
                 }
-            };
-            let url = t.homepage.get_ref();
-            let scheme_ok = ["http://", "https://"]
-                .iter()
-                .any(|p| url.len() > p.len() && url.to_ascii_lowercase().starts_with(p));
-            if !scheme_ok || url.contains(char::is_whitespace) {
-                problem(
-                    &mut problems,
-                    &t.homepage.span(),
-                    ProblemKind::BadValue,
-                    Some(&id),
-                    format!(
-                        "the homepage of tool `{id}` is \"{url}\"; give an http:// or https:// address"
-                    ),
-                );
             }
-            if !is_date(t.checked.get_ref()) {
+            if let Some(checked) = &t.checked
+                && !is_date(checked.get_ref())
+            {
                 problem(
                     &mut problems,
-                    &t.checked.span(),
+                    &checked.span(),
                     ProblemKind::BadValue,
                     Some(&id),
                     format!(
                         "tool `{id}` was checked on \"{}\"; give the date as YYYY-MM-DD",
-                        t.checked.get_ref()
+                        checked.get_ref()
                     ),
                 );
             }
@@ -346,19 +381,21 @@ impl Catalog {
                 let what = format!("tool `{id}`");
                 crate::load::foreign_condition(source, tree, c, &what, &id, &mut problems)
             });
+            // A missing key leaves its field empty; the catalog is refused anyway.
+            let text = |v: Option<Spanned<String>>| v.map(Spanned::into_inner).unwrap_or_default();
             tools.push(Tool {
                 when,
                 id,
-                name: t.name.into_inner(),
+                name: text(t.name),
                 stages,
                 path,
-                licence: t.licence.into_inner(),
-                governance: t.governance,
-                steward: t.steward.into_inner(),
+                licence: text(t.licence),
+                governance: t.governance.unwrap_or(Governance::Company),
+                steward: text(t.steward),
                 licence_change: t.licence_change,
-                homepage: t.homepage.into_inner(),
+                homepage: text(t.homepage),
                 based_on: t.based_on.map(Spanned::into_inner),
-                checked: t.checked.into_inner(),
+                checked: text(t.checked),
                 span,
             });
         }
@@ -479,15 +516,17 @@ struct RawMeta {
 #[serde(deny_unknown_fields)]
 struct RawTool {
     id: Spanned<String>,
-    name: Spanned<String>,
-    stages: Spanned<Vec<Spanned<String>>>,
-    path: Spanned<String>,
-    licence: Spanned<String>,
-    governance: Governance,
-    steward: Spanned<String>,
+    // Required, but optional here so that a missing key is reported with the tool's id
+    // and with the file's other problems (see `Catalog::parse`).
+    name: Option<Spanned<String>>,
+    stages: Option<Spanned<Vec<Spanned<String>>>>,
+    path: Option<Spanned<String>>,
+    licence: Option<Spanned<String>>,
+    governance: Option<Governance>,
+    steward: Option<Spanned<String>>,
     licence_change: Option<String>,
-    homepage: Spanned<String>,
+    homepage: Option<Spanned<String>>,
     based_on: Option<Spanned<String>>,
-    checked: Spanned<String>,
+    checked: Option<Spanned<String>>,
     when: Option<Spanned<RawCondition>>,
 }
