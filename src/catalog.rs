@@ -111,6 +111,10 @@ impl Tool {
     /// The licence-change risks of a tool whose source is available (none for
     /// proprietary tools, whose terms are the vendor's by nature). A managed offering
     /// carries the risks of the project it runs (`based_on`), plus its own notes.
+    ///
+    /// Only one `based_on` step is followed: a validated catalog refuses a tool based on
+    /// itself or on another managed offering, and a catalog built by hand with such a
+    /// loop cannot make this recurse.
     pub fn licence_risks(&self, catalog: &Catalog) -> Vec<LicenceRisk> {
         let mut out = Vec::new();
         if !self.has_source() {
@@ -119,23 +123,34 @@ impl Tool {
         let project = self
             .based_on
             .as_deref()
-            .and_then(|b| catalog.tools.iter().find(|t| t.id == b));
+            .and_then(|b| catalog.tools.iter().find(|t| t.id == b))
+            .filter(|p| p.based_on.is_none());
         match project {
-            Some(p) => out.extend(p.licence_risks(catalog)),
-            None => {
-                if catalog.source_available.contains(&self.licence) {
-                    out.push(LicenceRisk::SourceAvailable);
-                }
-                if matches!(
-                    self.governance,
-                    Governance::Company | Governance::CloudVendor
-                ) {
-                    out.push(LicenceRisk::SingleCompany);
+            Some(p) => {
+                if p.has_source() {
+                    out.extend(p.own_risks(catalog));
+                    out.extend(p.licence_change.clone().map(LicenceRisk::Changed));
                 }
             }
+            None => out.extend(self.own_risks(catalog)),
         }
         if let Some(note) = &self.licence_change {
             out.push(LicenceRisk::Changed(note.clone()));
+        }
+        out
+    }
+
+    /// The risks that come from the tool's own licence and governance.
+    fn own_risks(&self, catalog: &Catalog) -> Vec<LicenceRisk> {
+        let mut out = Vec::new();
+        if catalog.source_available.contains(&self.licence) {
+            out.push(LicenceRisk::SourceAvailable);
+        }
+        if matches!(
+            self.governance,
+            Governance::Company | Governance::CloudVendor
+        ) {
+            out.push(LicenceRisk::SingleCompany);
         }
         out
     }
@@ -170,10 +185,18 @@ impl Catalog {
         let stage_ids: Vec<&str> = tree.stages.iter().map(|s| s.id.as_str()).collect();
         let path_ids: Vec<&str> = tree.paths.iter().map(|p| p.id.as_str()).collect();
         let mut seen: HashMap<String, usize> = HashMap::new();
-        let ids: Vec<String> = raw
+        // Every tool's id and what it is based on, so that `based_on` can be checked
+        // against tools further down the file.
+        let bases: Vec<(String, Option<String>)> = raw
             .tools
             .iter()
-            .map(|t| t.get_ref().id.get_ref().clone())
+            .map(|t| {
+                let t = t.get_ref();
+                (
+                    t.id.get_ref().clone(),
+                    t.based_on.as_ref().map(|b| b.get_ref().clone()),
+                )
+            })
             .collect();
         let mut tools = Vec::with_capacity(raw.tools.len());
         for t in raw.tools {
@@ -200,13 +223,37 @@ impl Catalog {
                 );
                 seen.insert(id.clone(), first);
             }
+            // Missing keys are reported here, with the tool's id, rather than by serde,
+            // which would stop at the first one and hide every other problem of the file.
+            for (key, present) in [
+                ("name", t.name.is_some()),
+                ("stages", t.stages.is_some()),
+                ("path", t.path.is_some()),
+                ("licence", t.licence.is_some()),
+                ("governance", t.governance.is_some()),
+                ("steward", t.steward.is_some()),
+                ("homepage", t.homepage.is_some()),
+                ("checked", t.checked.is_some()),
+            ] {
+                if !present {
+                    problem(
+                        &mut problems,
+                        &span,
+                        ProblemKind::Syntax,
+                        Some(&id),
+                        format!("tool `{id}` has no `{key}`"),
+                    );
+                }
+            }
             for (what, value) in [
                 ("name", &t.name),
                 ("licence", &t.licence),
                 ("steward", &t.steward),
                 ("homepage", &t.homepage),
             ] {
-                if crate::model::is_blank(value.get_ref()) {
+                if let Some(value) = value
+                    && crate::model::is_blank(value.get_ref())
+                {
                     problem(
                         &mut problems,
                         &value.span(),
@@ -217,105 +264,138 @@ impl Catalog {
                 }
             }
             let mut stages = Vec::new();
-            if t.stages.get_ref().is_empty() {
-                problem(
-                    &mut problems,
-                    &t.stages.span(),
-                    ProblemKind::EmptyText,
-                    Some(&id),
-                    format!("tool `{id}` names no stage"),
-                );
-            }
-            for s in t.stages.into_inner() {
-                match tree.stage_index(s.get_ref()) {
-                    Some(i) => stages.push(i),
-                    None => problem(
-                        &mut problems,
-                        &s.span(),
-                        ProblemKind::UnknownReference,
-                        Some(&id),
-                        format!(
-                            "tool `{id}` names stage `{}`, which the tree does not have (it has: {})",
-                            s.get_ref(),
-                            quoted(&stage_ids)
-                        ),
-                    ),
-                }
-            }
-            let path = match tree.path_index(t.path.get_ref()) {
-                Some(p) => p,
-                None => {
+            if let Some(list) = t.stages {
+                if list.get_ref().is_empty() {
                     problem(
                         &mut problems,
-                        &t.path.span(),
-                        ProblemKind::UnknownReference,
+                        &list.span(),
+                        ProblemKind::EmptyText,
+                        Some(&id),
+                        format!("tool `{id}` names no stage"),
+                    );
+                }
+                for s in list.into_inner() {
+                    match tree.stage_index(s.get_ref()) {
+                        Some(i) => stages.push(i),
+                        None => problem(
+                            &mut problems,
+                            &s.span(),
+                            ProblemKind::UnknownReference,
+                            Some(&id),
+                            format!(
+                                "tool `{id}` names stage `{}`, which the tree does not have (it has: {})",
+                                s.get_ref(),
+                                quoted(&stage_ids)
+                            ),
+                        ),
+                    }
+                }
+            }
+            let path = match &t.path {
+                None => 0,
+                Some(p) => match tree.path_index(p.get_ref()) {
+                    Some(i) => i,
+                    None => {
+                        problem(
+                            &mut problems,
+                            &p.span(),
+                            ProblemKind::UnknownReference,
+                            Some(&id),
+                            format!(
+                                "tool `{id}` names path `{}`, which the tree does not have (it has: {})",
+                                p.get_ref(),
+                                quoted(&path_ids)
+                            ),
+                        );
+                        0
+                    }
+                },
+            };
+            if let Some(homepage) = &t.homepage {
+                let url = homepage.get_ref();
+                let scheme_ok = ["http://", "https://"]
+                    .iter()
+                    .any(|p| url.len() > p.len() && url.to_ascii_lowercase().starts_with(p));
+                // A blank homepage is reported as empty.
+                if !crate::model::is_blank(url) && (!scheme_ok || url.contains(char::is_whitespace))
+                {
+                    problem(
+                        &mut problems,
+                        &homepage.span(),
+                        ProblemKind::BadValue,
                         Some(&id),
                         format!(
-                            "tool `{id}` names path `{}`, which the tree does not have (it has: {})",
-                            t.path.get_ref(),
-                            quoted(&path_ids)
+                            "the homepage of tool `{id}` is \"{url}\"; give an http:// or https:// address"
                         ),
                     );
-                    0
                 }
-            };
-            let url = t.homepage.get_ref();
-            let scheme_ok = ["http://", "https://"]
-                .iter()
-                .any(|p| url.len() > p.len() && url.to_ascii_lowercase().starts_with(p));
-            if !scheme_ok || url.contains(char::is_whitespace) {
-                problem(
-                    &mut problems,
-                    &t.homepage.span(),
-                    ProblemKind::BadValue,
-                    Some(&id),
-                    format!(
-                        "the homepage of tool `{id}` is \"{url}\"; give an http:// or https:// address"
-                    ),
-                );
             }
-            if !is_date(t.checked.get_ref()) {
+            if let Some(checked) = &t.checked
+                && !is_date(checked.get_ref())
+            {
                 problem(
                     &mut problems,
-                    &t.checked.span(),
+                    &checked.span(),
                     ProblemKind::BadValue,
                     Some(&id),
                     format!(
                         "tool `{id}` was checked on \"{}\"; give the date as YYYY-MM-DD",
-                        t.checked.get_ref()
+                        checked.get_ref()
                     ),
                 );
             }
-            if let Some(b) = &t.based_on
-                && !ids.contains(b.get_ref())
-            {
-                problem(
-                    &mut problems,
-                    &b.span(),
-                    ProblemKind::UnknownReference,
-                    Some(&id),
-                    format!(
-                        "tool `{id}` is based on `{}`, which is not a tool of this catalog",
-                        b.get_ref()
+            if let Some(b) = &t.based_on {
+                let base = b.get_ref();
+                match bases.iter().find(|(i, _)| i == base) {
+                    None => problem(
+                        &mut problems,
+                        &b.span(),
+                        ProblemKind::UnknownReference,
+                        Some(&id),
+                        format!(
+                            "tool `{id}` is based on `{base}`, which is not a tool of this catalog"
+                        ),
                     ),
-                );
+                    Some(_) if *base == id => problem(
+                        &mut problems,
+                        &b.span(),
+                        ProblemKind::BadValue,
+                        Some(&id),
+                        format!(
+                            "tool `{id}` is based on itself; `based_on` names the project a managed offering runs"
+                        ),
+                    ),
+                    Some((_, Some(next))) => problem(
+                        &mut problems,
+                        &b.span(),
+                        ProblemKind::BadValue,
+                        Some(&id),
+                        format!(
+                            "tool `{id}` is based on `{base}`, which is itself based on `{next}`; name the project it runs"
+                        ),
+                    ),
+                    Some((_, None)) => {}
+                }
             }
-            let when = t
-                .when
-                .and_then(|c| crate::load::foreign_condition(source, tree, c, &id, &mut problems));
+            let when = t.when.and_then(|c| {
+                let what = format!("tool `{id}`");
+                crate::load::foreign_condition(source, tree, c, &what, &id, &mut problems)
+            });
+            // A missing key leaves its field empty; the catalog is refused anyway.
+            let text = |v: Option<Spanned<String>>| v.map(Spanned::into_inner).unwrap_or_default();
             tools.push(Tool {
                 when,
                 id,
-                name: t.name.into_inner(),
+                name: text(t.name),
                 stages,
                 path,
-                licence: t.licence.into_inner(),
-                governance: t.governance,
-                steward: t.steward.into_inner(),
+                licence: text(t.licence),
+                governance: t.governance.unwrap_or(Governance::Company),
+                steward: text(t.steward),
                 licence_change: t.licence_change,
-                homepage: t.homepage.into_inner(),
+                homepage: text(t.homepage),
                 based_on: t.based_on.map(Spanned::into_inner),
-                checked: t.checked.into_inner(),
+                checked: text(t.checked),
                 span,
             });
         }
@@ -436,15 +516,17 @@ struct RawMeta {
 #[serde(deny_unknown_fields)]
 struct RawTool {
     id: Spanned<String>,
-    name: Spanned<String>,
-    stages: Spanned<Vec<Spanned<String>>>,
-    path: Spanned<String>,
-    licence: Spanned<String>,
-    governance: Governance,
-    steward: Spanned<String>,
+    // Required, but optional here so that a missing key is reported with the tool's id
+    // and with the file's other problems (see `Catalog::parse`).
+    name: Option<Spanned<String>>,
+    stages: Option<Spanned<Vec<Spanned<String>>>>,
+    path: Option<Spanned<String>>,
+    licence: Option<Spanned<String>>,
+    governance: Option<Governance>,
+    steward: Option<Spanned<String>>,
     licence_change: Option<String>,
-    homepage: Spanned<String>,
+    homepage: Option<Spanned<String>>,
     based_on: Option<Spanned<String>>,
-    checked: Spanned<String>,
+    checked: Option<Spanned<String>>,
     when: Option<Spanned<RawCondition>>,
 }

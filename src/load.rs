@@ -835,12 +835,15 @@ impl Builder<'_> {
                         .or(r.path.as_ref())
                         .map_or_else(|| r.reason.span(), Spanned::span);
                     if r.alternative.is_some() == r.path.is_some() {
+                        // Both: point at the `path`, as for effects.
+                        let both = r.path.as_ref().filter(|_| r.alternative.is_some());
                         self.problem(
-                            &span,
+                            &both.map_or_else(|| span.clone(), Spanned::span),
                             ProblemKind::Syntax,
                             Some(qid),
                             format!(
-                                "a `rules_out` in question `{qid}` needs exactly one of `alternative` or `path`"
+                                "a `rules_out` in question `{qid}` needs exactly one of `alternative` or `path`{}",
+                                if both.is_some() { ", not both" } else { "" }
                             ),
                         );
                     }
@@ -1008,14 +1011,20 @@ impl Builder<'_> {
             (Some(a), None) => (Some(a), None),
             (None, Some(p)) => (None, Some(p)),
             (a, p) => {
-                let both = a.is_some() && p.is_some();
+                // Both: point at the `path` that is ignored. Neither: at the effect (or its
+                // criterion, when the effect has no span of its own).
+                let at = match &p {
+                    Some(p) => p.span(),
+                    None if span.is_empty() => e.criterion.span(),
+                    None => span.clone(),
+                };
                 self.problem(
-                    &span,
+                    &at,
                     ProblemKind::Syntax,
                     Some(owner),
                     format!(
                         "an effect in question `{owner}` needs exactly one of `alternative` or `path`{}",
-                        if both { ", not both" } else { "" }
+                        if p.is_some() { ", not both" } else { "" }
                     ),
                 );
                 (a, None)
@@ -1034,6 +1043,7 @@ impl Builder<'_> {
             },
             owner,
         );
+        let fact_span = e.fact.as_ref().map_or(span.clone(), Spanned::span);
         let fact_at = e.fact.map(|f| {
             let f = f.into_inner();
             match self.fact_index.get(&f) {
@@ -1091,6 +1101,7 @@ impl Builder<'_> {
             },
             alternative_span,
             criterion_span,
+            fact_span,
         }
     }
 
@@ -1176,11 +1187,13 @@ impl Builder<'_> {
 }
 
 /// Converts a condition written in another file than the tree (a catalog's `when`) and
-/// checks it against `tree`; its problems are added to `problems`.
+/// checks it against `tree`; its problems are added to `problems`. `what` names the
+/// condition's owner in messages ("tool `x`"), `owner` is its id.
 pub(crate) fn foreign_condition(
     source: &Source,
     tree: &Tree,
     raw: Spanned<RawCondition>,
+    what: &str,
     owner: &str,
     problems: &mut Vec<Problem>,
 ) -> Option<Condition> {
@@ -1195,7 +1208,7 @@ pub(crate) fn foreign_condition(
     problems.append(&mut builder.problems);
     if let Some(c) = cond.as_mut() {
         c.resolve(&tree.index.questions);
-        problems.extend(validate::condition_problems(tree, source, owner, c));
+        problems.extend(validate::condition_problems(tree, source, what, owner, c));
     }
     cond
 }

@@ -362,6 +362,8 @@ pub struct Effect {
     /// Where the alternative (or path) and the criterion are named, for errors about them.
     pub alternative_span: Span,
     pub criterion_span: Span,
+    /// Where the fact is named (the effect's span when it names none).
+    pub fact_span: Span,
     /// Positions resolved once at load time (`None` for an unknown id, which validation
     /// reports), so that validation and scoring do not look ids up again.
     pub(crate) alternative_at: Option<usize>,

@@ -46,10 +46,12 @@ pub(crate) fn check(tree: &Tree, source: &Source) -> Checked {
     }
 }
 
-/// The problems of a condition over `tree`'s questions, written in `source`.
+/// The problems of a condition over `tree`'s questions, written in `source`; `what` names
+/// its owner in messages ("tool `x`"), `owner` is the id the problems concern.
 pub(crate) fn condition_problems(
     tree: &Tree,
     source: &Source,
+    what: &str,
     owner: &str,
     cond: &Condition,
 ) -> Vec<Problem> {
@@ -59,7 +61,7 @@ pub(crate) fn condition_problems(
         problems: Vec::new(),
         warnings: Vec::new(),
     };
-    c.free_condition(&format!("`{owner}`"), owner, cond);
+    c.free_condition(what, owner, cond);
     c.problems
 }
 
@@ -213,7 +215,7 @@ impl<'a> Checker<'a> {
             if let Some(f) = &e.fact
                 && !is_valid_id(f)
             {
-                self.bad_id("fact", f, &e.span);
+                self.bad_id("fact", f, &e.fact_span);
             }
         }
         for (what, items) in groups {
@@ -562,7 +564,7 @@ impl<'a> Checker<'a> {
                     }
                     return;
                 }
-                self.check_test(&q.id, &t.questions[j], test, span);
+                self.check_test(&QuestionName(&q.id), &q.id, &t.questions[j], test, span);
             });
             let clean = self.problems.len() == before && cycle_of[i].is_none();
             possible[i] = !clean || satisfiable(t, cond, &possible, i);
@@ -581,8 +583,16 @@ impl<'a> Checker<'a> {
         possible
     }
 
-    /// Whether a test fits the kind of the question it tests, and names real options.
-    fn check_test(&mut self, owner: &str, target: &Question, test: &Test, span: &Span) {
+    /// Whether a test fits the kind of the question it tests, and names real options;
+    /// `what` names the condition's owner in messages, `owner` is its id.
+    fn check_test(
+        &mut self,
+        what: &dyn std::fmt::Display,
+        owner: &str,
+        target: &Question,
+        test: &Test,
+        span: &Span,
+    ) {
         let tid = target.id.as_str();
         match test {
             Test::AnyOf(opts) | Test::NoneOf(opts) => {
@@ -592,7 +602,7 @@ impl<'a> Checker<'a> {
                         ProblemKind::BadCondition,
                         Some(owner),
                         format!(
-                            "a condition in `{owner}` tests options of `{tid}`, but `{tid}` is a {} question (use {})",
+                            "the condition of {what} tests options of `{tid}`, but `{tid}` is a {} question (use {})",
                             target.kind.name(),
                             if target.kind == Kind::Scale { "`at_least`/`at_most`" } else { "`answered = true`" }
                         ),
@@ -607,7 +617,7 @@ impl<'a> Checker<'a> {
                             ProblemKind::UnknownReference,
                             Some(owner),
                             format!(
-                                "a condition in `{owner}` names option `{o}` of question `{tid}`, which has no such option (it has: {})",
+                                "the condition of {what} names option `{o}` of question `{tid}`, which has no such option (it has: {})",
                                 list(&ids)
                             ),
                         );
@@ -619,7 +629,7 @@ impl<'a> Checker<'a> {
                 ProblemKind::BadCondition,
                 Some(owner),
                 format!(
-                    "a condition in `{owner}` uses `at_least`/`at_most` on `{tid}`, which is a {} question, not a scale",
+                    "the condition of {what} uses `at_least`/`at_most` on `{tid}`, which is a {} question, not a scale",
                     target.kind.name()
                 ),
             ),
@@ -682,7 +692,7 @@ impl<'a> Checker<'a> {
     fn free_condition(&mut self, what: &str, owner: &str, cond: &Condition) {
         let t = self.tree;
         cond.for_each_test(&mut |qid, test, span| match t.question(qid) {
-            Some(target) => self.check_test(owner, target, test, span),
+            Some(target) => self.check_test(&what, owner, target, test, span),
             None => self.problem(
                 span,
                 ProblemKind::UnknownReference,
@@ -893,6 +903,15 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+    }
+}
+
+/// "question `id`", written only when a message needs it.
+struct QuestionName<'a>(&'a str);
+
+impl std::fmt::Display for QuestionName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "question `{}`", self.0)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The command line, run as a real process: exit codes, messages on stderr, reports on
 //! stdout or in files. Every invocation also checks that nothing panicked.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -170,6 +171,29 @@ fn validate_refuses_a_file_that_is_not_utf8() {
         stderr.contains(&format!("{}:2:10", path.display())),
         "{stderr}"
     );
+}
+
+#[test]
+fn validate_prints_a_no_effect_warning_with_its_place_and_still_exits_0() {
+    let path = fixture("trees/valid/no-effect-option.toml");
+    let (stdout, stderr) = expect_code(wizard().arg("validate").arg(&path), 0);
+    assert!(
+        stdout.contains(&format!("ok: {}: ", path.display())) && stdout.contains("(1 warning)"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.starts_with("warning[no-effect]: option `z` of question `q` "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("--> {}:48:6", path.display())),
+        "file:line:column\n{stderr}"
+    );
+    assert!(
+        stderr.contains("48 | id = \"z\""),
+        "the line is shown\n{stderr}"
+    );
+    assert!(!stderr.contains("error"), "{stderr}");
 }
 
 #[test]
@@ -953,6 +977,175 @@ fn the_man_page_has_every_subcommand_and_man_reads_it_without_warnings() {
             let warnings = String::from_utf8_lossy(&out.stderr);
             assert!(warnings.trim().is_empty(), "man warns:\n{warnings}");
             assert!(String::from_utf8_lossy(&out.stdout).contains("MLOPS-WIZARD RECOMMEND"));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// docs/report-json.md documents every field of the JSON report
+
+/// The fields documented in docs/report-json.md: for each section (the JSON path in its
+/// heading, `""` for the top level), each key and the text of its type column.
+fn documented_fields() -> BTreeMap<String, BTreeMap<String, String>> {
+    let text = fs::read_to_string(root().join("docs/report-json.md")).unwrap();
+    let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut section: Option<String> = None;
+    for line in text.lines() {
+        if let Some(heading) = line.strip_prefix("## ") {
+            section = if heading == "Top level" {
+                Some(String::new())
+            } else {
+                heading
+                    .strip_prefix('`')
+                    .and_then(|h| h.strip_suffix('`'))
+                    .map(str::to_string)
+            };
+            continue;
+        }
+        let (Some(path), Some(row)) = (&section, line.strip_prefix("| `")) else {
+            continue;
+        };
+        let (key, rest) = row.split_once('`').expect("a key in backquotes");
+        let ty = rest.split('|').nth(1).expect("a type column").trim();
+        let previous = out
+            .entry(path.clone())
+            .or_default()
+            .insert(key.to_string(), ty.to_string());
+        assert!(
+            previous.is_none(),
+            "`{key}` is documented twice in `{path}`"
+        );
+    }
+    out
+}
+
+/// The objects found at a documented path (`stages[].tools[]`) of a report.
+fn objects_at<'v>(report: &'v Value, path: &str) -> Vec<&'v serde_json::Map<String, Value>> {
+    let mut values = vec![report];
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let (key, array) = match part.strip_suffix("[]") {
+            Some(key) => (key, true),
+            None => (part, false),
+        };
+        values = values
+            .into_iter()
+            .filter_map(|v| v.get(key))
+            .flat_map(|v| match (array, v.as_array()) {
+                (true, Some(items)) => items.iter().collect(),
+                (true, None) => Vec::new(),
+                (false, _) => vec![v],
+            })
+            .collect();
+    }
+    values.into_iter().filter_map(Value::as_object).collect()
+}
+
+/// Whether `value` fits the documented type (`string or null`, `array of objects`,
+/// `map of ... to ...`, `answer`, `string, absent unless ...`).
+fn fits(value: &Value, ty: &str) -> bool {
+    if ty.starts_with("map ") {
+        return value.is_object();
+    }
+    if ty == "answer" {
+        return true;
+    }
+    let ty = ty.split(',').next().unwrap_or(ty);
+    ty.split(" or ").any(|t| match t.trim() {
+        "string" => value.is_string(),
+        "number" => value.is_number(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "boolean" => value.is_boolean(),
+        "null" => value.is_null(),
+        "object" => value.is_object(),
+        "array of strings" => value
+            .as_array()
+            .is_some_and(|a| a.iter().all(Value::is_string)),
+        "array of objects" => value
+            .as_array()
+            .is_some_and(|a| a.iter().all(Value::is_object)),
+        other => panic!("docs/report-json.md: unknown type `{other}`"),
+    })
+}
+
+#[test]
+fn the_json_report_top_level_keys_are_exactly_those_documented() {
+    let documented: BTreeSet<String> = documented_fields()
+        .remove("")
+        .expect("a `## Top level` section")
+        .into_keys()
+        .collect();
+    for file in ["startup-open-source.toml", "partial.toml"] {
+        let json = json_report(&example(file));
+        let in_report: BTreeSet<String> = json.as_object().unwrap().keys().cloned().collect();
+        let undocumented: Vec<&String> = in_report.difference(&documented).collect();
+        let absent: Vec<&String> = documented.difference(&in_report).collect();
+        assert!(
+            undocumented.is_empty() && absent.is_empty(),
+            "{file}: in the report but not in docs/report-json.md: {undocumented:?}; \
+             documented as top-level but not in the report: {absent:?}"
+        );
+    }
+}
+
+#[test]
+fn the_json_report_fields_are_all_documented() {
+    // The examples and the scenarios between them reach every part of the report: ties,
+    // conflicts, exclusions, open questions, priorities among tipping points.
+    let mut files = vec![
+        example("startup-open-source.toml"),
+        example("enterprise-proprietary.toml"),
+        example("partial.toml"),
+    ];
+    files.extend(toml_files(&fixture("scenarios")));
+    let reports: Vec<Value> = files.iter().map(|f| json_report(f)).collect();
+    let documented = documented_fields();
+    for (path, fields) in &documented {
+        let objects: Vec<_> = reports.iter().flat_map(|r| objects_at(r, path)).collect();
+        assert!(
+            !objects.is_empty(),
+            "no report has `{path}`: is it still in the report?"
+        );
+        for object in &objects {
+            for (key, value) in *object {
+                let ty = fields.get(key).unwrap_or_else(|| {
+                    panic!("`{key}` of `{path}` is not documented in docs/report-json.md")
+                });
+                assert!(
+                    fits(value, ty),
+                    "`{path}`.`{key}` is documented as `{ty}` but is {value}"
+                );
+                // Objects and arrays of objects have their own section, except maps.
+                let sub = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                if value.is_object() && !ty.starts_with("map ") {
+                    assert!(documented.contains_key(&sub), "no section for `{sub}`");
+                }
+                if value
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(Value::is_object))
+                {
+                    let sub = format!("{sub}[]");
+                    assert!(documented.contains_key(&sub), "no section for `{sub}`");
+                }
+            }
+        }
+        for (key, ty) in fields {
+            if ty.contains("absent") {
+                assert!(
+                    objects.iter().any(|o| o.contains_key(key)),
+                    "`{path}`.`{key}` never appears in a report"
+                );
+            } else {
+                for object in &objects {
+                    assert!(
+                        object.contains_key(key),
+                        "`{path}`.`{key}` is documented as always present but is missing"
+                    );
+                }
+            }
         }
     }
 }

@@ -138,6 +138,66 @@ const CASES: &[(&str, &[Expected])] = &[
     ),
     // No knock-on errors: without questions nothing can be informed or won.
     ("no-questions", &[p(Incomplete, 4, "fixture")]),
+    // Priorities questions.
+    ("priorities-one-level", &[p(KindRule, 52, "p")]),
+    ("priorities-default-out-of-range", &[p(KindRule, 51, "p")]),
+    (
+        "priorities-unknown-criterion",
+        &[p(UnknownReference, 56, "p")],
+    ),
+    ("priorities-criterion-twice", &[p(DuplicateId, 86, "p")]),
+    ("two-priorities-questions", &[p(KindRule, 58, "p2")]),
+    (
+        "priorities-keys-on-single-question",
+        &[p(KindRule, 22, "q")],
+    ),
+    ("options-on-priorities-question", &[p(KindRule, 58, "p")]),
+    // Effects: what they name, facts and stages. They name the question of the effect.
+    ("effect-alternative-and-path", &[p(Syntax, 52, "q")]),
+    ("effect-neither-alternative-nor-path", &[p(Syntax, 36, "q")]),
+    ("effect-unknown-path", &[p(UnknownReference, 51, "q")]),
+    ("effect-unknown-stage", &[p(UnknownReference, 54, "q")]),
+    ("fact-bad-id", &[p(BadId, 34, "small project")]),
+    // Option weights, and multipliers that chain past 1e100 (named by the criterion).
+    ("weight-unknown-criterion", &[p(UnknownReference, 31, "q")]),
+    ("weight-multiplier-out-of-range", &[p(BadNumber, 32, "q")]),
+    ("chained-weights-overflow", &[p(BadNumber, 17, "c")]),
+    // `rules_out` of paths.
+    ("rules-out-alternative-and-path", &[p(Syntax, 43, "q")]),
+    ("rules-out-unknown-path", &[p(UnknownReference, 43, "q")]),
+    // Conflicts.
+    (
+        "conflict-unknown-question",
+        &[p(UnknownReference, 62, "x_and_yes")],
+    ),
+    ("conflict-bad-test", &[p(BadCondition, 62, "x_and_yes")]),
+    (
+        "duplicate-conflict-id",
+        &[p(DuplicateId, 66, "contradiction")],
+    ),
+    // Stages and paths of the plan.
+    (
+        "stage-scope-unknown-question",
+        &[p(UnknownReference, 23, "s")],
+    ),
+    ("duplicate-stage-id", &[p(DuplicateId, 25, "s")]),
+    ("path-unknown-alternative", &[p(UnknownReference, 37, "pz")]),
+    ("paths-without-stages", &[p(Incomplete, 3, "fixture")]),
+    ("alternative-without-path", &[p(Incomplete, 13, "b")]),
+    (
+        "licence-concern-unknown-question",
+        &[p(UnknownReference, 21, "plan")],
+    ),
+    // Risks and their mitigations.
+    ("risk-without-mitigation", &[p(Syntax, 47, "r")]),
+    (
+        "risk-unless-unknown-option",
+        &[p(UnknownReference, 51, "r")],
+    ),
+    (
+        "mitigation-when-unknown-question",
+        &[p(UnknownReference, 54, "r")],
+    ),
     // Several problems in one file, all reported together.
     ("several-problems", SEVERAL),
 ];
@@ -568,4 +628,87 @@ fn an_empty_effect_reason_has_a_readable_message() {
     let err = Tree::parse("probe.toml", &text).expect_err("an empty reason is refused");
     let message = &err.problems()[0].message;
     assert!(!message.contains("on of"), "{message}");
+}
+
+/// The message of the single problem a fixture reports.
+fn message_of(stem: &str) -> String {
+    let err = Tree::load(&invalid_tree(stem)).expect_err(stem);
+    let problems = err.problems();
+    assert_eq!(problems.len(), 1, "{stem}:\n{}", describe(problems));
+    problems[0].message.clone()
+}
+
+#[test]
+fn a_bad_test_in_a_condition_names_what_the_condition_belongs_to() {
+    // Conditions outside questions used to be named by their bare id ("a condition in
+    // `plan`"), which did not say whether a risk, a conflict or the plan was meant.
+    let m = message_of("conflict-bad-test");
+    assert!(
+        m.starts_with("the condition of conflict `x_and_yes` "),
+        "{m}"
+    );
+    let m = message_of("risk-unless-unknown-option");
+    assert!(m.starts_with("the condition of risk `r` "), "{m}");
+    let m = message_of("at-least-on-choice-question");
+    assert!(m.starts_with("the condition of question `f` "), "{m}");
+    let text = MINIMAL.to_string()
+        + "\n[plan]\nlicence_concern = { question = \"q\", any_of = [\"w\"] }\n";
+    let err = Tree::parse("probe.toml", &text).expect_err("an unknown option is refused");
+    let m = &err.problems()[0].message;
+    assert!(
+        m.starts_with("the condition of `[plan] licence_concern` names option `w`"),
+        "{m}"
+    );
+}
+
+#[test]
+fn naming_both_an_alternative_and_a_path_points_at_the_path_and_says_not_both() {
+    for (stem, path) in [
+        ("effect-alternative-and-path", "\"pa\""),
+        ("rules-out-alternative-and-path", "\"pb\""),
+    ] {
+        let err = Tree::load(&invalid_tree(stem)).expect_err(stem);
+        let p = &err.problems()[0];
+        assert!(p.message.ends_with(", not both"), "{stem}: {}", p.message);
+        let underlined: String = p
+            .line_text
+            .chars()
+            .skip(p.caret - 1)
+            .take(p.width)
+            .collect();
+        assert_eq!(underlined, path, "{stem}: the `path` is underlined");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Warnings: problems that do not stop a tree from loading.
+
+#[test]
+fn an_option_giving_every_alternative_the_same_points_is_a_no_effect_warning() {
+    let path = fixtures().join("trees/valid/no-effect-option.toml");
+    let tree = Tree::load(&path).expect("a tree with a warning still loads");
+    let warnings = &tree.warnings;
+    assert_eq!(warnings.len(), 1, "{}", describe(warnings));
+    let w = &warnings[0];
+    assert_eq!(w.kind, ProblemKind::NoEffect);
+    assert_eq!(w.id.as_deref(), Some("q"));
+    assert_eq!(w.location.position.line, 48, "the option `z`");
+    assert_eq!(w.location.position.column, 6);
+    assert!(
+        w.message.contains("option `z`") && w.message.contains("no effect on the verdict"),
+        "{}",
+        w.message
+    );
+    // An option that favours one side is not warned about, nor are the other fixtures.
+    for path in toml_files(&fixtures().join("trees/valid")) {
+        if !path.ends_with("no-effect-option.toml") {
+            let tree = Tree::load(&path).unwrap();
+            assert!(
+                tree.warnings.is_empty(),
+                "{}:\n{}",
+                path.display(),
+                describe(&tree.warnings)
+            );
+        }
+    }
 }

@@ -176,7 +176,7 @@ struct JsonReason<'a> {
 
 #[derive(Serialize)]
 struct JsonPlan<'a> {
-    /// A path id when every stage in scope takes it, `hybrid`, or `empty`.
+    /// A path id when every stage in scope takes it, `hybrid`, `undecided` or `empty`.
     summary: &'a str,
     licence_concern: bool,
     catalog_checked: Option<&'a str>,
