@@ -95,7 +95,7 @@ impl Answer {
 }
 
 /// The `[meta]` table of an answers file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswersMeta {
     /// Who gave these answers.
@@ -140,12 +140,13 @@ pub struct Checked {
     pub notes: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawAnswersFile {
+pub(crate) struct RawAnswersFile {
     #[serde(default)]
     meta: AnswersMeta,
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, crate::schema::AnswerValue>")]
     answers: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
 }
 

@@ -67,7 +67,7 @@ pub struct Tool {
 }
 
 /// Who governs a tool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Governance {
     /// A foundation such as the Linux Foundation, CNCF or Apache.
@@ -495,38 +495,52 @@ fn quoted(ids: &[&str]) -> String {
         .join(", ")
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawCatalog {
+pub(crate) struct RawCatalog {
+    #[schemars(with = "Option<i64>")]
     format: Option<Spanned<i64>>,
     catalog: RawMeta,
     #[serde(default)]
+    #[schemars(with = "Vec<RawTool>")]
     tools: Vec<Spanned<RawTool>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawMeta {
+pub(crate) struct RawMeta {
+    #[schemars(with = "String")]
     checked: Spanned<String>,
     #[serde(default)]
     source_available: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawTool {
+pub(crate) struct RawTool {
+    #[schemars(with = "String")]
     id: Spanned<String>,
     // Required, but optional here so that a missing key is reported with the tool's id
     // and with the file's other problems (see `Catalog::parse`).
+    #[schemars(with = "String", required)]
     name: Option<Spanned<String>>,
+    #[schemars(with = "Vec<String>", required)]
     stages: Option<Spanned<Vec<Spanned<String>>>>,
+    #[schemars(with = "String", required)]
     path: Option<Spanned<String>>,
+    #[schemars(with = "String", required)]
     licence: Option<Spanned<String>>,
+    #[schemars(with = "Governance", required)]
     governance: Option<Governance>,
+    #[schemars(with = "String", required)]
     steward: Option<Spanned<String>>,
     licence_change: Option<String>,
+    #[schemars(with = "String", required)]
     homepage: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     based_on: Option<Spanned<String>>,
+    #[schemars(with = "String", required)]
     checked: Option<Spanned<String>>,
+    #[schemars(with = "Option<RawCondition>")]
     when: Option<Spanned<RawCondition>>,
 }

@@ -12,7 +12,7 @@ use mlops_wizard::error::LoadError;
 use mlops_wizard::load::{self, DEFAULT_TREE, DEFAULT_TREE_NAME};
 use mlops_wizard::source::Source;
 use mlops_wizard::team::{Respondent, Team};
-use mlops_wizard::{Recommendation, ReportInput, Tree, atomic, report, tui};
+use mlops_wizard::{Recommendation, ReportInput, Tree, atomic, report, schema, tui};
 
 use crate::out;
 
@@ -131,10 +131,30 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the JSON Schema of a question tree, an answers file or a tool catalog.
+    ///
+    /// Editors that read a `#:schema` directive (taplo, Even Better TOML) then check and
+    /// complete the file as you type: put `#:schema ./tree.schema.json` on its first line.
+    Schema {
+        /// Which file.
+        #[arg(value_enum)]
+        file: SchemaFile,
+    },
     /// Print the manual page (roff), with every command.
     ///
     /// `mlops-wizard man > ~/.local/share/man/man1/mlops-wizard.1`, then `man mlops-wizard`.
     Man,
+}
+
+/// The files that have a JSON Schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaFile {
+    /// A question tree.
+    Tree,
+    /// An answers file (also the wizard's session file).
+    Answers,
+    /// A tool catalog.
+    Tools,
 }
 
 /// Report formats.
@@ -226,6 +246,11 @@ pub fn run(
             out::stdout(&String::from_utf8_lossy(&buf))
         }
         Command::Man => out::stdout(&man_page()),
+        Command::Schema { file } => out::stdout(&schema::schema(match file {
+            SchemaFile::Tree => schema::File::Tree,
+            SchemaFile::Answers => schema::File::Answers,
+            SchemaFile::Tools => schema::File::Tools,
+        })),
         Command::Validate { mut files } => {
             // `--questions FILE validate` checks that file, like `validate FILE`; likewise
             // `--tools FILE`.

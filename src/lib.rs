@@ -21,6 +21,7 @@ pub mod recommend;
 pub mod report;
 pub mod robustness;
 pub mod sanitize;
+pub mod schema;
 pub mod source;
 pub mod team;
 pub mod tui;

@@ -253,76 +253,100 @@ fn wait_for_data(fd: &impl std::os::fd::AsFd, wait: Duration) -> std::io::Result
 // ---------------------------------------------------------------------------------------
 // The file as serde sees it. Spans are kept on everything an error may point at.
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawFile {
+pub(crate) struct RawFile {
+    #[schemars(with = "Option<i64>")]
     format: Option<Spanned<i64>>,
+    #[schemars(with = "RawMeta")]
     tree: Spanned<RawMeta>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawAlternative>")]
     alternatives: Vec<Spanned<RawAlternative>>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawCriterion>")]
     criteria: Vec<Spanned<RawCriterion>>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawQuestion>")]
     questions: Vec<Spanned<RawQuestion>>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawRisk>")]
     risks: Vec<Spanned<RawRisk>>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawConflict>")]
     conflicts: Vec<Spanned<RawConflict>>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawStage>")]
     stages: Vec<Spanned<RawStage>>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawPath>")]
     paths: Vec<Spanned<RawPath>>,
     plan: Option<RawPlan>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawStage {
+pub(crate) struct RawStage {
+    #[schemars(with = "String")]
     id: Spanned<String>,
+    #[schemars(with = "String")]
     title: Spanned<String>,
     #[serde(default)]
     description: String,
+    #[schemars(with = "Option<RawCondition>")]
     out_of_scope_if: Option<Spanned<RawCondition>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawPath {
+pub(crate) struct RawPath {
+    #[schemars(with = "String")]
     id: Spanned<String>,
+    #[schemars(with = "String")]
     title: Spanned<String>,
     #[serde(default)]
     summary: String,
+    #[schemars(with = "String")]
     alternative: Spanned<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawPlan {
+pub(crate) struct RawPlan {
+    #[schemars(with = "Option<RawCondition>")]
     licence_concern: Option<Spanned<RawCondition>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawConflict {
+pub(crate) struct RawConflict {
+    #[schemars(with = "String")]
     id: Spanned<String>,
+    #[schemars(with = "RawCondition")]
     when: Spanned<RawCondition>,
+    #[schemars(with = "String")]
     message: Spanned<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawMeta {
+pub(crate) struct RawMeta {
+    #[schemars(with = "String")]
     id: Spanned<String>,
+    #[schemars(with = "String")]
     title: Spanned<String>,
+    #[schemars(with = "String")]
     version: Spanned<String>,
     #[serde(default)]
     description: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawAlternative {
+pub(crate) struct RawAlternative {
+    #[schemars(with = "String")]
     id: Spanned<String>,
+    #[schemars(with = "String")]
     title: Spanned<String>,
     #[serde(default)]
     summary: String,
@@ -332,19 +356,22 @@ struct RawAlternative {
     weaknesses: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawCriterion {
+pub(crate) struct RawCriterion {
+    #[schemars(with = "String")]
     id: Spanned<String>,
+    #[schemars(with = "String")]
     title: Spanned<String>,
     #[serde(default)]
     description: String,
+    #[schemars(with = "Option<f64>")]
     weight: Option<Spanned<f64>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
-enum RawKind {
+pub(crate) enum RawKind {
     Single,
     Multiple,
     YesNo,
@@ -353,110 +380,158 @@ enum RawKind {
     Priorities,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawLevel {
+pub(crate) struct RawLevel {
+    #[schemars(with = "String")]
     label: Spanned<String>,
+    #[schemars(with = "f64")]
     multiplier: Spanned<f64>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawQuestion {
+pub(crate) struct RawQuestion {
+    #[schemars(with = "String")]
     id: Spanned<String>,
+    #[schemars(with = "RawKind")]
     kind: Spanned<RawKind>,
+    #[schemars(with = "String")]
     prompt: Spanned<String>,
+    #[schemars(with = "String")]
     help: Spanned<String>,
     section: Option<String>,
+    #[schemars(with = "Option<RawCondition>")]
     show_if: Option<Spanned<RawCondition>>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawOption>")]
     options: Vec<Spanned<RawOption>>,
+    #[schemars(with = "Option<i64>")]
     min: Option<Spanned<i64>>,
+    #[schemars(with = "Option<i64>")]
     max: Option<Spanned<i64>>,
+    #[schemars(with = "Option<Vec<String>>")]
     labels: Option<Spanned<Vec<String>>>,
+    #[schemars(with = "Option<String>")]
     weight_of: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawEffect>")]
     effects: Vec<Spanned<RawEffect>>,
+    #[schemars(with = "Option<Vec<RawLevel>>")]
     levels: Option<Spanned<Vec<RawLevel>>>,
+    #[schemars(with = "Option<i64>")]
     default: Option<Spanned<i64>>,
+    #[schemars(with = "Option<Vec<String>>")]
     criteria: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawOption {
+pub(crate) struct RawOption {
+    #[schemars(with = "String")]
     id: Spanned<String>,
+    #[schemars(with = "String")]
     label: Spanned<String>,
     description: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawEffect>")]
     effects: Vec<Spanned<RawEffect>>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawWeight>")]
     weights: Vec<Spanned<RawWeight>>,
     #[serde(default)]
     rules_out: Vec<RawRuleOut>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawWeight {
+pub(crate) struct RawWeight {
+    #[schemars(with = "String")]
     criterion: Spanned<String>,
+    #[schemars(with = "f64")]
     multiplier: Spanned<f64>,
+    #[schemars(with = "String")]
     reason: Spanned<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawRuleOut {
+pub(crate) struct RawRuleOut {
+    #[schemars(with = "Option<String>")]
     alternative: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     path: Option<Spanned<String>>,
+    #[schemars(with = "String")]
     reason: Spanned<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawEffect {
+pub(crate) struct RawEffect {
+    #[schemars(with = "Option<String>")]
     alternative: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     path: Option<Spanned<String>>,
+    #[schemars(with = "String")]
     criterion: Spanned<String>,
+    #[schemars(with = "f64")]
     points: Spanned<f64>,
+    #[schemars(with = "String")]
     reason: Spanned<String>,
+    #[schemars(with = "Option<String>")]
     fact: Option<Spanned<String>>,
+    #[schemars(with = "Option<Vec<String>>")]
     stages: Option<Vec<Spanned<String>>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCondition {
+    #[schemars(with = "Option<String>")]
     question: Option<Spanned<String>>,
+    #[schemars(with = "Option<Vec<String>>")]
     any_of: Option<Vec<Spanned<String>>>,
+    #[schemars(with = "Option<Vec<String>>")]
     none_of: Option<Vec<Spanned<String>>>,
     at_least: Option<i64>,
     at_most: Option<i64>,
     answered: Option<bool>,
+    #[schemars(with = "Option<Vec<RawCondition>>")]
     all: Option<Vec<Spanned<RawCondition>>>,
+    #[schemars(with = "Option<Vec<RawCondition>>")]
     any: Option<Vec<Spanned<RawCondition>>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawRisk {
+pub(crate) struct RawRisk {
+    #[schemars(with = "String")]
     id: Spanned<String>,
+    #[schemars(with = "String")]
     applies_to: Spanned<String>,
+    #[schemars(with = "Option<RawCondition>")]
     when: Option<Spanned<RawCondition>>,
+    #[schemars(with = "Option<RawCondition>")]
     unless: Option<Spanned<RawCondition>>,
+    #[schemars(with = "String")]
     title: Spanned<String>,
     #[serde(default)]
     description: String,
+    #[schemars(with = "Option<String>")]
     mitigation: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<RawMitigation>")]
     mitigations: Vec<Spanned<RawMitigation>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawMitigation {
+pub(crate) struct RawMitigation {
+    #[schemars(with = "String")]
     text: Spanned<String>,
+    #[schemars(with = "Option<RawCondition>")]
     when: Option<Spanned<RawCondition>>,
+    #[schemars(with = "Option<RawCondition>")]
     unless: Option<Spanned<RawCondition>>,
 }
 
