@@ -50,6 +50,15 @@ impl Answer {
         }
     }
 
+    /// Whether this answer chose the option `id` (for `multiple`, ticked it).
+    pub fn chose(&self, id: &str) -> bool {
+        match self {
+            Answer::Choice(c) => c == id,
+            Answer::Choices(cs) => cs.iter().any(|c| c == id),
+            _ => false,
+        }
+    }
+
     /// The level a priorities answer gives criterion `id`, if it names it.
     pub fn priority(&self, id: &str) -> Option<i64> {
         match self {

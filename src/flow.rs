@@ -128,11 +128,7 @@ pub fn holds(tree: &Tree, cond: &Condition, answers: &Answers, shown: &[bool]) -
 }
 
 fn test_holds(test: &Test, answer: &Answer) -> bool {
-    let chosen = |o: &String| match answer {
-        Answer::Choice(c) => c == o,
-        Answer::Choices(cs) => cs.contains(o),
-        Answer::Scale(_) | Answer::Text(_) | Answer::Priorities(_) => false,
-    };
+    let chosen = |o: &String| answer.chose(o);
     match test {
         Test::Answered => true,
         Test::AnyOf(opts) => opts.iter().any(chosen),

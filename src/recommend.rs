@@ -433,12 +433,7 @@ impl Evaluation {
             match (q.kind, answer) {
                 (Kind::Single | Kind::YesNo | Kind::Multiple, _) => {
                     for (oi, opt) in q.options.iter().enumerate() {
-                        let chosen = match answer {
-                            Answer::Choice(c) => *c == opt.id,
-                            Answer::Choices(cs) => cs.contains(&opt.id),
-                            _ => false,
-                        };
-                        if !chosen {
+                        if !answer.chose(&opt.id) {
                             continue;
                         }
                         apply(Some(oi), &opt.effects, 1.0);
@@ -786,15 +781,7 @@ pub(crate) fn outcome(tree: &Tree, answers: &[Option<&Answer>]) -> Outcome {
         let Some(answer) = answer else { continue };
         match answer {
             Answer::Choice(_) | Answer::Choices(_) => {
-                for opt in &q.options {
-                    let chosen = match answer {
-                        Answer::Choice(c) => *c == opt.id,
-                        Answer::Choices(cs) => cs.contains(&opt.id),
-                        _ => false,
-                    };
-                    if !chosen {
-                        continue;
-                    }
+                for opt in q.options.iter().filter(|o| answer.chose(&o.id)) {
                     for e in &opt.effects {
                         add(e, 1.0);
                     }

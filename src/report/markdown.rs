@@ -198,6 +198,17 @@ fn prompt(r: &ReportInput<'_>, q: usize) -> String {
     format!("\"{}\"", escape_inline(&r.tree.questions[q].prompt))
 }
 
+/// A question and its answer: `"prompt": *answer*`.
+fn answered(r: &ReportInput<'_>, q: usize) -> String {
+    let question = &r.tree.questions[q];
+    let a = r
+        .answers
+        .values
+        .get(&question.id)
+        .map_or_else(String::new, |a| a.describe(question));
+    format!("{}: *{}*", prompt(r, q), escape_inline(&a))
+}
+
 /// One answer change in words: `"prompt": *to* instead of *from*`.
 fn change_words(r: &ReportInput<'_>, c: &AnswerChange) -> String {
     let t = r.tree;
@@ -864,15 +875,7 @@ fn conflicts(w: &mut String, r: &ReportInput<'_>) {
             .when
             .questions()
             .into_iter()
-            .map(|q| {
-                let question = &t.questions[q];
-                let a = r
-                    .answers
-                    .values
-                    .get(&question.id)
-                    .map_or_else(String::new, |a| a.describe(question));
-                format!("{}: *{}*", prompt(r, q), escape_inline(&a))
-            })
+            .map(|q| answered(r, q))
             .collect();
         line!(
             w,
@@ -1189,15 +1192,7 @@ fn moved_nothing(w: &mut String, r: &ReportInput<'_>) {
         .copied()
         .filter(|q| !rec.unanswered.contains(q))
         .filter(|&q| t.questions[q].kind != Kind::Text && !moved(q))
-        .map(|q| {
-            let question = &t.questions[q];
-            let a = r
-                .answers
-                .values
-                .get(&question.id)
-                .map_or_else(String::new, |a| a.describe(question));
-            format!("- {}: *{}*", prompt(r, q), escape_inline(&a))
-        })
+        .map(|q| format!("- {}", answered(r, q)))
         .collect();
     if idle.is_empty() {
         return;
