@@ -86,9 +86,11 @@ pub enum Command {
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         date: Option<String>,
     },
-    /// Compare two answers files (or exported reports): the answers that changed, each
-    /// criterion's and stage's points before and after, and whether the verdict, its kind
-    /// or its robustness changed.
+    /// Compare two decisions: what changed in the answers, the points and the verdict.
+    ///
+    /// OLD and NEW are answers files or exported reports. The report lists the answers
+    /// that changed, each criterion's and stage's points before and after, and whether the
+    /// verdict, its kind or its robustness changed.
     Diff {
         /// The earlier answers file or report.
         #[arg(value_name = "OLD")]
@@ -109,8 +111,9 @@ pub enum Command {
         #[arg(long)]
         exit_code: bool,
     },
-    /// Check question trees and tool catalogs and print every problem (the built-in ones
-    /// when none given).
+    /// Check question trees and tool catalogs, printing every problem.
+    ///
+    /// Without files, the built-in tree and catalog are checked.
     ///
     /// A file with a `[catalog]` table is checked as a tool catalog, against the tree given
     /// with --questions (or the built-in one); any other file as a question tree.
