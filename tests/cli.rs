@@ -927,12 +927,13 @@ fn escape_sequences_in_files_are_shown_not_obeyed() {
 // completions and man page
 
 /// The subcommands a user can type.
-const SUBCOMMANDS: [&str; 6] = [
+const SUBCOMMANDS: [&str; 7] = [
     "recommend",
     "diff",
     "validate",
     "questions",
     "completions",
+    "schema",
     "man",
 ];
 
