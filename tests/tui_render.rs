@@ -287,6 +287,40 @@ fn verdict(panel: Panel) -> App {
     app
 }
 
+/// The verdict screen of the built-in tree and catalog, for a scenario of
+/// tests/fixtures/scenarios/ (the plan and robustness panels show the real advice).
+fn real_verdict(panel: Panel) -> App {
+    let tree = Tree::default_tree();
+    let text = include_str!("fixtures/scenarios/insurer-balanced.toml");
+    let answers = Answers::parse(
+        &Source::new("insurer-balanced.toml", text),
+        &tree,
+        Strictness::Strict,
+    )
+    .expect("the scenario fits the built-in tree")
+    .answers;
+    let catalog = mlops_wizard::catalog::Catalog::built_in(&tree);
+    let mut app = App::new(
+        tree,
+        StartOptions {
+            answers: Some(answers),
+            skip_welcome: true,
+            catalog,
+            ..options()
+        },
+    );
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.screen, Screen::Verdict);
+    assert!(
+        app.recommendation.robustness.is_some(),
+        "analysed on the verdict"
+    );
+    while app.panel != panel {
+        press(&mut app, KeyCode::Tab);
+    }
+    app
+}
+
 fn export() -> App {
     let mut app = verdict(Panel::Reasons);
     press(&mut app, KeyCode::Char('e'));
@@ -385,6 +419,8 @@ fn states() -> Vec<(&'static str, App)> {
         ("verdict_reasons", verdict(Panel::Reasons)),
         ("verdict_risks", verdict(Panel::Risks)),
         ("verdict_unanswered", verdict(Panel::Unanswered)),
+        ("verdict_plan", real_verdict(Panel::Plan)),
+        ("verdict_robustness", real_verdict(Panel::Robustness)),
         ("export", export()),
         ("export_editing", export_editing()),
         ("export_written", export_written()),
@@ -432,6 +468,8 @@ snapshot_tests! {
     snapshot_verdict_reasons "verdict_reasons" => verdict(Panel::Reasons),
     snapshot_verdict_risks "verdict_risks" => verdict(Panel::Risks),
     snapshot_verdict_unanswered "verdict_unanswered" => verdict(Panel::Unanswered),
+    snapshot_verdict_plan "verdict_plan" => real_verdict(Panel::Plan),
+    snapshot_verdict_robustness "verdict_robustness" => real_verdict(Panel::Robustness),
     snapshot_export "export" => export(),
     snapshot_export_editing "export_editing" => export_editing(),
     snapshot_export_written "export_written" => export_written(),
@@ -703,7 +741,7 @@ fn paging_down_the_verdict_panel_does_not_leave_it_blank() {
         press(&mut app, KeyCode::PageDown);
     }
     let buf = draw(&app, 80, 24).backend().buffer().clone();
-    let (px, py) = find(&buf, "Why Risks");
+    let (px, py) = find(&buf, "Why Robust");
     // The panel's inside: right of its left border, below its title row.
     let inside: String = (py + 1..buf.area.height - 3)
         .map(|y| {
@@ -886,7 +924,7 @@ fn a_click_on_a_criterion_selects_it() {
         let selected = app.recommendation.criteria[app.criterion].criterion;
         assert_eq!(app.tree.criteria[selected].id, "cost", "{w}x{h}");
         // The panel's top border shows the next panel.
-        let (x, y) = find(&buf, "Risks Unanswered");
+        let (x, y) = find(&buf, "Risks Open");
         assert_eq!(click(&app, area, x, y), Some(Action::NextPanel), "{w}x{h}");
     }
 }

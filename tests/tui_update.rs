@@ -1212,8 +1212,12 @@ fn verdict_panels_cycle_and_scroll() {
     let mut app = verdict_app();
     assert_eq!(app.panel, Panel::Reasons);
     press(&mut app, KeyCode::Tab);
-    assert_eq!(app.panel, Panel::Risks);
-    update(&mut app, Action::NextPanel);
+    assert_eq!(app.panel, Panel::Robustness);
+    for want in [Panel::Plan, Panel::Risks, Panel::Unanswered, Panel::Reasons] {
+        update(&mut app, Action::NextPanel);
+        assert_eq!(app.panel, want);
+    }
+    update(&mut app, Action::PrevPanel);
     assert_eq!(app.panel, Panel::Unanswered);
     update(&mut app, Action::NextPanel);
     assert_eq!(app.panel, Panel::Reasons);

@@ -42,25 +42,33 @@ pub enum Overlay {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Panel {
     Reasons,
+    Robustness,
+    Plan,
     Risks,
     Unanswered,
 }
 
 impl Panel {
+    /// The panels in tab order.
+    pub const ALL: [Panel; 5] = [
+        Panel::Reasons,
+        Panel::Robustness,
+        Panel::Plan,
+        Panel::Risks,
+        Panel::Unanswered,
+    ];
+
+    fn offset(self, by: usize) -> Panel {
+        let i = Panel::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        Panel::ALL[(i + by) % Panel::ALL.len()]
+    }
+
     fn next(self) -> Panel {
-        match self {
-            Panel::Reasons => Panel::Risks,
-            Panel::Risks => Panel::Unanswered,
-            Panel::Unanswered => Panel::Reasons,
-        }
+        self.offset(1)
     }
 
     fn previous(self) -> Panel {
-        match self {
-            Panel::Reasons => Panel::Unanswered,
-            Panel::Risks => Panel::Reasons,
-            Panel::Unanswered => Panel::Risks,
-        }
+        self.offset(Panel::ALL.len() - 1)
     }
 }
 

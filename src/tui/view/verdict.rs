@@ -324,6 +324,8 @@ fn table(app: &App, area: Rect, buf: &mut Buffer) {
 fn panel_lines(app: &App) -> Vec<Line<'static>> {
     match app.panel {
         Panel::Reasons => reasons(app),
+        Panel::Robustness => robustness(app),
+        Panel::Plan => plan(app),
         Panel::Risks => risks(app),
         Panel::Unanswered => unanswered(app),
     }
@@ -357,8 +359,10 @@ fn panel(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let tabs = [
         (Panel::Reasons, "Why"),
+        (Panel::Robustness, "Robust"),
+        (Panel::Plan, "Plan"),
         (Panel::Risks, "Risks"),
-        (Panel::Unanswered, "Unanswered"),
+        (Panel::Unanswered, "Open"),
     ];
     let mut title = vec![Span::raw(" ")];
     for (panel, name) in tabs {
@@ -482,6 +486,185 @@ fn risks(app: &App) -> Vec<Line<'static>> {
             ]));
         }
         lines.push(Line::default());
+    }
+    lines
+}
+
+/// The verdict's kind and robustness in words: the margin, what would flip it, what to
+/// answer first and any conflicts.
+fn robustness(app: &App) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let (t, rec) = (&app.tree, &app.recommendation);
+    let title = |a: usize| t.alternatives[a].title.clone();
+    let verdict = |v: &Verdict| match v {
+        Verdict::Alternative(a) => title(*a),
+        Verdict::Tie(_) => "a tie".to_string(),
+    };
+    let mut lines = Vec::new();
+    let m = &rec.margin;
+    lines.push(Line::styled(
+        format!("Verdict: {}, {}.", verdict(&rec.verdict), rec.kind().name()),
+        theme.title,
+    ));
+    if rec.kind() == crate::recommend::VerdictKind::Forced && rec.scores_alone != rec.verdict {
+        lines.push(Line::styled(
+            format!(
+                "Forced by an exclusion: the scores alone favour {}, {} to {}.",
+                verdict(&rec.scores_alone),
+                format_points(m.runner_up_points),
+                format_points(m.leader_points)
+            ),
+            theme.warn,
+        ));
+    } else {
+        lines.push(Line::styled(
+            format!(
+                "{} to {} weighted points.",
+                format_points(m.leader_points),
+                format_points(m.runner_up_points)
+            ),
+            theme.text,
+        ));
+    }
+    let Some(r) = &rec.robustness else {
+        lines.push(Line::styled("Analysing…", theme.muted));
+        return lines;
+    };
+    let style = match r.level {
+        crate::robustness::Level::High => theme.good,
+        crate::robustness::Level::Medium => theme.text,
+        _ => theme.warn,
+    };
+    lines.push(Line::styled(
+        format!("Robustness: {}.", r.level.name()),
+        style,
+    ));
+    let flips = match r.single_flips {
+        0 => "No single answer change flips it".to_string(),
+        1 => "One answer change flips it".to_string(),
+        n => format!("{n} single answer changes flip it"),
+    };
+    let pairs = match r.pair_flips {
+        Some(0) => "; no pair does.".to_string(),
+        Some(n) => format!("; {n} pair(s) do."),
+        None => ".".to_string(),
+    };
+    lines.push(Line::styled(format!("{flips}{pairs}"), theme.text));
+    if let Some(tp) = r.tipping_points.first() {
+        lines.push(Line::default());
+        lines.push(Line::styled("What would change it:", theme.accent));
+        for c in &tp.changes {
+            let text = match c {
+                crate::robustness::AnswerChange::Answer { question, from, to } => {
+                    let q = &t.questions[*question];
+                    format!(
+                        "{}: {} instead of {}",
+                        q.prompt,
+                        to.describe(q),
+                        from.describe(q)
+                    )
+                }
+                crate::robustness::AnswerChange::Priority {
+                    question,
+                    criterion,
+                    from,
+                    to,
+                } => {
+                    let p = t.questions[*question].priorities.as_ref();
+                    let label = |l: i64| {
+                        p.and_then(|p| p.level(l))
+                            .map_or_else(|| l.to_string(), |x| x.label.clone())
+                    };
+                    format!(
+                        "importance of {}: {} instead of {}",
+                        t.criteria[*criterion].title,
+                        label(*to),
+                        label(*from)
+                    )
+                }
+            };
+            lines.push(Line::styled(format!("• {text}"), theme.text));
+        }
+        lines.push(Line::styled(
+            format!("  → {}", verdict(&tp.verdict)),
+            theme.muted,
+        ));
+    }
+    let first: Vec<&crate::robustness::OpenQuestion> = r
+        .open_questions
+        .iter()
+        .filter(|o| o.swing > 0.0)
+        .take(3)
+        .collect();
+    if !first.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled("Answer these first:", theme.accent));
+        for o in first {
+            lines.push(Line::styled(
+                format!(
+                    "• {} (could move the margin {})",
+                    t.questions[o.question].prompt,
+                    format_points(o.swing)
+                ),
+                theme.text,
+            ));
+        }
+    }
+    for &c in &rec.conflicts {
+        lines.push(Line::default());
+        lines.push(Line::styled(
+            format!("⚠ {}", t.conflicts[c].message),
+            theme.warn,
+        ));
+    }
+    lines
+}
+
+/// The stack plan: each stage in scope, its path and example tools.
+fn plan(app: &App) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let t = &app.tree;
+    let Some(plan) = &app.recommendation.plan else {
+        return vec![Line::styled("This tree has no stack plan.", theme.muted)];
+    };
+    let answers = app.effective_answers();
+    let input = crate::report::ReportInput {
+        tree: t,
+        answers: &answers,
+        recommendation: &app.recommendation,
+        date: &app.date,
+        catalog: app.catalog.as_ref(),
+        team: None,
+    };
+    let mut lines = Vec::new();
+    for s in &plan.stages {
+        let stage = t.stages[s.stage].title.clone();
+        if !s.in_scope {
+            lines.push(Line::styled(format!("{stage}: out of scope"), theme.muted));
+            continue;
+        }
+        lines.push(Line::styled(stage, theme.title));
+        let path = match (s.path, s.tied.is_empty()) {
+            (Some(p), true) => t.paths[p].title.clone(),
+            (Some(_), false) => {
+                let names: Vec<&str> = s.tied.iter().map(|&p| t.paths[p].title.as_str()).collect();
+                format!("{} (tied)", names.join(" or "))
+            }
+            (None, _) => "none possible".to_string(),
+        };
+        lines.push(Line::styled(format!("  {path}"), theme.good));
+        let tools: Vec<String> = input
+            .examples(s)
+            .iter()
+            .take(3)
+            .map(|tool| tool.name.clone())
+            .collect();
+        if !tools.is_empty() {
+            lines.push(Line::styled(
+                format!("  e.g. {}", tools.join(", ")),
+                theme.muted,
+            ));
+        }
     }
     lines
 }
