@@ -1996,3 +1996,29 @@ fn wizard_tree() -> Tree {
     )
     .expect("the wizard's test tree is valid")
 }
+
+#[test]
+fn a_contradiction_is_said_as_soon_as_the_second_answer_is_given() {
+    // The wizard's test tree declares no conflicts: use the built-in tree, which does.
+    let mut app = App::new(Tree::default_tree(), options());
+    answer(&mut app, "small_or_short_term", "yes");
+    assert!(
+        app.status
+            .as_ref()
+            .is_none_or(|s| !s.text.contains("Contradiction"))
+    );
+    answer(&mut app, "time_horizon", "over_24_months");
+    let status = app.status.clone().expect("a message");
+    assert!(status.error);
+    assert!(
+        status.text.starts_with("Contradiction: "),
+        "{}",
+        status.text
+    );
+    assert!(
+        status.text.contains("more than two years"),
+        "{}",
+        status.text
+    );
+    assert_eq!(app.recommendation.conflicts.len(), 1);
+}

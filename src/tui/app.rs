@@ -368,8 +368,19 @@ impl App {
         if changed {
             self.dirty = true;
             let before = self.flow.clone();
+            let conflicts_before = self.recommendation.conflicts.clone();
             self.refresh();
             self.note_branching(&before);
+            // A contradiction is said as soon as its second answer is given.
+            if let Some(&c) = self
+                .recommendation
+                .conflicts
+                .iter()
+                .find(|c| !conflicts_before.contains(c))
+            {
+                let message = self.tree.conflicts[c].message.clone();
+                self.error(format!("Contradiction: {message}"));
+            }
             commands.push(Command::SaveSession(
                 self.effective_answers().to_toml(&self.tree),
             ));
