@@ -695,9 +695,10 @@ fn priorities_update(app: &mut App, q: &Question, action: Action, out: &mut Vec<
     app.set_answer(qi, Some(Answer::Priorities(levels)), out);
 }
 
-/// Saves the text as typed (a blank text removes the answer).
+/// Saves the text as typed, without trailing blank lines and spaces (a blank text removes
+/// the answer).
 fn save_text(app: &mut App, out: &mut Vec<Command>) {
-    let value = app.question.text.value().to_string();
+    let value = app.question.text.value().trim_end().to_string();
     let answer = (!is_blank(&value)).then_some(Answer::Text(value));
     app.set_answer(app.question.index, answer, out);
     app.question.text.commit();
