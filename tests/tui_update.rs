@@ -448,7 +448,7 @@ fn an_exclusion_is_said_on_the_next_screen_and_a_conflict_at_once() {
     assert_eq!(current_id(&app), "support");
     let m = messages(&app);
     assert!(
-        m.contains("Buy a platform is ruled out by this answer"),
+        m.contains("Buy a platform is ruled out by your last answer"),
         "{m}"
     );
     goto(&mut app, "team");

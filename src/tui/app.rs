@@ -174,8 +174,11 @@ pub struct App {
     pub export: export::State,
     /// Messages of the moment, cleared by the next key.
     pub messages: Vec<Status>,
-    /// Messages for the next screen opened (what an answer added or removed).
+    /// Messages for the next screen opened.
     pub pending: Vec<Status>,
+    /// The walk and the exclusions when the current screen opened: on the next screen,
+    /// the wizard says what the answers given here added, removed or ruled out.
+    mark: Option<(Flow, Vec<usize>)>,
     /// The answers before each change, the latest last (`u` undoes).
     pub undo: Vec<Answers>,
     /// Answers changed since the last export.
@@ -227,6 +230,7 @@ impl App {
             export: export::State::new(""),
             messages: Vec::new(),
             pending: Vec::new(),
+            mark: None,
             undo: Vec::new(),
             dirty: false,
             resumable: options.resumable,
@@ -331,9 +335,14 @@ impl App {
         self.recommendation.robustness.is_some()
     }
 
-    /// Opens a screen, showing the messages kept for it.
+    /// Opens a screen, showing the messages kept for it and what the answers given on the
+    /// screen before did to the walk.
     pub fn go(&mut self, screen: ScreenId) {
         self.screen = screen;
+        if let Some((flow, ruled)) = self.mark.take() {
+            self.note_changes(&flow, &ruled);
+        }
+        self.mark = Some((self.flow.clone(), self.ruled_out()));
         self.messages.append(&mut self.pending);
         if screen == ScreenId::Export {
             // The export screen shows where the files go: the runtime looks at the path.
@@ -385,20 +394,21 @@ impl App {
         }
     }
 
-    /// After the answers changed: recompute, say what changed in the walk, save.
-    fn changed(&mut self, out: &mut Vec<Command>) {
-        self.dirty = true;
-        self.export.written.clear();
-        let flow_before = self.flow.clone();
-        let conflicts_before = self.recommendation.conflicts.clone();
-        let ruled_before: Vec<usize> = self
-            .recommendation
+    /// The alternatives ruled out now.
+    fn ruled_out(&self) -> Vec<usize> {
+        self.recommendation
             .ruled_out
             .iter()
             .map(|e| e.alternative)
-            .collect();
+            .collect()
+    }
+
+    /// After the answers changed: recompute, warn of a contradiction at once, save.
+    fn changed(&mut self, out: &mut Vec<Command>) {
+        self.dirty = true;
+        self.export.written.clear();
+        let conflicts_before = self.recommendation.conflicts.clone();
         self.refresh();
-        self.note_branching(&flow_before);
         for &c in &self.recommendation.conflicts {
             if !conflicts_before.contains(&c) {
                 let message = self.tree.conflicts[c].message.trim().to_string();
@@ -407,23 +417,6 @@ impl App {
                     tone: Tone::Warn,
                 });
             }
-        }
-        let newly_ruled: Vec<String> = self
-            .recommendation
-            .ruled_out
-            .iter()
-            .filter(|e| !ruled_before.contains(&e.alternative))
-            .map(|e| self.tree.alternatives[e.alternative].title.clone())
-            .collect();
-        if !newly_ruled.is_empty() {
-            self.pending.push(Status {
-                text: format!(
-                    "{} ruled out by this answer; the next questions still count for the stack plan.",
-                    text::and_list(&newly_ruled)
-                        + if newly_ruled.len() == 1 { " is" } else { " are" }
-                ),
-                tone: Tone::Warn,
-            });
         }
         out.push(Command::SaveSession(self.session_text()));
         out.push(self.analyse_command());
@@ -438,12 +431,30 @@ impl App {
         self.verdict.clamp(self.tree.criteria.len());
     }
 
-    /// Says which questions an answer added or removed, on the next screen.
-    fn note_branching(&mut self, before: &Flow) {
+    /// Says which questions the answers given on the last screen added or removed, and
+    /// what they ruled out.
+    fn note_changes(&mut self, before: &Flow, ruled_before: &[usize]) {
         for text in branching_notes(&self.tree, before, &self.flow, &self.answers) {
-            self.pending.push(Status {
+            self.messages.push(Status {
                 text,
                 tone: Tone::Info,
+            });
+        }
+        let mut newly: Vec<String> = Vec::new();
+        for a in self.ruled_out() {
+            let title = self.tree.alternatives[a].title.clone();
+            if !ruled_before.contains(&a) && !newly.contains(&title) {
+                newly.push(title);
+            }
+        }
+        if !newly.is_empty() && !self.recommendation.all_ruled_out {
+            let verb = if newly.len() == 1 { "is" } else { "are" };
+            self.messages.push(Status {
+                text: format!(
+                    "{} {verb} ruled out by your last answer; the next questions still count for the stack plan.",
+                    text::and_list(&newly)
+                ),
+                tone: Tone::Warn,
             });
         }
     }
@@ -538,10 +549,12 @@ pub fn branching_notes(tree: &Tree, before: &Flow, after: &Flow, answers: &Answe
                 "apply"
             },
             text::and_list(&prompts(&removed)),
-            if kept {
-                " Answers to them no longer count, but are kept in case you change back."
-            } else {
-                ""
+            match (kept, removed.len()) {
+                (false, _) => "",
+                (true, 1) => " Its answer no longer counts, but is kept in case you change back.",
+                (true, _) => {
+                    " Their answers no longer count, but are kept in case you change back."
+                }
             }
         ));
     }
@@ -587,6 +600,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
         }
         Action::Exported(result) => {
             export::exported(app, result, &mut out);
+            finish(app, &mut out);
             return out;
         }
         Action::PathChecked(check) => {

@@ -21,7 +21,7 @@ pub const MIN_HEIGHT: u16 = 16;
 /// Prose reads badly in very long lines: screens of text keep to this width, centred.
 pub const READING_WIDTH: u16 = 100;
 /// At most this many lines of messages.
-const MESSAGE_LINES: usize = 4;
+const MESSAGE_LINES: usize = 5;
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {

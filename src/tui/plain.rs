@@ -28,16 +28,26 @@ use crate::tui::words;
 /// The commands that work at every question.
 const HELP: &str = "\
 At each question, type your answer and press Enter:
-  a number            choose that option (several numbers, separated by spaces or commas,
-                      for a question that takes several answers)
-  y or n              yes or no, where the question asks that
-  Enter alone         keep the answer as it is (or leave the question unanswered)
-  -                   clear the answer
-  b                   back to the previous question
-  r                   review all answers so far
-  v                   the verdict so far
-  ?                   this help, and why the question is asked
-  q                   quit (every answer is saved; mlops-wizard --plain --resume continues)";
+  a number      choose that option; several numbers, separated by spaces
+                or commas, where the question takes several answers
+  y or n        yes or no, where the question asks that
+  Enter alone   keep the answer as it is (or leave the question unanswered)
+  -             clear the answer
+  b             back to the previous question
+  r             review all answers so far
+  v             the verdict so far
+  ?             this help, and why the question is asked
+  q             quit; every answer is saved, and
+                mlops-wizard --plain --resume continues";
+
+/// A text with each paragraph on one line: the terminal (or the screen reader) wraps it.
+fn paragraphs(text: &str) -> String {
+    text.split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
 
 /// Why a line is not an answer.
 type Invalid = String;
@@ -337,7 +347,7 @@ fn converse(
     let tree = walk.tree;
     talk.say(&format!("mlops-wizard: {}", tree.meta.title))?;
     talk.say("")?;
-    talk.say(tree.meta.description.trim())?;
+    talk.say(&paragraphs(&tree.meta.description))?;
     talk.say("")?;
     for note in &start.notes {
         talk.say(&format!("Note: {note}"))?;
@@ -384,11 +394,7 @@ fn converse(
         };
         match parse_reply(tree, q, current.as_ref(), &line) {
             Err(why) => talk.say(&why)?,
-            Ok(Reply::Help) => {
-                talk.say(q.help.trim())?;
-                talk.say("")?;
-                talk.say(HELP)?;
-            }
+            Ok(Reply::Help) => talk.say(HELP)?,
             Ok(Reply::Quit) => return Ok(Ended::Quit),
             Ok(Reply::Back) => match walk.flow.previous(qi) {
                 Some(p) => at = Some(p),
@@ -454,6 +460,7 @@ fn show_question(talk: &mut Talk<'_>, walk: &Walk<'_>, qi: usize) -> std::io::Re
         walk.flow.len(),
         q.prompt.trim()
     ))?;
+    talk.say(&paragraphs(&q.help))?;
     let rec = Recommendation::quick(tree, &walk.flow.effective(tree, &walk.answers));
     for e in rec.ruled_out.iter().filter(|e| e.question < qi) {
         let by = &tree.questions[e.question];
@@ -572,7 +579,7 @@ fn verdict(talk: &mut Talk<'_>, walk: &Walk<'_>) -> std::io::Result<()> {
     let rec = Recommendation::new(tree, &answers);
     talk.say("")?;
     talk.say("The verdict:")?;
-    for (sentence, _) in words::summary(tree, &rec) {
+    for (sentence, _, _) in words::summary(tree, &rec) {
         talk.say(&sentence)?;
     }
     if let Some(plan) = &rec.plan {

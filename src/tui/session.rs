@@ -133,6 +133,12 @@ impl Session {
     pub fn lock(&mut self) -> Result<(), LockError> {
         let failed = |e: std::io::Error| LockError::Failed(e.to_string());
         if let Some(dir) = self.path.parent() {
+            if dir.exists() && !dir.is_dir() {
+                return Err(LockError::Failed(format!(
+                    "{} is not a folder",
+                    dir.display()
+                )));
+            }
             std::fs::create_dir_all(dir)
                 .map_err(|e| LockError::Failed(format!("{}: {e}", dir.display())))?;
         }

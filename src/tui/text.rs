@@ -24,9 +24,14 @@ pub fn wrap(text: &str, width: u16) -> Vec<String> {
             out.push(String::new());
         }
         out.extend(
-            textwrap::wrap(&joined, textwrap::Options::new(width).break_words(true))
-                .into_iter()
-                .map(|c| c.into_owned()),
+            textwrap::wrap(
+                &joined,
+                textwrap::Options::new(width)
+                    .break_words(true)
+                    .word_splitter(textwrap::WordSplitter::NoHyphenation),
+            )
+            .into_iter()
+            .map(|c| c.into_owned()),
         );
     }
     out

@@ -10,7 +10,8 @@ use crate::report::format_points;
 use crate::robustness::{AnswerChange, Level, Robustness, TippingPoint};
 use crate::tui::text::{self, quoted};
 
-/// How a sentence reads.
+/// How a sentence reads (and, for the verdict screen, how much it matters: sentences
+/// are given room in the order of [`Tone::rank`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
     /// The verdict itself.
@@ -18,6 +19,17 @@ pub enum Tone {
     Plain,
     Muted,
     Warn,
+}
+
+/// The summary's sentences: which ones make it onto a short screen first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    Verdict,
+    Scores,
+    Robustness,
+    Conflict,
+    Tipping,
+    Open,
 }
 
 /// An alternative's title.
@@ -111,7 +123,7 @@ pub fn robustness_reason(r: &Robustness) -> String {
 }
 
 /// The verdict screen's (and the plain mode's) summary: sentences, most important first.
-pub fn summary(tree: &Tree, rec: &Recommendation) -> Vec<(String, Tone)> {
+pub fn summary(tree: &Tree, rec: &Recommendation) -> Vec<(String, Tone, Part)> {
     let mut out = Vec::new();
     let m = &rec.margin;
     let name = verdict_name(tree, &rec.verdict);
@@ -119,6 +131,7 @@ pub fn summary(tree: &Tree, rec: &Recommendation) -> Vec<(String, Tone)> {
         out.push((
             "Your answers rule out every option: they contradict each other. Settle that first; meanwhile the scores alone decide.".to_string(),
             Tone::Warn,
+            Part::Verdict,
         ));
     }
     match rec.kind() {
@@ -141,6 +154,7 @@ pub fn summary(tree: &Tree, rec: &Recommendation) -> Vec<(String, Tone)> {
                     text::and_list(&why)
                 ),
                 Tone::Verdict,
+                Part::Verdict,
             ));
             let scores = if rec.scores_alone == rec.verdict {
                 format!(
@@ -156,7 +170,7 @@ pub fn summary(tree: &Tree, rec: &Recommendation) -> Vec<(String, Tone)> {
                     format_points(m.leader_points)
                 )
             };
-            out.push((scores, Tone::Plain));
+            out.push((scores, Tone::Plain, Part::Scores));
         }
         VerdictKind::Tie => out.push((
             format!(
@@ -164,6 +178,7 @@ pub fn summary(tree: &Tree, rec: &Recommendation) -> Vec<(String, Tone)> {
                 format_points(m.leader_points)
             ),
             Tone::Verdict,
+            Part::Verdict,
         )),
         kind => {
             let lead = if kind == VerdictKind::Insufficient {
@@ -173,7 +188,7 @@ pub fn summary(tree: &Tree, rec: &Recommendation) -> Vec<(String, Tone)> {
             } else {
                 format!("Recommended: {name}.")
             };
-            out.push((lead, Tone::Verdict));
+            out.push((lead, Tone::Verdict, Part::Verdict));
             let other = m.runner_up.map_or_else(String::new, |r| {
                 format!(" over {}", alt(tree, r))
             });
@@ -185,6 +200,7 @@ pub fn summary(tree: &Tree, rec: &Recommendation) -> Vec<(String, Tone)> {
                     m.share * 100.0
                 ),
                 Tone::Plain,
+                Part::Scores,
             ));
         }
     }
@@ -192,6 +208,7 @@ pub fn summary(tree: &Tree, rec: &Recommendation) -> Vec<(String, Tone)> {
         None => out.push((
             "Robustness: analysing… (how easily the verdict flips)".to_string(),
             Tone::Muted,
+            Part::Robustness,
         )),
         Some(r) => {
             out.push((
@@ -204,6 +221,7 @@ pub fn summary(tree: &Tree, rec: &Recommendation) -> Vec<(String, Tone)> {
                     Level::High | Level::Medium => Tone::Plain,
                     _ => Tone::Warn,
                 },
+                Part::Robustness,
             ));
             let first = r
                 .tipping_points
@@ -214,6 +232,7 @@ pub fn summary(tree: &Tree, rec: &Recommendation) -> Vec<(String, Tone)> {
                 out.push((
                     format!("What would change it: {}", tipping_text(tree, tp)),
                     Tone::Plain,
+                    Part::Tipping,
                 ));
             }
             let open: Vec<String> = r
@@ -226,6 +245,7 @@ pub fn summary(tree: &Tree, rec: &Recommendation) -> Vec<(String, Tone)> {
                 out.push((
                     format!("Answer these first: {}.", text::and_list(&open)),
                     Tone::Plain,
+                    Part::Open,
                 ));
             }
         }
@@ -234,6 +254,7 @@ pub fn summary(tree: &Tree, rec: &Recommendation) -> Vec<(String, Tone)> {
         out.push((
             format!("Contradiction: {}", tree.conflicts[c].message.trim()),
             Tone::Warn,
+            Part::Conflict,
         ));
     }
     out

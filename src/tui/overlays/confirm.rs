@@ -105,22 +105,27 @@ fn lines(app: &App, dialog: &Dialog) -> (&'static str, Vec<String>) {
             } else {
                 "Your answers changed since the last export.".to_string()
             }];
+            let (they, them, are) = if n == 1 {
+                ("It", "it", "is")
+            } else {
+                ("They", "them", "are")
+            };
             match (&app.unsaved, &app.session_path) {
                 (Some(why), _) => {
-                    lines.push(format!("They are NOT saved: {why}."));
-                    lines.push(
-                        "To keep them, export them first (n, then e on the review, with the answers file ticked); if you quit, they are printed as an answers file."
-                            .to_string(),
-                    );
+                    lines.push(format!("{they} {are} NOT saved: {why}."));
+                    lines.push(format!(
+                        "To keep {them}, export first (n, then e on the review, with the answers file ticked); if you quit, {} printed as an answers file.",
+                        if n == 1 { "it is" } else { "they are" }
+                    ));
                 }
                 (None, Some(p)) => {
-                    lines.push("They are saved in".to_string());
+                    lines.push(format!("{they} {are} saved in"));
                     lines.push(format!("  {}", p.display()));
                     lines.push("and mlops-wizard --resume continues.".to_string());
                 }
-                (None, None) => {
-                    lines.push("They could not be saved: there is no session folder.".to_string())
-                }
+                (None, None) => lines.push(format!(
+                    "{they} could not be saved: there is no session folder."
+                )),
             }
             lines.push(String::new());
             lines.push("Quit now? y / n".to_string());

@@ -131,8 +131,8 @@ fn items(app: &App, s: &State) -> Vec<usize> {
         .collect()
 }
 
-fn rect(app: &App, area: Rect) -> Rect {
-    let rows = app.asked().len() as u16 + 3;
+fn rect(app: &App, s: &State, area: Rect) -> Rect {
+    let rows = (items(app, s).len() as u16).max(3) + 3;
     centered(
         area,
         area.width.saturating_sub(8).min(96),
@@ -141,8 +141,8 @@ fn rect(app: &App, area: Rect) -> Rect {
 }
 
 /// The list's rows inside the window (under the filter line).
-fn list_area(app: &App, area: Rect) -> Rect {
-    let inner = rect(app, area).inner(Margin::new(1, 1));
+fn list_area(app: &App, s: &State, area: Rect) -> Rect {
+    let inner = rect(app, s, area).inner(Margin::new(1, 1));
     Rect {
         y: inner.y + 1,
         height: inner.height.saturating_sub(1),
@@ -150,11 +150,11 @@ fn list_area(app: &App, area: Rect) -> Rect {
     }
 }
 
-pub fn page(app: &App, area: Rect, down: bool) -> Action {
+pub fn page(app: &App, s: &State, area: Rect, down: bool) -> Action {
     let area = crate::tui::chrome::overlay_area(area);
     Action::Page {
         down,
-        rows: list_area(app, area).height.saturating_sub(1).max(1),
+        rows: list_area(app, s, area).height.saturating_sub(1).max(1),
     }
 }
 
@@ -221,7 +221,7 @@ fn go(app: &mut App, q: usize) {
 
 pub fn render(app: &App, s: &State, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
-    let r = rect(app, area);
+    let r = rect(app, s, area);
     let inner =
         window(app, " Go to a question (Enter goes, Esc closes) ", r, buf).inner(Margin::new(0, 0));
     let mut cursor = None;
@@ -245,7 +245,7 @@ pub fn render(app: &App, s: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
             );
         }
     }
-    let list = list_area(app, area);
+    let list = list_area(app, s, area);
     let rows = items(app, s);
     if rows.is_empty() {
         buf.set_string(list.x, list.y, "No question matches.", theme.warn);
@@ -281,10 +281,10 @@ pub fn render(app: &App, s: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
 
 /// A click on a row goes there; a click outside closes the list.
 pub fn hit(app: &App, s: &State, area: Rect, column: u16, row: u16) -> Option<Action> {
-    if !inside(rect(app, area), column, row) {
+    if !inside(rect(app, s, area), column, row) {
         return Some(Action::Cmd(Cmd::Cancel));
     }
-    let list = list_area(app, area);
+    let list = list_area(app, s, area);
     if !inside(list, column, row) {
         return None;
     }

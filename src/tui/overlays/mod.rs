@@ -47,7 +47,7 @@ impl Overlay {
     pub fn page(&self, app: &App, area: Rect, down: bool) -> Action {
         match self {
             Overlay::Help(_) => help::page(app, area, down),
-            Overlay::Jump(_) => jump::page(app, area, down),
+            Overlay::Jump(s) => jump::page(app, s, area, down),
             Overlay::Confirm(_) => Action::Page { down, rows: 1 },
         }
     }

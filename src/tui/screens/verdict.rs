@@ -38,7 +38,7 @@ impl Tab {
             Tab::Criteria => "Criteria",
             Tab::Plan => "Stack plan",
             Tab::Risks => "Risks",
-            Tab::Questions => "Open questions",
+            Tab::Questions => "What could change it",
         }
     }
 
@@ -167,31 +167,57 @@ struct Parts {
     panel: Rect,
 }
 
-/// The summary's lines at `width`, each with its style.
-fn summary_lines(app: &App, width: u16) -> Vec<Line<'static>> {
+/// The summary's lines at `width`, in at most `max` lines: the sentences that matter most
+/// get room first (the verdict, the scores, the robustness, contradictions, what would
+/// change it, what to answer first); one that does not fit whole is cut, and tab 4 has
+/// it all.
+fn summary_lines(app: &App, width: u16, max: usize) -> Vec<Line<'static>> {
     let theme = &app.theme;
+    let width = width.min(chrome::READING_WIDTH);
+    let sentences = words::summary(&app.tree, &app.recommendation);
+    let wrapped: Vec<Vec<String>> = sentences.iter().map(|(s, _, _)| wrap(s, width)).collect();
+    let mut order: Vec<usize> = (0..sentences.len()).collect();
+    order.sort_by_key(|&i| sentences[i].2);
+    let mut room = max;
+    let mut take = vec![0usize; sentences.len()];
+    for i in order {
+        let n = wrapped[i].len().min(room);
+        take[i] = n;
+        room -= n;
+    }
     let mut out = Vec::new();
-    for (sentence, tone) in words::summary(&app.tree, &app.recommendation) {
+    for (i, (_, tone, _)) in sentences.iter().enumerate() {
         let style = match tone {
             Tone::Verdict => theme.good.add_modifier(Modifier::BOLD),
             Tone::Plain => theme.text,
             Tone::Muted => theme.muted,
             Tone::Warn => theme.warn,
         };
-        for l in wrap(&sentence, width) {
-            out.push(Line::styled(l, style));
+        let lines = &wrapped[i];
+        for (j, l) in lines.iter().take(take[i]).enumerate() {
+            let cut = take[i] < lines.len() && j + 1 == take[i];
+            let text = if cut {
+                let room = usize::from(width).saturating_sub(10);
+                format!("{} … (tab 4)", truncate(l, room).trim_end_matches('…'))
+            } else {
+                l.clone()
+            };
+            out.push(Line::styled(text, style));
         }
     }
     out
+}
+
+/// How many lines the summary may take: under half the screen, leaving the tabs room.
+fn summary_room(area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(2) * 9 / 20).max(3)
 }
 
 /// Wide screens put the reasons beside the criteria table; narrow ones under it.
 const SIDE_BY_SIDE: u16 = 110;
 
 fn parts(app: &App, area: Rect) -> Parts {
-    let summary_h = summary_lines(app, area.width).len() as u16;
-    // The summary takes what it needs, leaving at least 8 rows to the tabs.
-    let summary_h = summary_h.min(area.height.saturating_sub(9)).max(1);
+    let summary_h = summary_lines(app, area.width, summary_room(area)).len() as u16;
     let [summary, _, tabs, rest] = Layout::vertical([
         Constraint::Length(summary_h),
         Constraint::Length(1),
@@ -272,20 +298,7 @@ pub fn page(app: &App, area: Rect, down: bool) -> Action {
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let p = parts(app, area);
-    let lines = summary_lines(app, p.summary.width);
-    let shown = usize::from(p.summary.height);
-    let cut = lines.len() > shown;
-    let mut lines: Vec<Line> = lines.into_iter().take(shown).collect();
-    if cut && let Some(last) = lines.last_mut() {
-        let t: String = last.spans.iter().map(|s| s.content.as_ref()).collect();
-        *last = Line::styled(
-            truncate(
-                &format!("{t} … (the report has it all)"),
-                usize::from(area.width),
-            ),
-            last.style,
-        );
-    }
+    let lines = summary_lines(app, p.summary.width, summary_room(area));
     Paragraph::new(lines).render(p.summary, buf);
     tabs(app, p.tabs, buf);
     if app.verdict.tab == Tab::Criteria {
@@ -687,6 +700,22 @@ fn questions(app: &App) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let rec = &app.recommendation;
     let mut lines = Vec::new();
+    if let Some(r) = &rec.robustness {
+        if !r.tipping_points.is_empty() {
+            lines.push(Line::default());
+            lines.push(Line::styled(
+                "The smallest changes of your answers that change the verdict:",
+                theme.title,
+            ));
+            for (i, tp) in r.tipping_points.iter().enumerate() {
+                lines.push(Line::styled(
+                    format!("{}. {}", i + 1, words::tipping_text(&app.tree, tp)),
+                    theme.text,
+                ));
+            }
+        }
+        lines.push(Line::default());
+    }
     let ranked: Vec<usize> = match &rec.robustness {
         None => {
             lines.push(Line::styled(
