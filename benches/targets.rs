@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event, KeyCode};
 use mlops_wizard::Tree;
 use mlops_wizard::model::Kind;
-use mlops_wizard::tui::app::{Action, App, Screen, update};
+use mlops_wizard::tui::app::{App, ScreenId};
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
@@ -281,8 +281,8 @@ fn prepared(tree: &Tree, answers: &str, size: (u16, u16), at: Option<Kind>) -> A
     match at {
         Some(kind) => drive::go_to_kind(&mut app, kind),
         None => {
-            update(&mut app, Action::Verdict);
-            assert_eq!(app.screen, Screen::Verdict);
+            drive::go_to_verdict(&mut app);
+            assert_eq!(app.screen, ScreenId::Verdict);
         }
     }
     app
@@ -406,7 +406,7 @@ fn keypress_bytes(table: &mut Table) {
         let enter = [drive::key(KeyCode::Enter)];
         let mut rounds = 0;
         let before = counter.0.get();
-        while app.screen == Screen::Question && app.current().kind != Kind::Text && rounds < 8 {
+        while app.screen == ScreenId::Question && app.current().kind != Kind::Text && rounds < 8 {
             assert!(drive::press(&mut app, &mut terminal, &enter[0]));
             rounds += 1;
         }
@@ -420,7 +420,7 @@ fn keypress_bytes(table: &mut Table) {
         // The verdict screen, with every answer of the startup example.
         let answers = drive::answers(&tree, STARTUP_ANSWERS);
         let mut app = drive::app(tree.clone(), Some(answers), size.0, size.1);
-        update(&mut app, Action::Verdict);
+        drive::go_to_verdict(&mut app);
         let before = counter.0.get();
         drive::draw(&app, &mut terminal);
         let screen_change = counter.0.get() - before;

@@ -23,7 +23,7 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use crossterm::event::KeyCode;
 use mlops_wizard::Tree;
 use mlops_wizard::model::Kind;
-use mlops_wizard::tui::app::{Action, App, Screen, update};
+use mlops_wizard::tui::app::{App, ScreenId};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -92,8 +92,8 @@ fn keypress(c: &mut Criterion) {
             bench_presses(c, "tick", id.clone(), app, size, keys);
 
             let mut app = drive::app(tree.clone(), Some(answers.clone()), size.0, size.1);
-            update(&mut app, Action::Verdict);
-            assert_eq!(app.screen, Screen::Verdict);
+            drive::go_to_verdict(&mut app);
+            assert_eq!(app.screen, ScreenId::Verdict);
             bench_presses(c, "verdict", id, app, size, [KeyCode::Down, KeyCode::Up]);
         }
     }

@@ -147,6 +147,10 @@ pub struct Checked {
     pub answers: Answers,
     pub dropped: Vec<Problem>,
     pub notes: Vec<String>,
+    /// The `[hidden]` table: answers kept for questions that the other answers hide (the
+    /// wizard's session keeps them so that they come back with their questions). They do
+    /// not count; values that do not fit the tree are left out.
+    pub hidden: BTreeMap<String, Answer>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -157,6 +161,10 @@ pub(crate) struct RawAnswersFile {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, crate::schema::AnswerValue>")]
     answers: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    /// Answers that do not count (see [`Checked::hidden`]).
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, crate::schema::AnswerValue>")]
+    hidden: BTreeMap<String, toml::Value>,
 }
 
 impl Answers {
@@ -211,10 +219,17 @@ impl Answers {
         }
         let answers = flow.effective(tree, &answers);
         problems.sort();
+        let hidden = raw
+            .hidden
+            .iter()
+            .filter(|(id, _)| !answers.values.contains_key(*id))
+            .filter_map(|(id, v)| Some((id.clone(), convert(tree, id, v).ok()?)))
+            .collect();
         Ok(Checked {
             answers,
             dropped: problems,
             notes,
+            hidden,
         })
     }
 
@@ -253,22 +268,25 @@ impl Answers {
             .iter()
             .filter(|(id, _)| tree.question_index(id).is_none());
         for (id, answer) in in_tree.chain(others) {
-            let value = match answer {
-                Answer::Choice(s) | Answer::Text(s) => toml_string(s),
-                Answer::Choices(v) => {
-                    let items: Vec<String> = v.iter().map(|s| toml_string(s)).collect();
-                    format!("[{}]", items.join(", "))
-                }
-                Answer::Scale(n) => n.to_string(),
-                Answer::Priorities(levels) => {
-                    let items: Vec<String> = levels
-                        .iter()
-                        .map(|(c, l)| format!("{} = {l}", toml_key(c)))
-                        .collect();
-                    format!("{{ {} }}", items.join(", "))
-                }
-            };
-            let _ = writeln!(out, "{} = {value}", toml_key(id));
+            let _ = writeln!(out, "{} = {}", toml_key(id), value_toml(answer));
+        }
+        out
+    }
+
+    /// A `[hidden]` table for answers that do not count (answers to questions the other
+    /// answers hide), in tree order; empty when there are none. Appended to an answers
+    /// file, it is read back into [`Checked::hidden`].
+    pub fn hidden_toml(tree: &Tree, hidden: &BTreeMap<String, Answer>) -> String {
+        if hidden.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from(
+            "\n# Answers to questions that the answers above hide: they do not count, and\n# come back if the questions are shown again.\n[hidden]\n",
+        );
+        for q in &tree.questions {
+            if let Some(a) = hidden.get(&q.id) {
+                let _ = writeln!(out, "{} = {}", toml_key(&q.id), value_toml(a));
+            }
         }
         out
     }
@@ -343,6 +361,25 @@ pub fn answers_source(source: &Source) -> Result<Source, LoadError> {
         ))
     } else {
         Ok(source.clone())
+    }
+}
+
+/// An answer as a TOML value on one line.
+fn value_toml(answer: &Answer) -> String {
+    match answer {
+        Answer::Choice(s) | Answer::Text(s) => toml_string(s),
+        Answer::Choices(v) => {
+            let items: Vec<String> = v.iter().map(|s| toml_string(s)).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Answer::Scale(n) => n.to_string(),
+        Answer::Priorities(levels) => {
+            let items: Vec<String> = levels
+                .iter()
+                .map(|(c, l)| format!("{} = {l}", toml_key(c)))
+                .collect();
+            format!("{{ {} }}", items.join(", "))
+        }
     }
 }
 

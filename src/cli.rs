@@ -50,6 +50,29 @@ pub struct Cli {
     /// Continue the last wizard session where it stopped.
     #[arg(long)]
     pub resume: bool,
+
+    /// One question at a time as numbered lines, answered by typing (screen readers,
+    /// dumb terminals, answers piped in); chosen by itself when TERM=dumb.
+    #[arg(long)]
+    pub plain: bool,
+
+    /// Colours for a light or dark terminal; auto asks the terminal. NO_COLOR turns
+    /// colours off.
+    #[arg(long, value_enum, value_name = "THEME", default_value_t = Theme::Auto)]
+    pub theme: Theme,
+
+    /// Answer as this person, in a session and answers file of your own (sets
+    /// [meta] respondent), so that each person of a team answers alone.
+    #[arg(long, value_name = "NAME")]
+    pub respondent: Option<String>,
+}
+
+/// `--theme`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Theme {
+    Auto,
+    Light,
+    Dark,
 }
 
 #[derive(Debug, Subcommand)]
@@ -465,12 +488,13 @@ fn report_date(given: Option<String>, answers: &Answers) -> String {
         .unwrap_or_else(today)
 }
 
-/// Runs the full-screen wizard.
+/// Runs the full-screen wizard, or its plain mode.
 pub fn wizard(
     questions: Option<&Path>,
     tools: Option<&Path>,
     answers: Option<&Path>,
     resume: bool,
+    (plain, theme, respondent): (bool, Theme, Option<&str>),
 ) -> Result<(), Failure> {
     let tree = load_tree(questions)?;
     let catalog = load_catalog(tools, &tree)?;
@@ -487,14 +511,26 @@ pub fn wizard(
                 Some((checked.answers, notes))
             }
         };
-    let outcome = tui::run(tui::Options {
+    let options = tui::Options {
         tree,
         questions_path: questions.map(Path::to_path_buf),
         answers,
         resume,
         date: today(),
         catalog,
-    })
+        theme: match theme {
+            Theme::Auto => tui::ThemeChoice::Auto,
+            Theme::Light => tui::ThemeChoice::Light,
+            Theme::Dark => tui::ThemeChoice::Dark,
+        },
+        respondent: respondent.map(str::to_string),
+    };
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    let outcome = if plain || dumb {
+        tui::plain::run(options)
+    } else {
+        tui::run(options)
+    }
     .map_err(|e| match e {
         tui::RunError::NotATerminal(_) => Failure::BadInput(e.to_string()),
         tui::RunError::Io(_) => Failure::Other(e.to_string()),
@@ -537,14 +573,19 @@ fn last_words(outcome: &tui::Outcome) -> u8 {
     if n == 0 {
         return status;
     }
+    let answers = if n == 1 {
+        "1 answer".to_string()
+    } else {
+        format!("{n} answers")
+    };
     match (&outcome.session, &outcome.unsaved) {
         (Some(path), _) if outcome.separate => out::eprintln(&format!(
-            "mlops-wizard: {n} answer(s) saved in {}, a separate session: `mlops-wizard --answers {}` continues from them.",
+            "mlops-wizard: {answers} saved in {}, a separate session: `mlops-wizard --answers {}` continues from them.",
             path.display(),
             path.display()
         )),
         (Some(path), _) => out::eprintln(&format!(
-            "mlops-wizard: {n} answer(s) saved in {}; `mlops-wizard --resume` continues.",
+            "mlops-wizard: {answers} saved in {}; `mlops-wizard --resume` continues.",
             path.display()
         )),
         (None, unsaved) if !outcome.dirty => out::eprintln(&format!(
@@ -555,11 +596,12 @@ fn last_words(outcome: &tui::Outcome) -> u8 {
         )),
         (None, unsaved) => {
             out::eprintln(&format!(
-                "mlops-wizard: your {n} answer(s) are NOT saved: {}.\n\
+                "mlops-wizard: your {answers} {} NOT saved: {}.\n\
                  To keep them, save the answers file below (for example as answers.toml) and continue with\n\
                  `mlops-wizard --answers answers.toml`, or run the wizard with MLOPS_WIZARD_STATE_DIR set to a\n\
                  folder that can be written.\n\n\
                  # --- the answers, as an answers file ---\n{}# --- end ---",
+                if n == 1 { "is" } else { "are" },
                 unsaved
                     .as_deref()
                     .unwrap_or("the session file does not hold them"),

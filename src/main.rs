@@ -58,6 +58,7 @@ fn run(args: Vec<OsString>) -> u8 {
             args.tools.as_deref(),
             args.answers.as_deref(),
             args.resume,
+            (args.plain, args.theme, args.respondent.as_deref()),
         ),
     };
     match result {

@@ -462,6 +462,11 @@ fn start_and_name(w: &mut Wizard, name: &str) {
 /// Presses Enter and waits until the next question (or the review) is drawn.
 fn enter_and_move_on(w: &mut Wizard, before: &Screen) -> Screen {
     let header = before.header().to_string();
+    if header.contains("Who takes part") {
+        // Three fields: Enter moves from one to the next, then to the review.
+        w.send(ENTER);
+        w.send(ENTER);
+    }
     w.send(ENTER);
     w.wait_until("the next screen after Enter", |s| s.header() != header)
 }
@@ -474,6 +479,11 @@ fn answer_until_review(w: &mut Wizard) -> Screen {
     for _ in 0..40 {
         if screen.header().contains("Review") {
             return screen;
+        }
+        if screen.header().contains("Who takes part") {
+            // The optional step: Enter on each field goes on.
+            screen = enter_and_move_on(w, &screen);
+            continue;
         }
         assert!(
             screen.header().contains("Question"),
@@ -559,7 +569,7 @@ fn a_whole_walk_at_80x24_writes_the_report_and_restores_the_terminal() {
 
     w.send("v");
     let verdict = w.wait_until("the verdict", |s| {
-        s.contains("Recommended") || s.contains("No clear winner")
+        s.header().contains("Verdict") && s.contains("Robustness: ") && !s.contains("analysing")
     });
     assert!(
         verdict.header().contains("Verdict"),
@@ -584,17 +594,13 @@ fn a_whole_walk_at_80x24_writes_the_report_and_restores_the_terminal() {
     let reports = files_starting_with(dir.path(), "mlops-recommendation-", ".md");
     assert_eq!(reports.len(), 1, "one report written: {reports:?}");
     let report = std::fs::read_to_string(&reports[0]).expect("read the report");
-    assert!(
-        report.starts_with("---\nstatus: proposed\n"),
-        "MADR front matter"
-    );
-    let title = report
+    let first = report
         .lines()
         .find(|l| l.starts_with("# "))
         .unwrap_or_default();
     assert!(
-        title.contains("Atlas"),
-        "the report is titled with the project name: {title:?}"
+        first.contains("Atlas"),
+        "the report is titled with the project name: {first:?}"
     );
     assert!(report.contains("## Decision outcome"), "{report}");
 
@@ -617,9 +623,7 @@ fn a_walk_at_200x60_to_the_verdict_then_quit_asks_first() {
     start_and_name(&mut w, "Big screen");
     answer_until_review(&mut w);
     w.send("v");
-    w.wait_until("the verdict", |s| {
-        s.contains("Recommended") || s.contains("No clear winner")
-    });
+    w.wait_until("the verdict", |s| s.header().contains("Verdict"));
     w.send("q");
     let confirm = w.wait_for("y / n");
     assert!(confirm.contains("not exported"), "{}", confirm.contents());
@@ -656,7 +660,7 @@ fn sigterm_mid_walk_restores_the_terminal_and_resume_continues() {
 
     // The jump list marks the four answered questions, and not the fifth.
     w.send("g");
-    let jump = w.wait_for("Go to question");
+    let jump = w.wait_for("Go to a question");
     for prompt in [Q_PROJECT_NAME, Q_TEAM_SIZE, Q_TIME_HORIZON, Q_ML_STAGES] {
         let row = jump
             .row_with(prompt)
@@ -670,7 +674,7 @@ fn sigterm_mid_walk_restores_the_terminal_and_resume_continues() {
 
     // The review shows the answers themselves.
     w.send(ESC);
-    w.wait_until("the jump list closed", |s| !s.contains("Go to question"));
+    w.wait_until("the jump list closed", |s| !s.contains("Go to a question"));
     w.send("r");
     let review = w.wait_until("the review", |s| s.header().contains("Review"));
     for shown in [
@@ -685,11 +689,7 @@ fn sigterm_mid_walk_restores_the_terminal_and_resume_continues() {
             review.contents()
         );
     }
-    assert!(
-        review.header().contains("4 answered"),
-        "{}",
-        review.header()
-    );
+    assert!(review.header().contains("4 of"), "{}", review.header());
     w.send(CTRL_C);
     assert!(w.wait_exit().success());
     w.assert_restored();
@@ -982,7 +982,7 @@ fn signals_keep_the_text_being_typed_and_say_where_it_is() {
         );
         let text = raw_text(&w);
         assert!(text.contains(&format!("SIG{signal}")), "{text}");
-        assert!(text.contains("1 answer(s) saved in"), "{text}");
+        assert!(text.contains("1 answer saved in"), "{text}");
     }
 }
 
@@ -1165,4 +1165,145 @@ fn a_terminal_that_goes_away_ends_the_wizard_and_keeps_the_answers() {
             .and_then(|v| v.as_str()),
         Some("Gone")
     );
+}
+
+/// The wizard's fixture tree (every question kind), for walks that need stable questions.
+fn fixture_tree() -> String {
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/trees/valid/wizard.toml"
+    )
+    .to_string()
+}
+
+/// Esc goes back, and never quits; `q` quits.
+#[test]
+fn esc_goes_back_and_q_quits() {
+    let dir = temp_dir();
+    let mut w = Wizard::spawn(dir.path(), &[], 80, 24);
+    start_and_name(&mut w, "Esc");
+    w.send(ESC);
+    w.wait_for(Q_PROJECT_NAME);
+    w.send(ESC);
+    w.wait_for("Press Enter to start");
+    w.send(ESC);
+    // A key right after Esc would read as Alt and that key: a pause keeps them apart.
+    std::thread::sleep(Duration::from_millis(200));
+    // Still there: Esc does not quit, a key after it still works.
+    w.send("?");
+    w.wait_for("Keys (Esc closes)");
+    w.send(ESC);
+    w.wait_until("the help closed", |s| !s.contains("Keys (Esc closes)"));
+    w.send("q");
+    w.wait_for("Quit now? y / n");
+    w.send("y");
+    assert!(w.wait_exit().success());
+    w.assert_restored();
+}
+
+/// Ctrl-E leaves the screen for $EDITOR on the text, and comes back with what it wrote.
+#[test]
+fn ctrl_e_edits_a_text_answer_in_the_editor() {
+    let dir = temp_dir();
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'Written in the editor' > \"$1\"\n",
+    )
+    .unwrap();
+    let mut perms = std::fs::metadata(&editor).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&editor, perms).unwrap();
+    let tree = fixture_tree();
+    let mut w = Wizard::spawn_with_env(
+        dir.path(),
+        &["--questions", &tree],
+        80,
+        24,
+        &[("EDITOR", editor.to_str().unwrap()), ("VISUAL", "")],
+    );
+    w.wait_for("Press Enter to start");
+    w.send(ENTER);
+    w.wait_for("What is the project called?");
+    w.send("\x05"); // Ctrl-E
+    w.wait_for("Written in the editor");
+    w.send(ENTER);
+    w.wait_for("How large is the team?");
+    w.send(CTRL_C);
+    assert!(w.wait_exit().success());
+    w.assert_restored();
+    let sessions = files_starting_with(&dir.path().join("state"), "session-wizard-test", ".toml");
+    let text = std::fs::read_to_string(&sessions[0]).unwrap();
+    assert!(text.contains("name = \"Written in the editor\""), "{text}");
+}
+
+/// The plain mode: no alternate screen, no cursor movement, numbered lines; a whole walk
+/// answered by typing, ending with the report written.
+#[test]
+fn the_plain_mode_walks_to_the_report_with_lines_only() {
+    let dir = temp_dir();
+    let tree = fixture_tree();
+    let mut w = Wizard::spawn(dir.path(), &["--plain", "--questions", &tree], 80, 24);
+    let mut step = |w: &mut Wizard, expect: &str, answer: &str| {
+        w.wait_for(expect);
+        w.send(answer);
+        w.send(ENTER);
+    };
+    step(
+        &mut w,
+        "Question 1 of about 11 (Project): What is the project called?",
+        "Atlas",
+    );
+    step(&mut w, "2. Four or more", "2");
+    step(&mut w, "Has the team run open tools before?", "?");
+    w.wait_for("At each question, type your answer");
+    w.send("2\r");
+    step(&mut w, "Can the team learn them?", "y");
+    step(&mut w, "Is there a budget for licences?", "9");
+    step(&mut w, "Choose a number from 1 to 2.", "n");
+    w.wait_for("Buy a platform is ruled out by your answer");
+    step(&mut w, "Do you need a vendor's support?", "n");
+    step(&mut w, "Which stages are in scope?", "1 2");
+    step(&mut w, "Which tools does the team use today?", "11");
+    step(&mut w, "How urgent is the first model in production?", "5");
+    step(&mut w, "Is this a short project?", "y");
+    step(&mut w, "How much does each criterion matter?", "1=5");
+    step(&mut w, "Anything else?", "Serving first.");
+    step(&mut w, "Decision-makers", "Dana, CTO");
+    step(&mut w, "Consulted", "");
+    step(&mut w, "Informed", "");
+    w.wait_for("The verdict:");
+    step(&mut w, "Write the report to which file?", "");
+    step(&mut w, "Also write the JSON report?", "n");
+    step(&mut w, "Also write the answers file?", "y");
+    w.wait_for("Wrote");
+    let status = w.wait_exit();
+    assert!(status.success(), "{status:?}");
+    let raw = w.raw();
+    assert!(
+        find_last(&raw, ENTER_ALT).is_none(),
+        "no alternate screen in the plain mode"
+    );
+    assert!(
+        find_last(&raw, b"\x1b[").is_none(),
+        "no cursor movement or colour: {}",
+        String::from_utf8_lossy(&raw)
+    );
+    let reports = files_starting_with(dir.path(), "mlops-recommendation-", ".md");
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    let answers = files_starting_with(dir.path(), "mlops-recommendation-", ".answers.toml");
+    let text = std::fs::read_to_string(&answers[0]).unwrap();
+    for line in [
+        "name = \"Atlas\"",
+        "team = \"large\"",
+        "learn = \"yes\"",
+        "budget = \"no\"",
+        "stages = [\"train\", \"serve\"]",
+        "tools = [\"t11\"]",
+        "deadline = 5",
+        "priorities = { cost = 5 }",
+        "decision_makers = [\"Dana\", \"CTO\"]",
+    ] {
+        assert!(text.contains(line), "{line} in:\n{text}");
+    }
 }

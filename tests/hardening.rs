@@ -15,7 +15,8 @@ use mlops_wizard::answers::{Answers, MAX_TEXT_CHARS, Strictness};
 use mlops_wizard::error::ProblemKind;
 use mlops_wizard::report::{self, ReportInput};
 use mlops_wizard::source::Source;
-use mlops_wizard::tui::app::{Action, App, StartOptions, update};
+use mlops_wizard::tui::app::{Action, App, ScreenId, StartOptions, update};
+use mlops_wizard::tui::keys::Cmd;
 use mlops_wizard::{Recommendation, Tree};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -114,13 +115,13 @@ fn the_wizard_stops_typing_at_the_text_limit() {
     let mut tree_text = MINIMAL.to_string();
     tree_text.push_str("\n[[questions]]\nid = \"notes\"\nkind = \"text\"\nprompt = \"Notes?\"\nhelp = \"Anything.\"\n");
     let mut app = app(Tree::parse("t.toml", &tree_text).unwrap());
-    update(&mut app, Action::Start);
-    update(&mut app, Action::Confirm); // q = x
+    update(&mut app, Action::Cmd(Cmd::Start));
+    update(&mut app, Action::Cmd(Cmd::Choose)); // q = x
     assert_eq!(app.current().id, "notes");
     update(&mut app, Action::Paste("y".repeat(MAX_TEXT_CHARS + 500)));
-    assert_eq!(app.input.value().chars().count(), MAX_TEXT_CHARS);
+    assert_eq!(app.question.text.value().chars().count(), MAX_TEXT_CHARS);
     render(&app, 80, 24);
-    update(&mut app, Action::Confirm);
+    update(&mut app, Action::Cmd(Cmd::Choose));
     let saved = app.effective_answers().to_toml(&app.tree);
     let back = Answers::parse(&Source::new("s", saved), &app.tree, Strictness::Strict);
     assert!(back.is_ok(), "what the wizard saves, it can read back");
@@ -142,22 +143,24 @@ fn ten_thousand_character_texts_load_render_and_report() {
     for (w, h) in [(80, 24), (200, 60), (60, 16), (20, 5), (1, 1)] {
         render(&app, w, h);
     }
-    update(&mut app, Action::Start);
+    update(&mut app, Action::Cmd(Cmd::Start));
     for (w, h) in [(80, 24), (200, 60), (60, 16)] {
         render(&app, w, h);
     }
-    update(&mut app, Action::Confirm);
+    update(&mut app, Action::Cmd(Cmd::Choose));
     for screen in [
-        Action::Verdict,
-        Action::Export,
-        Action::Review,
-        Action::Help,
+        ScreenId::Verdict,
+        ScreenId::Export,
+        ScreenId::Review,
+        ScreenId::People,
     ] {
-        update(&mut app, screen);
+        app.go(screen);
         for (w, h) in [(80, 24), (200, 60), (60, 16)] {
             render(&app, w, h);
         }
     }
+    update(&mut app, Action::Cmd(Cmd::Help));
+    render(&app, 80, 24);
     let answers = app.effective_answers();
     let rec = Recommendation::new(&app.tree, &answers);
     let input = ReportInput {
@@ -198,10 +201,10 @@ fn a_generated_tree_of_two_thousand_questions_works_end_to_end() {
         },
     );
     for action in [
-        Action::Down,
-        Action::Confirm,
-        Action::JumpList,
-        Action::Bottom,
+        Action::Cmd(Cmd::Down),
+        Action::Cmd(Cmd::Choose),
+        Action::Cmd(Cmd::GoTo),
+        Action::Cmd(Cmd::Bottom),
     ] {
         update(&mut app, action);
         render(&app, 200, 60);

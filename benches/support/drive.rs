@@ -11,8 +11,9 @@ use mlops_wizard::Tree;
 use mlops_wizard::answers::{Answers, Strictness};
 use mlops_wizard::model::Kind;
 use mlops_wizard::source::Source;
-use mlops_wizard::tui::app::{Action, App, Command, Screen, StartOptions, update};
+use mlops_wizard::tui::app::{Action, App, Command, ScreenId, StartOptions, update};
 use mlops_wizard::tui::keys;
+use mlops_wizard::tui::screens::question;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::layout::Rect;
@@ -45,19 +46,20 @@ pub fn app(tree: Tree, answers: Option<Answers>, width: u16, height: u16) -> App
     app
 }
 
-/// Opens the first question asked (through the jump list), then walks forward, keeping
-/// the answers, to the first question of `kind`.
+/// Opens the first question of `kind` that is shown.
 pub fn go_to_kind(app: &mut App, kind: Kind) {
-    for action in [Action::JumpList, Action::Top, Action::Confirm] {
-        update(app, action);
-    }
-    for _ in 0..app.tree.questions.len() {
-        if app.screen == Screen::Question && app.current().kind == kind && !app.editing {
-            return;
-        }
-        update(app, Action::Next);
-    }
-    panic!("no {kind:?} question reachable");
+    let target = app
+        .flow
+        .visible()
+        .find(|&i| app.tree.questions[i].kind == kind)
+        .unwrap_or_else(|| panic!("no {kind:?} question reachable"));
+    question::open(app, target);
+    assert_eq!(app.screen, ScreenId::Question);
+}
+
+/// Opens the verdict screen.
+pub fn go_to_verdict(app: &mut App) {
+    app.go(ScreenId::Verdict);
 }
 
 /// A key press without modifiers.
@@ -75,14 +77,18 @@ pub fn press<B: Backend>(app: &mut App, terminal: &mut Terminal<B>, event: &Even
     let mut pending = vec![action];
     while let Some(action) = pending.pop() {
         for command in update(app, action) {
-            pending.push(match command {
+            match command {
                 // The runtime writes the session file here; the text is already built.
                 Command::SaveSession(text) => {
                     std::hint::black_box(text);
-                    Action::SessionSaved(Ok(()))
+                    pending.push(Action::SessionSaved(Ok(())));
                 }
-                Command::Export { .. } => Action::SessionSaved(Ok(())),
-            });
+                // The analysis runs on another thread, off the key path.
+                Command::Analyse { answers, .. } => {
+                    std::hint::black_box(answers);
+                }
+                Command::Export { .. } | Command::CheckPath(_) | Command::OpenEditor { .. } => {}
+            }
         }
     }
     draw(app, terminal);
@@ -92,7 +98,7 @@ pub fn press<B: Backend>(app: &mut App, terminal: &mut Terminal<B>, event: &Even
 /// Draws the state, as the runtime does after every event.
 pub fn draw<B: Backend>(app: &App, terminal: &mut Terminal<B>) {
     terminal
-        .draw(|frame| frame.render_widget(app, frame.area()))
+        .draw(|frame| mlops_wizard::tui::chrome::draw(app, frame))
         .map(|_| ())
         .unwrap_or_else(|_| panic!("drawing failed"));
 }

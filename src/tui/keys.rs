@@ -1,405 +1,459 @@
-//! The one place where key and mouse events become [`Action`]s, and the table of key
-//! bindings that the help overlay and the footer print.
+//! Key bindings as data, and the one place where terminal events become [`Action`]s.
+//!
+//! A [`Binding`] is an id ([`Cmd`]), the key events that trigger it, the keys as the help
+//! prints them, and what it does. Each screen and overlay owns a table of them and says
+//! which apply at the moment; the dispatcher ([`action_for_event`]), the footer and the
+//! help all read those same tables, so what the footer offers is what the keys do.
 
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::layout::Rect;
-use tui_input::InputRequest;
 
-use super::app::{Action, App, Overlay, Screen};
-use super::view;
-use crate::model::Kind;
+use super::app::{Action, App, ScreenId};
+use super::chrome;
+use super::overlays;
+use super::screens::{export, people, question, review, verdict, welcome};
 
-/// Where a key binding applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Context {
-    Everywhere,
-    Welcome,
-    Question,
-    TextField,
+/// What a key binding does: the id that `update` matches on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cmd {
+    Help,
+    Quit,
+    GoTo,
+    Undo,
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    /// Enter: choose, open, save, confirm.
+    Choose,
+    /// Space: tick.
+    Tick,
+    /// Choose without moving on.
+    ChooseStay,
+    Next,
+    Back,
+    /// Esc: drop the edit, close, or go back.
+    Cancel,
+    Clear,
+    /// `/`: type to filter a list.
+    Filter,
+    Start,
+    Resume,
     Review,
     Verdict,
     Export,
-    PathField,
-    Jump,
-    Dialog,
-    Help,
+    People,
+    Write,
+    NextTab,
+    PrevTab,
+    NextField,
+    PrevField,
+    /// Open `$VISUAL` / `$EDITOR` on a text.
+    Editor,
+    LevelUp,
+    LevelDown,
+    Yes,
+    No,
+    /// Digits (the binding documents them; the dispatcher sends [`Action::Number`]).
+    Number,
+    /// Editing keys of text fields (documented; the dispatcher sends [`Action::Edit`]).
+    Editing,
+    /// Ctrl-C: handled before any table ([`Action::ForceQuit`]).
+    ForceQuit,
+    /// Ctrl-Z: handled by the runtime.
+    Suspend,
+    /// A mouse click or wheel (documented).
+    Mouse,
 }
 
-impl Context {
-    /// Every context, in the order the help overlay lists them after the current one.
-    pub const ALL: [Context; 11] = [
-        Context::Everywhere,
-        Context::Welcome,
-        Context::Question,
-        Context::TextField,
-        Context::Review,
-        Context::Verdict,
-        Context::Export,
-        Context::PathField,
-        Context::Jump,
-        Context::Dialog,
-        Context::Help,
-    ];
+/// A key event a binding answers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chord {
+    /// This key with exactly these modifiers (Shift is ignored for characters and
+    /// Shift-Tab, where terminals differ).
+    Key(KeyCode, KeyModifiers),
+    /// Any digit without modifiers.
+    Digit,
+    /// Documentation only: no key event matches it.
+    None,
+}
 
-    /// The heading of the group in the help overlay.
-    pub fn title(self) -> &'static str {
+impl Chord {
+    pub fn matches(self, key: &KeyEvent) -> bool {
         match self {
-            Context::Everywhere => "Everywhere",
-            Context::Welcome => "Welcome",
-            Context::Question => "Questions",
-            Context::TextField => "Text answers",
-            Context::Review => "Review",
-            Context::Verdict => "Verdict",
-            Context::Export => "Export",
-            Context::PathField => "Export file name",
-            Context::Jump => "Go-to list",
-            Context::Dialog => "Confirmations",
-            Context::Help => "This help",
+            Chord::Key(code, mods) => {
+                let mut got = key.modifiers;
+                if matches!(key.code, KeyCode::Char(_) | KeyCode::BackTab) {
+                    got.remove(KeyModifiers::SHIFT);
+                }
+                key.code == code && got == mods
+            }
+            Chord::Digit => {
+                matches!(key.code, KeyCode::Char('0'..='9'))
+                    && (key.modifiers - KeyModifiers::SHIFT).is_empty()
+            }
+            Chord::None => false,
         }
     }
 }
 
-/// One key binding, as the help overlay shows it.
-#[derive(Debug, Clone, Copy)]
-pub struct Binding {
-    pub context: Context,
-    /// The keys, most usual first; the footer shows the first.
-    pub keys: &'static str,
-    /// What they do; the footer shows the text before the first comma or parenthesis.
-    pub what: &'static str,
-    /// Shown in the footer of its screen.
-    pub footer: bool,
+/// A key without modifiers.
+pub const fn k(code: KeyCode) -> Chord {
+    Chord::Key(code, KeyModifiers::NONE)
 }
 
-const fn b(context: Context, keys: &'static str, what: &'static str, footer: bool) -> Binding {
+/// A character key without modifiers.
+pub const fn c(ch: char) -> Chord {
+    Chord::Key(KeyCode::Char(ch), KeyModifiers::NONE)
+}
+
+/// A character with Ctrl.
+pub const fn ctrl(ch: char) -> Chord {
+    Chord::Key(KeyCode::Char(ch), KeyModifiers::CONTROL)
+}
+
+/// One key binding.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub cmd: Cmd,
+    pub chords: &'static [Chord],
+    /// The keys as the help shows them, most usual first; the footer shows the first word.
+    pub keys: &'static str,
+    /// What they do, as the help shows it.
+    pub what: &'static str,
+    /// The footer's short form of `what`; `None` keeps the binding out of the footer.
+    pub footer: Option<&'static str>,
+}
+
+/// A binding (for the tables below and in the screens).
+pub const fn bind(
+    cmd: Cmd,
+    chords: &'static [Chord],
+    keys: &'static str,
+    what: &'static str,
+    footer: Option<&'static str>,
+) -> Binding {
     Binding {
-        context,
+        cmd,
+        chords,
         keys,
         what,
         footer,
     }
 }
 
-/// Every key binding of the wizard, most important first within each context (the footer
-/// shows as many as fit, in this order).
-pub const BINDINGS: &[Binding] = &[
-    b(Context::Everywhere, "?", "help (this list)", true),
-    b(
-        Context::Everywhere,
-        "q Esc",
-        "quit (asks if not exported)",
-        true,
+/// Bindings of every screen that has no text field focused.
+pub const GLOBAL: &[Binding] = &[
+    bind(
+        Cmd::Help,
+        &[c('?'), k(KeyCode::F(1))],
+        "? F1",
+        "the keys of this screen, then every key",
+        Some("help"),
     ),
-    b(Context::Everywhere, "g", "go to any question", true),
-    b(
-        Context::Everywhere,
+    bind(
+        Cmd::Quit,
+        &[c('q')],
+        "q",
+        "quit (asks first when the answers were not exported)",
+        Some("quit"),
+    ),
+    bind(
+        Cmd::GoTo,
+        &[c('g')],
+        "g",
+        "go to any question (/ filters the list)",
+        None,
+    ),
+    bind(
+        Cmd::Undo,
+        &[c('u')],
+        "u",
+        "undo the last change of an answer",
+        None,
+    ),
+    bind(
+        Cmd::ForceQuit,
+        &[ctrl('c')],
         "Ctrl-C",
-        "quit at once, without asking",
-        false,
+        "quit at once, without asking (the text being typed is kept)",
+        None,
     ),
-    b(
-        Context::Everywhere,
+    bind(
+        Cmd::Suspend,
+        &[ctrl('z')],
         "Ctrl-Z",
-        "suspend (fg comes back)",
-        false,
+        "suspend; fg comes back",
+        None,
     ),
-    b(
-        Context::Everywhere,
+    bind(
+        Cmd::Mouse,
+        &[Chord::None],
         "mouse",
         "click to choose, wheel to move",
-        false,
+        None,
     ),
-    b(Context::Welcome, "Enter", "start", true),
-    b(Context::Welcome, "r", "resume the saved session", true),
-    b(Context::Question, "Enter", "choose (and go on)", true),
-    b(
-        Context::Question,
-        "Space",
-        "tick (multiple choice; elsewhere choose and stay)",
-        true,
-    ),
-    b(Context::Question, "i", "type (text answers)", true),
-    b(
-        Context::Question,
-        "← h S-Tab",
-        "back (previous question)",
-        true,
-    ),
-    b(
-        Context::Question,
-        "→ l Tab",
-        "next (keeps the answer)",
-        true,
-    ),
-    b(Context::Question, "↑↓ j k", "move", true),
-    b(Context::Question, "1-9 y n", "choose directly", false),
-    b(Context::Question, "c", "clear the answer", false),
-    b(Context::Question, "r v", "review answers, verdict", false),
-    b(Context::TextField, "Enter", "save (and go on)", true),
-    b(
-        Context::TextField,
-        "Tab S-Tab",
-        "next, previous question",
-        true,
-    ),
-    b(
-        Context::TextField,
-        "Esc",
-        "stop typing (i types again)",
-        true,
-    ),
-    b(
-        Context::TextField,
-        "← → Home End",
-        "move in the text",
-        false,
-    ),
-    b(
-        Context::TextField,
-        "Ctrl-W Ctrl-U",
-        "delete word, delete all",
-        false,
-    ),
-    b(Context::TextField, "F1", "help", true),
-    b(Context::Review, "Enter", "change this answer", true),
-    b(Context::Review, "v →", "verdict", true),
-    b(Context::Review, "e", "export", true),
-    b(Context::Review, "↑↓ j k", "move", true),
-    b(
-        Context::Verdict,
-        "Tab S-Tab",
-        "panel (why, risks, unanswered)",
-        true,
-    ),
-    b(Context::Verdict, "↑↓ j k", "criterion", true),
-    b(Context::Verdict, "PgDn PgUp", "scroll the panel", true),
-    b(Context::Verdict, "e → Enter", "export", true),
-    b(Context::Verdict, "r ←", "review answers", true),
-    b(Context::Export, "w", "write the files", true),
-    b(
-        Context::Export,
-        "Enter Space",
-        "use the row (edit, tick, write)",
-        true,
-    ),
-    b(Context::Export, "↑↓ j k", "move", true),
-    b(Context::Export, "← v", "back to the verdict", true),
-    b(Context::PathField, "Enter Esc", "done", true),
-    b(Context::PathField, "← → Home End", "move in the text", true),
-    b(
-        Context::PathField,
-        "Ctrl-W Ctrl-U",
-        "delete word, delete all",
-        false,
-    ),
-    b(Context::Jump, "Enter", "go to the question", true),
-    b(Context::Jump, "↑↓ j k", "move", true),
-    b(Context::Jump, "Esc g", "close", true),
-    b(Context::Dialog, "y", "yes", true),
-    b(Context::Dialog, "n Esc", "no", true),
-    b(Context::Help, "↑↓ PgUp PgDn", "scroll", true),
-    b(Context::Help, "Esc", "close (any other key too)", true),
 ];
 
-/// Whether a binding means something on the current screen (the footer leaves out the
-/// others).
-pub fn relevant(app: &App, binding: &Binding) -> bool {
-    match (binding.context, binding.keys) {
-        (Context::Welcome, "r") => app.resumable.is_some(),
-        (Context::Question, "Space") => app.current().kind == Kind::Multiple,
-        (Context::Question, "i") => app.current().kind == Kind::Text,
-        (Context::Question, "Enter" | "↑↓ j k") => app.current().kind != Kind::Text,
-        (Context::Everywhere, _) => !editing_text(app) && app.overlay.is_none(),
-        _ => true,
+/// Bindings while a text field has the keyboard, beside the field's own.
+pub const TYPING: &[Binding] = &[
+    bind(Cmd::Help, &[k(KeyCode::F(1))], "F1", "help", Some("help")),
+    bind(
+        Cmd::ForceQuit,
+        &[ctrl('c')],
+        "Ctrl-C",
+        "quit at once (the text is kept)",
+        Some("quit"),
+    ),
+];
+
+/// The editing keys of every text field (documented for the help; the field handles
+/// them).
+pub const EDITING: &[Binding] = &[
+    bind(
+        Cmd::Editing,
+        &[Chord::None],
+        "← → Home End",
+        "move in the text (Ctrl-← Ctrl-→ by word)",
+        None,
+    ),
+    bind(
+        Cmd::Editing,
+        &[Chord::None],
+        "Backspace Ctrl-W Ctrl-U Ctrl-K",
+        "delete a letter, a word, to the start, to the end",
+        None,
+    ),
+];
+
+/// Where a table of bindings belongs, for the help's headings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Welcome,
+    Question,
+    Choices,
+    Priorities,
+    TextAnswer,
+    Filter,
+    People,
+    Review,
+    Verdict,
+    Export,
+    ExportPath,
+    Jump,
+    Dialog,
+    Help,
+    Everywhere,
+    TextFields,
+}
+
+impl Context {
+    /// Every context, in the order the help lists them after the current one.
+    pub const ALL: [Context; 16] = [
+        Context::Welcome,
+        Context::Question,
+        Context::Choices,
+        Context::Priorities,
+        Context::TextAnswer,
+        Context::Filter,
+        Context::People,
+        Context::Review,
+        Context::Verdict,
+        Context::Export,
+        Context::ExportPath,
+        Context::Jump,
+        Context::Dialog,
+        Context::Help,
+        Context::Everywhere,
+        Context::TextFields,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Welcome => "Welcome",
+            Context::Question => "Questions",
+            Context::Choices => "Multiple choice",
+            Context::Priorities => "Priorities",
+            Context::TextAnswer => "Text answers",
+            Context::Filter => "Filtering a list",
+            Context::People => "Who takes part",
+            Context::Review => "Review",
+            Context::Verdict => "Verdict",
+            Context::Export => "Export",
+            Context::ExportPath => "Export file name",
+            Context::Jump => "Go-to list",
+            Context::Dialog => "Confirmations",
+            Context::Help => "This help",
+            Context::Everywhere => "Everywhere (when not typing)",
+            Context::TextFields => "Editing text",
+        }
+    }
+
+    /// The whole table of a context.
+    pub fn table(self) -> &'static [Binding] {
+        match self {
+            Context::Welcome => welcome::BINDINGS,
+            Context::Question => question::BINDINGS,
+            Context::Choices => question::MULTIPLE,
+            Context::Priorities => question::PRIORITIES,
+            Context::TextAnswer => question::TEXT,
+            Context::Filter => question::FILTER,
+            Context::People => people::BINDINGS,
+            Context::Review => review::BINDINGS,
+            Context::Verdict => verdict::BINDINGS,
+            Context::Export => export::BINDINGS,
+            Context::ExportPath => export::PATH,
+            Context::Jump => overlays::jump::BINDINGS,
+            Context::Dialog => overlays::confirm::BINDINGS,
+            Context::Help => overlays::help::BINDINGS,
+            Context::Everywhere => GLOBAL,
+            Context::TextFields => EDITING,
+        }
     }
 }
 
-/// The contexts whose bindings apply now, most specific first.
-pub fn contexts(app: &App) -> Vec<Context> {
-    let specific = match (&app.overlay, app.screen) {
-        (Some(Overlay::Help { .. }), _) => Context::Help,
-        (Some(Overlay::Jump { .. }), _) => Context::Jump,
-        (Some(_), _) => Context::Dialog,
-        (None, Screen::Welcome) => Context::Welcome,
-        (None, Screen::Question) if app.current().kind == Kind::Text && app.editing => {
-            Context::TextField
-        }
-        (None, Screen::Question) => Context::Question,
-        (None, Screen::Review) => Context::Review,
-        (None, Screen::Verdict) => Context::Verdict,
-        (None, Screen::Export) if app.export.editing => Context::PathField,
-        (None, Screen::Export) => Context::Export,
+/// The bindings that work now, in the order the footer offers them: the overlay's or
+/// screen's first, then the global ones.
+pub fn active(app: &App, area: Rect) -> Vec<&'static Binding> {
+    let mut out: Vec<&'static Binding> = match &app.overlay {
+        Some(o) => o.bindings(app),
+        None => match app.screen {
+            ScreenId::Welcome => welcome::bindings(app),
+            ScreenId::Question => question::bindings(app, area),
+            ScreenId::People => people::bindings(app),
+            ScreenId::Review => review::bindings(app),
+            ScreenId::Verdict => verdict::bindings(app),
+            ScreenId::Export => export::bindings(app),
+        },
     };
-    vec![specific, Context::Everywhere]
+    if app.typing() {
+        out.extend(TYPING.iter());
+    } else if app.overlay.is_none() {
+        out.extend(
+            GLOBAL
+                .iter()
+                .filter(|b| b.cmd != Cmd::GoTo || !app.flow.is_empty()),
+        );
+    }
+    out
 }
 
-/// Whether a text field has the keyboard.
-pub fn editing_text(app: &App) -> bool {
-    app.overlay.is_none()
-        && match app.screen {
-            Screen::Question => app.current().kind == Kind::Text && app.editing,
-            Screen::Export => app.export.editing,
-            _ => false,
+/// The contexts that describe the current screen, most specific first (for the help).
+pub fn contexts(app: &App) -> Vec<Context> {
+    match &app.overlay {
+        Some(o) => vec![o.context()],
+        None => screen_contexts(app),
+    }
+}
+
+/// The contexts of the screen under any overlay (the help lists them first).
+pub fn screen_contexts(app: &App) -> Vec<Context> {
+    let mut out = match app.screen {
+        ScreenId::Welcome => vec![Context::Welcome],
+        ScreenId::Question => question::contexts(app),
+        ScreenId::People => vec![Context::People, Context::TextFields],
+        ScreenId::Review => vec![Context::Review],
+        ScreenId::Verdict => vec![Context::Verdict],
+        ScreenId::Export if app.export.typing() => {
+            vec![Context::ExportPath, Context::TextFields]
         }
+        ScreenId::Export => vec![Context::Export],
+    };
+    let typing = match app.screen {
+        ScreenId::Question => super::screens::question::typing(app),
+        ScreenId::People => true,
+        ScreenId::Export => app.export.typing(),
+        _ => false,
+    };
+    if !typing {
+        out.push(Context::Everywhere);
+    }
+    out
 }
 
-/// Turns a terminal event into an action; `area` is the size of the screen (for clicks).
+/// Turns a terminal event into an action; `area` is the size of the screen.
 pub fn action_for_event(app: &App, event: &Event, area: Rect) -> Option<Action> {
-    if area.width < view::MIN_WIDTH || area.height < view::MIN_HEIGHT {
+    if area.width < chrome::MIN_WIDTH || area.height < chrome::MIN_HEIGHT {
         // Nothing is shown but the "make the window larger" note: only Ctrl-C works, so no
         // answer changes unseen and no dialog opens unseen.
         return match event {
-            Event::Key(key) => action_for_key(app, *key).filter(|a| *a == Action::ForceQuit),
+            Event::Key(key) if ctrl('c').matches(key) && key.kind == KeyEventKind::Press => {
+                Some(Action::ForceQuit)
+            }
             Event::Resize(width, height) => Some(Action::Resize(Rect::new(0, 0, *width, *height))),
             _ => None,
         };
     }
     match event {
-        Event::Key(key) => action_for_key(app, *key),
+        Event::Key(key) => action_for_key(app, *key, area),
         Event::Mouse(mouse) => action_for_mouse(app, *mouse, area),
-        Event::Paste(text) if editing_text(app) => Some(Action::Paste(text.clone())),
+        Event::Paste(text) if app.typing() => Some(Action::Paste(text.clone())),
         Event::Resize(width, height) => Some(Action::Resize(Rect::new(0, 0, *width, *height))),
         _ => None,
     }
 }
 
-/// Turns a key press into an action. Releases and repeats of other kinds are ignored.
-pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
-    if key.kind != KeyEventKind::Press {
+/// Turns a key press into an action, through the bindings that work now. Releases are
+/// ignored.
+pub fn action_for_key(app: &App, key: KeyEvent, area: Rect) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
         return None;
     }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = key.modifiers.contains(KeyModifiers::ALT);
-    if ctrl && matches!(key.code, KeyCode::Char('c')) {
+    if ctrl('c').matches(&key) {
         return Some(Action::ForceQuit);
     }
-    if let Some(overlay) = &app.overlay {
-        return overlay_key(overlay, key);
-    }
-    if editing_text(app) {
-        return text_key(app, key, ctrl, alt);
-    }
-    if ctrl {
-        return None;
-    }
-    let screen = app.screen;
-    let action = match key.code {
-        KeyCode::Char('?') | KeyCode::F(1) => Action::Help,
-        KeyCode::Char('q') | KeyCode::Esc => Action::Quit,
-        KeyCode::Char('g') => Action::JumpList,
-        KeyCode::Up | KeyCode::Char('k') => Action::Up,
-        KeyCode::Down | KeyCode::Char('j') => Action::Down,
-        KeyCode::Home => Action::Top,
-        KeyCode::End | KeyCode::Char('G') => Action::Bottom,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::PageDown => Action::PageDown,
-        KeyCode::Enter => Action::Confirm,
-        KeyCode::Char(' ') => Action::Toggle,
-        KeyCode::Tab if screen == Screen::Verdict => Action::NextPanel,
-        KeyCode::BackTab if screen == Screen::Verdict => Action::PrevPanel,
-        KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => Action::Next,
-        KeyCode::Left | KeyCode::Char('h') | KeyCode::BackTab | KeyCode::Backspace => Action::Back,
-        KeyCode::Char('r') if screen == Screen::Welcome => Action::Resume,
-        KeyCode::Char('r') => Action::Review,
-        KeyCode::Char('v') => Action::Verdict,
-        KeyCode::Char('e') => Action::Export,
-        KeyCode::Char('w') if screen == Screen::Export => Action::Next,
-        KeyCode::Char('i') => Action::Edit,
-        KeyCode::Char('c') | KeyCode::Delete => Action::Clear,
-        KeyCode::Char('y') => Action::Yes,
-        KeyCode::Char('n') => Action::No,
-        KeyCode::Char(d @ '0'..='9') => return digit(app, d),
-        _ => return None,
-    };
-    Some(action)
-}
-
-/// A digit picks the n-th option, or the value n of a scale.
-fn digit(app: &App, d: char) -> Option<Action> {
-    let n = i64::from(d.to_digit(10)?);
-    if app.screen == Screen::Question && app.current().priorities.is_some() {
-        return Some(Action::Level(n));
-    }
-    if app.screen == Screen::Question
-        && let Some(s) = &app.current().scale
-    {
-        return usize::try_from(n - s.min).ok().map(Action::Pick);
-    }
-    usize::try_from(n - 1).ok().map(Action::Pick)
-}
-
-fn overlay_key(overlay: &Overlay, key: KeyEvent) -> Option<Action> {
-    let action = match (overlay, key.code) {
-        (Overlay::Help { .. }, KeyCode::Up | KeyCode::Char('k')) => Action::Up,
-        (Overlay::Help { .. }, KeyCode::Down | KeyCode::Char('j')) => Action::Down,
-        (Overlay::Help { .. }, KeyCode::PageUp) => Action::PageUp,
-        (Overlay::Help { .. }, KeyCode::PageDown | KeyCode::Char(' ')) => Action::PageDown,
-        (Overlay::Help { .. }, _) => Action::Cancel,
-        (Overlay::ConfirmQuit | Overlay::ConfirmOverwrite { .. }, KeyCode::Char('y' | 'Y')) => {
-            Action::Yes
-        }
-        (Overlay::ConfirmQuit | Overlay::ConfirmOverwrite { .. }, _) => Action::No,
-        (Overlay::Jump { .. }, code) => match code {
-            KeyCode::Up | KeyCode::Char('k') => Action::Up,
-            KeyCode::Down | KeyCode::Char('j') => Action::Down,
-            KeyCode::Home => Action::Top,
-            KeyCode::End | KeyCode::Char('G') => Action::Bottom,
-            KeyCode::PageUp => Action::PageUp,
-            KeyCode::PageDown => Action::PageDown,
-            KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => Action::Confirm,
-            KeyCode::Esc | KeyCode::Char('q' | 'g') | KeyCode::Left => Action::Cancel,
-            _ => return None,
+    let binding = active(app, area)
+        .into_iter()
+        .find(|b| b.chords.iter().any(|ch| ch.matches(&key)));
+    match binding.map(|b| b.cmd) {
+        Some(Cmd::Number) => match key.code {
+            KeyCode::Char(d) => d.to_digit(10).map(|d| Action::Number(d as u8)),
+            _ => None,
         },
-    };
-    Some(action)
+        Some(Cmd::PageUp) => Some(page(app, area, false)),
+        Some(Cmd::PageDown) => Some(page(app, area, true)),
+        Some(Cmd::ForceQuit | Cmd::Suspend | Cmd::Mouse | Cmd::Editing) => None,
+        Some(cmd) => Some(Action::Cmd(cmd)),
+        None if app.typing() => Some(Action::Edit {
+            key,
+            width: field_width(app, area),
+        }),
+        None => None,
+    }
 }
 
-fn text_key(app: &App, key: KeyEvent, ctrl: bool, alt: bool) -> Option<Action> {
-    use InputRequest as R;
-    let req = match key.code {
-        KeyCode::Enter => return Some(Action::Confirm),
-        KeyCode::Esc => return Some(Action::StopEditing),
-        KeyCode::Tab if app.screen == Screen::Export => return Some(Action::Down),
-        KeyCode::Tab => return Some(Action::Next),
-        KeyCode::BackTab if app.screen == Screen::Export => return Some(Action::StopEditing),
-        KeyCode::BackTab => return Some(Action::Back),
-        KeyCode::F(1) => return Some(Action::Help),
-        KeyCode::Down if app.screen == Screen::Export => return Some(Action::Down),
-        KeyCode::Left if ctrl || alt => R::GoToPrevWord,
-        KeyCode::Right if ctrl || alt => R::GoToNextWord,
-        KeyCode::Left => R::GoToPrevChar,
-        KeyCode::Right => R::GoToNextChar,
-        KeyCode::Home => R::GoToStart,
-        KeyCode::End => R::GoToEnd,
-        KeyCode::Backspace if ctrl || alt => R::DeletePrevWord,
-        KeyCode::Backspace => R::DeletePrevChar,
-        KeyCode::Delete => R::DeleteNextChar,
-        KeyCode::Char('a') if ctrl => R::GoToStart,
-        KeyCode::Char('e') if ctrl => R::GoToEnd,
-        KeyCode::Char('b') if ctrl => R::GoToPrevChar,
-        KeyCode::Char('f') if ctrl => R::GoToNextChar,
-        KeyCode::Char('w') if ctrl => R::DeletePrevWord,
-        KeyCode::Char('u') if ctrl => R::DeleteLine,
-        KeyCode::Char('k') if ctrl => R::DeleteTillEnd,
-        KeyCode::Char(c) if !ctrl && !alt => R::InsertChar(c),
-        _ => return None,
-    };
-    Some(Action::Input(req))
+/// A page up or down, as far as the current list or panel shows.
+fn page(app: &App, area: Rect, down: bool) -> Action {
+    match &app.overlay {
+        Some(o) => o.page(app, area, down),
+        None => match app.screen {
+            ScreenId::Question => question::page(app, area, down),
+            ScreenId::Review => review::page(app, area, down),
+            ScreenId::Verdict => verdict::page(app, area, down),
+            _ => Action::Page { down, rows: 10 },
+        },
+    }
+}
+
+/// The width of the focused text field.
+fn field_width(app: &App, area: Rect) -> u16 {
+    match (&app.overlay, app.screen) {
+        (Some(_), _) => area.width,
+        (None, ScreenId::Question) => question::field_width(app, area),
+        (None, _) => chrome::readable(chrome::frame(app, area).body).width,
+    }
 }
 
 /// A click chooses what is under it; the wheel moves like the arrow keys.
 fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Action> {
-    let dialog = matches!(
-        app.overlay,
-        Some(Overlay::ConfirmQuit | Overlay::ConfirmOverwrite { .. })
-    );
     match mouse.kind {
-        _ if dialog => None,
-        MouseEventKind::ScrollUp => Some(Action::Up),
-        MouseEventKind::ScrollDown => Some(Action::Down),
-        MouseEventKind::Down(MouseButton::Left) => view::hit(app, area, mouse.column, mouse.row),
+        MouseEventKind::ScrollUp if !app.typing() => Some(Action::Cmd(Cmd::Up)),
+        MouseEventKind::ScrollDown if !app.typing() => Some(Action::Cmd(Cmd::Down)),
+        MouseEventKind::Down(MouseButton::Left) => chrome::hit(app, area, mouse.column, mouse.row),
         _ => None,
     }
 }

@@ -34,9 +34,12 @@ use ratatui::layout::Rect;
 use super::app::{Action, App, Command, ExportError, StartOptions, update};
 use super::keys;
 use super::safe::SafeBackend;
+use super::screens::export::{self, FolderState, PathCheck, PathRequest};
 use super::session::{LockError, Saved, Session};
+use super::theme::{Palette, Theme};
 use crate::answers::Answers;
 use crate::atomic;
+use crate::flow::Flow;
 use crate::model::Tree;
 use crate::sanitize;
 
@@ -76,6 +79,20 @@ pub struct Options {
     pub date: String,
     /// The tool catalog for the stack plan's examples.
     pub catalog: Option<crate::catalog::Catalog>,
+    /// `--theme`: the palette, or `Auto` to ask the terminal for its background.
+    pub theme: ThemeChoice,
+    /// `--respondent NAME`: a respondent's own answers and session.
+    pub respondent: Option<String>,
+}
+
+/// `--theme`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThemeChoice {
+    /// Ask the terminal for its background colour; dark when it does not say.
+    #[default]
+    Auto,
+    Light,
+    Dark,
 }
 
 /// How the wizard ended.
@@ -113,22 +130,37 @@ pub struct Outcome {
 }
 
 /// Runs the wizard until the user quits.
-pub fn run(options: Options) -> Result<Outcome, RunError> {
-    if !io::stdin().is_terminal() {
-        return Err(RunError::NotATerminal("input"));
-    }
-    if !io::stdout().is_terminal() {
-        return Err(RunError::NotATerminal("output"));
-    }
+/// What both modes start from: the tree, the session (locked, or read-only) and how the
+/// walk starts.
+pub(crate) struct Prepared {
+    pub tree: Tree,
+    pub start: StartOptions,
+    pub session: Option<Session>,
+    /// The tree's own session file, where `--resume` looks.
+    pub main_path: Option<PathBuf>,
+    /// The session is a separate one, beside one another wizard holds.
+    pub separate: bool,
+    pub theme: ThemeChoice,
+}
+
+/// Finds and locks the session, reads the saved answers and the answers brought in;
+/// `None` when another wizard holds the session and the user chose to quit.
+pub(crate) fn prepare(options: Options) -> Result<Option<Prepared>, RunError> {
     let tree = options.tree;
     let mut start = StartOptions {
         date: options.date,
-        no_color: super::theme::Theme::no_color_requested(),
+        no_color: Theme::no_color_requested(),
         catalog: options.catalog,
+        respondent: options.respondent.clone(),
+        home: home(),
         ..StartOptions::default()
     };
     let mut separate = false;
-    let mut session = Session::for_tree(&tree, options.questions_path.as_deref());
+    let mut session = Session::for_respondent(
+        &tree,
+        options.questions_path.as_deref(),
+        options.respondent.as_deref(),
+    );
     let main_path = session.as_ref().map(|s| s.path.clone());
     if let Some(s) = session.as_mut() {
         match s.lock() {
@@ -160,12 +192,7 @@ pub fn run(options: Options) -> Result<Outcome, RunError> {
                         start.unsaved = s.read_only.clone();
                     }
                 },
-                Choice::Quit => {
-                    return Ok(Outcome {
-                        ended: Ended::Declined,
-                        ..Outcome::default()
-                    });
-                }
+                Choice::Quit => return Ok(None),
             },
         }
     } else {
@@ -223,6 +250,38 @@ pub fn run(options: Options) -> Result<Outcome, RunError> {
         start.notes.extend(notes);
     }
     start.session_path = session.as_ref().map(|s| s.path.clone());
+    Ok(Some(Prepared {
+        tree,
+        start,
+        session,
+        main_path,
+        separate,
+        theme: options.theme,
+    }))
+}
+
+/// Runs the wizard until the user quits.
+pub fn run(options: Options) -> Result<Outcome, RunError> {
+    if !io::stdin().is_terminal() {
+        return Err(RunError::NotATerminal("input"));
+    }
+    if !io::stdout().is_terminal() {
+        return Err(RunError::NotATerminal("output"));
+    }
+    let Some(Prepared {
+        tree,
+        start,
+        mut session,
+        main_path,
+        separate,
+        theme,
+    }) = prepare(options)?
+    else {
+        return Ok(Outcome {
+            ended: Ended::Declined,
+            ..Outcome::default()
+        });
+    };
     let mut app = App::new(tree, start);
     // Answers brought in (--answers, --resume) are on disk from the start, like every
     // answer given later.
@@ -230,42 +289,269 @@ pub fn run(options: Options) -> Result<Outcome, RunError> {
         && let Some(s) = session.as_mut()
         && s.read_only.is_none()
     {
-        let saved = s.save(&app.effective_answers().to_toml(&app.tree));
+        let saved = s.save(&app.session_text());
         update(&mut app, Action::SessionSaved(saved));
     }
 
     install_panic_hook();
     let signals = Signals::install();
     let mut terminal = enter()?;
-    let result = event_loop(&mut terminal, &mut app, session.as_mut(), signals.as_ref());
+    if !start_no_color() {
+        let palette = match theme {
+            ThemeChoice::Light => Palette::Light,
+            ThemeChoice::Dark => Palette::Dark,
+            ThemeChoice::Auto => background_palette().unwrap_or(Palette::Dark),
+        };
+        app.theme = Theme::new(palette);
+    }
+    let mut worker = Worker::start(&app.tree);
+    let result = event_loop(
+        &mut terminal,
+        &mut app,
+        session.as_mut(),
+        signals.as_ref(),
+        &mut worker,
+    );
     restore();
     // ratatui's `Terminal` shows the cursor when dropped and prints (with a panic if it
     // cannot) when that fails, as it does on a terminal that went away: the cursor is
     // shown above already.
     std::mem::forget(terminal);
     let ended = result?;
-    // Saved means: a session file holds exactly these answers, read back to be sure.
-    let answers = app.effective_answers();
-    let holds = |path: &PathBuf| match Session::new(path.clone()).load(&app.tree) {
-        Saved::Found { answers: saved, .. } => saved.values == answers.values,
-        _ => false,
-    };
-    let current = session.as_ref().map(|s| s.path.clone());
-    let saved_in = current
-        .iter()
-        .chain(main_path.iter())
-        .find(|p| holds(p))
-        .cloned();
-    Ok(Outcome {
+    Ok(finish(Finish {
+        tree: &app.tree,
+        answers: app.effective_answers(),
+        session: session.as_ref(),
+        main_path: main_path.as_ref(),
+        separate,
         ended,
-        separate: separate && saved_in.is_some() && saved_in == current,
-        session: saved_in,
         unsaved: app.unsaved.clone(),
         exported: app.export.written.clone(),
-        answered: answers.values.len(),
         dirty: app.dirty,
-        answers_file: answers.to_toml(&app.tree),
-    })
+    }))
+}
+
+/// How a walk ended, for [`finish`].
+pub(crate) struct Finish<'a> {
+    pub tree: &'a Tree,
+    /// The answers that count.
+    pub answers: Answers,
+    pub session: Option<&'a Session>,
+    pub main_path: Option<&'a PathBuf>,
+    pub separate: bool,
+    pub ended: Ended,
+    pub unsaved: Option<String>,
+    pub exported: Vec<PathBuf>,
+    pub dirty: bool,
+}
+
+/// The outcome of a walk. Saved means: a session file holds exactly these answers, read
+/// back to be sure.
+pub(crate) fn finish(f: Finish<'_>) -> Outcome {
+    let tree = f.tree;
+    let holds = |path: &PathBuf| match Session::new(path.clone()).load(tree) {
+        Saved::Found { answers: saved, .. } => {
+            Flow::new(tree, &saved).effective(tree, &saved).values == f.answers.values
+        }
+        _ => false,
+    };
+    let current = f.session.map(|s| s.path.clone());
+    let saved_in = current
+        .iter()
+        .chain(f.main_path)
+        .find(|p| holds(p))
+        .cloned();
+    Outcome {
+        ended: f.ended,
+        separate: f.separate && saved_in.is_some() && saved_in == current,
+        session: saved_in,
+        unsaved: f.unsaved,
+        exported: f.exported,
+        answered: f.answers.values.len(),
+        dirty: f.dirty,
+        answers_file: f.answers.to_toml(tree),
+    }
+}
+
+fn start_no_color() -> bool {
+    Theme::no_color_requested()
+}
+
+/// The home folder, for `~` in paths.
+pub fn home() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Asks the terminal for its background colour (OSC 11), followed by a request every
+/// terminal answers (primary device attributes), so that a terminal that does not know
+/// OSC 11 is known at once rather than after a timeout; gives up after 200 ms. Runs in
+/// raw mode, before the event loop reads the terminal.
+#[cfg(unix)]
+fn background_palette() -> Option<Palette> {
+    if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
+        return None;
+    }
+    let mut out = io::stdout();
+    out.write_all(b"\x1b]11;?\x1b\\\x1b[c").ok()?;
+    out.flush().ok()?;
+    let deadline = std::time::Instant::now() + Duration::from_millis(200);
+    let mut got = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        let mut fd = libc::pollfd {
+            fd: libc::STDIN_FILENO,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd.
+        let n = unsafe { libc::poll(&mut fd, 1, left.as_millis() as libc::c_int) };
+        if n <= 0 {
+            break;
+        }
+        let mut buf = [0u8; 256];
+        // SAFETY: reads into a valid buffer of its length.
+        let r = unsafe { libc::read(libc::STDIN_FILENO, buf.as_mut_ptr().cast(), buf.len()) };
+        if r <= 0 {
+            break;
+        }
+        got.extend_from_slice(&buf[..r as usize]);
+        // The device attributes end the answers: ESC [ ? ... c
+        if let Some(i) = find_subslice(&got, b"\x1b[?")
+            && got[i..].contains(&b'c')
+        {
+            break;
+        }
+    }
+    super::theme::parse_background(&got).map(super::theme::palette_for_background)
+}
+
+#[cfg(not(unix))]
+fn background_palette() -> Option<Palette> {
+    None
+}
+
+fn find_subslice(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Computes the robustness of the answers off the key path, on a thread of its own: the
+/// newest request wins, older ones are skipped. Each result wakes the event loop through a
+/// pipe that it polls beside the terminal.
+struct Worker {
+    jobs: std::sync::mpsc::Sender<(u64, Answers)>,
+    results: std::sync::mpsc::Receiver<(u64, crate::robustness::Robustness)>,
+    #[cfg(unix)]
+    wake: std::os::unix::net::UnixStream,
+}
+
+impl Worker {
+    #[cfg(unix)]
+    fn start(tree: &Tree) -> Option<Worker> {
+        use std::io::Write as _;
+        let (jobs, inbox) = std::sync::mpsc::channel::<(u64, Answers)>();
+        let (outbox, results) = std::sync::mpsc::channel();
+        let (wake, mut notify) = std::os::unix::net::UnixStream::pair().ok()?;
+        wake.set_nonblocking(true).ok()?;
+        let tree = tree.clone();
+        std::thread::Builder::new()
+            .name("analysis".into())
+            .spawn(move || {
+                while let Ok(mut job) = inbox.recv() {
+                    while let Ok(newer) = inbox.try_recv() {
+                        job = newer;
+                    }
+                    let (generation, answers) = job;
+                    let rec = crate::recommend::Recommendation::quick(&tree, &answers);
+                    let r = crate::robustness::analyse(&tree, &answers, &rec);
+                    if outbox.send((generation, r)).is_err() {
+                        break;
+                    }
+                    let _ = notify.write_all(&[1]);
+                }
+            })
+            .ok()?;
+        Some(Worker {
+            jobs,
+            results,
+            wake,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn start(_tree: &Tree) -> Option<Worker> {
+        None
+    }
+
+    /// The descriptor that becomes readable when a result comes.
+    fn fd(&self) -> Option<i32> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd as _;
+            Some(self.wake.as_raw_fd())
+        }
+        #[cfg(not(unix))]
+        None
+    }
+
+    /// The results that came, as actions.
+    fn take(&self) -> Vec<Action> {
+        #[cfg(unix)]
+        {
+            use std::io::Read as _;
+            let mut buf = [0u8; 64];
+            while matches!((&self.wake).read(&mut buf), Ok(n) if n > 0) {}
+        }
+        self.results
+            .try_iter()
+            .map(|(generation, r)| Action::Analysed {
+                generation,
+                robustness: Box::new(r),
+            })
+            .collect()
+    }
+}
+
+/// Looks at the export path as typed: the home folder, whether it is a folder, whether
+/// the folder of the report exists, which outputs exist.
+pub fn check_path(request: PathRequest, home: Option<&Path>) -> PathCheck {
+    let expanded = export::expand_home(request.text.trim(), home);
+    let is_dir = !request.text.trim().is_empty() && expanded.is_dir();
+    let (folder, folder_shown, existing) =
+        match export::targets(&request.text, home, is_dir, &request.default_name) {
+            Ok(t) => {
+                let parent = t
+                    .markdown
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                let folder = if parent.is_dir() {
+                    FolderState::Exists
+                } else if parent.exists() || parent.ancestors().skip(1).any(Path::is_file) {
+                    FolderState::NotAFolder
+                } else {
+                    FolderState::Missing
+                };
+                let existing = t
+                    .outputs(request.json, request.answers)
+                    .into_iter()
+                    .filter(|p| p.exists())
+                    .collect();
+                (folder, std::fs::canonicalize(parent).ok(), existing)
+            }
+            Err(_) => (FolderState::Exists, None, Vec::new()),
+        };
+    PathCheck {
+        request,
+        is_dir,
+        folder,
+        folder_shown,
+        existing,
+    }
 }
 
 /// What to do when another wizard holds the session.
@@ -425,13 +711,14 @@ fn event_loop(
     app: &mut App,
     mut session: Option<&mut Session>,
     signals: Option<&Signals>,
+    worker: &mut Option<Worker>,
 ) -> Result<Ended, RunError> {
-    match run_loop(terminal, app, session.as_deref_mut(), signals) {
+    match run_loop(terminal, app, session.as_deref_mut(), signals, worker) {
         Ok(ended) => Ok(ended),
         Err(e) => {
             // Whatever failed, what was being typed is kept, as far as it can be.
-            apply(app, Action::ForceQuit, session);
-            if input_state(None, false) == Wake::Hangup {
+            apply(app, Action::ForceQuit, session, worker, None);
+            if input_state(None, None, false) == Wake::Hangup {
                 Ok(Ended::TerminalLost)
             } else {
                 Err(e.into())
@@ -445,24 +732,44 @@ fn run_loop(
     app: &mut App,
     mut session: Option<&mut Session>,
     signals: Option<&Signals>,
+    worker: &mut Option<Worker>,
 ) -> io::Result<Ended> {
     let size = terminal.size()?;
     update(
         app,
         Action::Resize(Rect::new(0, 0, size.width, size.height)),
     );
+    for command in app.start_commands() {
+        let action = execute_command(
+            command,
+            &app.tree,
+            session.as_deref_mut(),
+            worker,
+            Some(terminal),
+        );
+        if let Some(a) = action {
+            apply(app, a, session.as_deref_mut(), worker, Some(terminal));
+        }
+    }
     loop {
         {
             let _guard = TERMINAL.lock().unwrap_or_else(|e| e.into_inner());
-            terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
+            terminal.draw(|frame| super::chrome::draw(app, frame))?;
         }
         if app.quit {
             return Ok(Ended::Quit);
         }
+        if let Some(w) = worker.as_ref() {
+            for action in w.take() {
+                apply(app, action, session.as_deref_mut(), worker, Some(terminal));
+            }
+        }
         if let Some(s) = signals {
             for signal in s.take() {
                 match signal {
-                    Signal::End(sig) => return Ok(end(app, session, Ended::Signal(sig))),
+                    Signal::End(sig) => {
+                        return Ok(end(app, session, worker, Ended::Signal(sig)));
+                    }
                     Signal::Stop => suspend(terminal, app, signals)?,
                     Signal::Continue => {
                         resume(terminal)?;
@@ -476,10 +783,11 @@ fn run_loop(
                 }
             }
         }
-        let event = match next_event(signals)? {
+        let wake = worker.as_ref().and_then(Worker::fd);
+        let event = match next_event(signals, wake)? {
             Next::Event(event) => event,
             Next::Signal => continue,
-            Next::Hangup => return Ok(end(app, session, Ended::TerminalLost)),
+            Next::Hangup => return Ok(end(app, session, worker, Ended::TerminalLost)),
         };
         fault_injection(&event);
         if let event::Event::Key(key) = &event
@@ -492,25 +800,52 @@ fn run_loop(
         let size = terminal.size()?;
         let area = Rect::new(0, 0, size.width, size.height);
         if let Some(action) = keys::action_for_event(app, &event, area) {
-            apply(app, action, session.as_deref_mut());
+            apply(app, action, session.as_deref_mut(), worker, Some(terminal));
         }
     }
 }
 
 /// Applies an action and the results of the commands it asks for.
-fn apply(app: &mut App, action: Action, mut session: Option<&mut Session>) {
+fn apply(
+    app: &mut App,
+    action: Action,
+    mut session: Option<&mut Session>,
+    worker: &mut Option<Worker>,
+    mut terminal: Option<&mut Term>,
+) {
     let mut pending = vec![action];
     while let Some(action) = pending.pop() {
+        let home = app.home.clone();
         for command in update(app, action) {
-            pending.push(execute_command(command, session.as_deref_mut()));
+            let command = match command {
+                Command::CheckPath(req) => {
+                    pending.push(Action::PathChecked(check_path(req, home.as_deref())));
+                    continue;
+                }
+                other => other,
+            };
+            if let Some(a) = execute_command(
+                command,
+                &app.tree,
+                session.as_deref_mut(),
+                worker,
+                terminal.as_deref_mut(),
+            ) {
+                pending.push(a);
+            }
         }
     }
 }
 
 /// Ends the walk at once, as Ctrl-C does: the text being typed is kept and the session
 /// saved.
-fn end(app: &mut App, session: Option<&mut Session>, ended: Ended) -> Ended {
-    apply(app, Action::ForceQuit, session);
+fn end(
+    app: &mut App,
+    session: Option<&mut Session>,
+    worker: &mut Option<Worker>,
+    ended: Ended,
+) -> Ended {
+    apply(app, Action::ForceQuit, session, worker, None);
     ended
 }
 
@@ -524,15 +859,15 @@ enum Next {
 /// Waits for the next terminal event, a signal, or the terminal going away. crossterm is
 /// only asked for events when the terminal is known to be there: once the terminal has
 /// hung up, its reads return nothing forever, and crossterm would spin on them.
-fn next_event(signals: Option<&Signals>) -> io::Result<Next> {
+fn next_event(signals: Option<&Signals>, worker: Option<i32>) -> io::Result<Next> {
     loop {
-        if input_state(None, false) == Wake::Hangup {
+        if input_state(None, None, false) == Wake::Hangup {
             return Ok(Next::Hangup);
         }
         if event::poll(Duration::ZERO)? {
             return Ok(Next::Event(event::read()?));
         }
-        match input_state(signals, true) {
+        match input_state(signals, worker, true) {
             Wake::Input | Wake::Nothing => {}
             Wake::Signal => return Ok(Next::Signal),
             Wake::Hangup => return Ok(Next::Hangup),
@@ -551,16 +886,21 @@ enum Wake {
 /// The state of the terminal's input (standard input, which crossterm reads): waits until
 /// it has data, hangs up, or a signal comes when `block`; only looks otherwise.
 #[cfg(unix)]
-fn input_state(signals: Option<&Signals>, block: bool) -> Wake {
+fn input_state(signals: Option<&Signals>, worker: Option<i32>, block: bool) -> Wake {
     use std::os::fd::AsRawFd as _;
     let mut fds = vec![libc::pollfd {
         fd: libc::STDIN_FILENO,
         events: libc::POLLIN,
         revents: 0,
     }];
-    if let Some(s) = signals {
+    // A result of the analysis wakes the loop like a signal does: it looks at both.
+    let extra = signals
+        .map(|s| s.wake.as_raw_fd())
+        .into_iter()
+        .chain(worker);
+    for fd in extra {
         fds.push(libc::pollfd {
-            fd: s.wake.as_raw_fd(),
+            fd,
             events: libc::POLLIN,
             revents: 0,
         });
@@ -576,7 +916,7 @@ fn input_state(signals: Option<&Signals>, block: bool) -> Wake {
             Wake::Hangup
         };
     }
-    if fds.get(1).is_some_and(|f| f.revents != 0) {
+    if fds.iter().skip(1).any(|f| f.revents != 0) {
         if let Some(s) = signals {
             s.drain();
         }
@@ -593,7 +933,7 @@ fn input_state(signals: Option<&Signals>, block: bool) -> Wake {
 }
 
 #[cfg(not(unix))]
-fn input_state(_signals: Option<&Signals>, block: bool) -> Wake {
+fn input_state(_signals: Option<&Signals>, _worker: Option<i32>, block: bool) -> Wake {
     match event::poll(if block {
         Duration::from_millis(250)
     } else {
@@ -735,18 +1075,110 @@ fn last_resort(signals: &[i32]) {
     });
 }
 
-/// Carries out a command and reports its result as an action.
-fn execute_command(command: Command, session: Option<&mut Session>) -> Action {
-    match command {
+/// Carries out a command and reports its result as an action, if it has one now (an
+/// analysis reports later, through the worker).
+fn execute_command(
+    command: Command,
+    tree: &Tree,
+    session: Option<&mut Session>,
+    worker: &mut Option<Worker>,
+    terminal: Option<&mut Term>,
+) -> Option<Action> {
+    Some(match command {
         Command::SaveSession(text) => Action::SessionSaved(match session {
             Some(s) => s.save(&text),
             None => Err("there is no folder for the session file (no home directory?)".into()),
         }),
-        Command::Export { files, overwrite } => Action::Exported(export(&files, overwrite)),
-    }
+        Command::Export {
+            files,
+            overwrite,
+            create_folder,
+        } => Action::Exported(write_files(&files, overwrite, create_folder)),
+        Command::CheckPath(req) => Action::PathChecked(check_path(req, home().as_deref())),
+        Command::Analyse {
+            generation,
+            answers,
+        } => {
+            if let Some(w) = worker.as_ref()
+                && w.jobs.send((generation, answers.clone())).is_ok()
+            {
+                return None;
+            }
+            // No worker thread: analyse here.
+            *worker = None;
+            let rec = crate::recommend::Recommendation::quick(tree, &answers);
+            Action::Analysed {
+                generation,
+                robustness: Box::new(crate::robustness::analyse(tree, &answers, &rec)),
+            }
+        }
+        Command::OpenEditor { text } => Action::Edited(match terminal {
+            Some(t) => run_editor(t, &text),
+            None => Err("no terminal".into()),
+        }),
+    })
 }
 
-fn export(files: &[(PathBuf, String)], overwrite: bool) -> Result<Vec<PathBuf>, ExportError> {
+/// Runs `$VISUAL` or `$EDITOR` (else `vi`) on `text` in a temporary file, on the normal
+/// screen, and takes the terminal back afterwards.
+fn run_editor(terminal: &mut Term, text: &str) -> Result<String, String> {
+    let mut file = tempfile::Builder::new()
+        .prefix("mlops-wizard-")
+        .suffix(".txt")
+        .tempfile()
+        .map_err(|e| format!("cannot make a temporary file: {e}"))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.flush())
+        .map_err(|e| format!("cannot write the temporary file: {e}"))?;
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .find(|e| !e.is_empty())
+        .unwrap_or_else(|| "vi".into());
+    {
+        let _guard = TERMINAL.lock().unwrap_or_else(|e| e.into_inner());
+        restore();
+    }
+    // Through the shell, so that an editor given with arguments ("code --wait") works.
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("$MLOPS_WIZARD_EDITOR \"$1\"")
+        .arg("sh")
+        .arg(file.path())
+        .env("MLOPS_WIZARD_EDITOR", &editor)
+        .status();
+    let back = resume(terminal).map_err(|e| e.to_string());
+    let status = status.map_err(|e| format!("cannot start {}: {e}", editor.to_string_lossy()))?;
+    back?;
+    if !status.success() {
+        return Err(format!(
+            "{} ended with {status}; the text is unchanged",
+            editor.to_string_lossy()
+        ));
+    }
+    let bytes = std::fs::read(file.path()).map_err(|e| format!("cannot read it back: {e}"))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn write_files(
+    files: &[(PathBuf, String)],
+    overwrite: bool,
+    create_folder: bool,
+) -> Result<Vec<PathBuf>, ExportError> {
+    if let Some((first, _)) = files.first() {
+        let folder = first
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if !folder.exists() {
+            if !create_folder {
+                return Err(ExportError::MissingFolder(folder.to_path_buf()));
+            }
+            std::fs::create_dir_all(folder).map_err(|e| {
+                ExportError::Failed(format!("cannot create {}: {e}", folder.display()))
+            })?;
+        }
+    }
     if !overwrite {
         let existing: Vec<PathBuf> = files
             .iter()

@@ -9,6 +9,8 @@
 //!   the contents, so that editing a tree keeps its session.
 //! * A wizard holds an advisory lock on its session (`flock` on `session-*.toml.lock`,
 //!   which says which process holds it), so two wizards never overwrite each other.
+//! * Answers to questions that other answers hide are kept in a `[hidden]` table (they do
+//!   not count), so that `--resume` brings them back exactly as they were in the walk.
 //! * Starting afresh keeps the last sessions: the new session is written first, then the
 //!   old one becomes `*.previous`, the one before `*.previous.1`, and so on
 //!   ([`KEPT_SESSIONS`] in all).
@@ -83,9 +85,25 @@ impl Session {
     /// The session file for `tree`, loaded from the file `origin` (`None` for the built-in
     /// tree). `None` if there is no folder for it.
     pub fn for_tree(tree: &Tree, origin: Option<&Path>) -> Option<Session> {
+        Self::for_respondent(tree, origin, None)
+    }
+
+    /// The session of one respondent (`--respondent NAME`): beside the tree's, named after
+    /// the respondent (`session-mlops-stack.dana-petrova.toml`), so that each person
+    /// answers alone.
+    pub fn for_respondent(
+        tree: &Tree,
+        origin: Option<&Path>,
+        respondent: Option<&str>,
+    ) -> Option<Session> {
         let dir = Self::folder()?;
+        let who = respondent
+            .map(crate::tui::app::slug)
+            .filter(|s| !s.is_empty())
+            .map(|s| format!(".{s}"))
+            .unwrap_or_default();
         Some(Session::new(dir.join(format!(
-            "session-{}.toml",
+            "session-{}{who}.toml",
             session_key(&tree.meta.id, origin)
         ))))
     }
@@ -115,6 +133,12 @@ impl Session {
     pub fn lock(&mut self) -> Result<(), LockError> {
         let failed = |e: std::io::Error| LockError::Failed(e.to_string());
         if let Some(dir) = self.path.parent() {
+            if dir.exists() && !dir.is_dir() {
+                return Err(LockError::Failed(format!(
+                    "{} is not a folder",
+                    dir.display()
+                )));
+            }
             std::fs::create_dir_all(dir)
                 .map_err(|e| LockError::Failed(format!("{}: {e}", dir.display())))?;
         }
@@ -189,16 +213,16 @@ impl Session {
         match parsed {
             Ok(checked) => {
                 let mut notes = checked.notes;
+                // Answers kept for hidden questions come back as they were.
+                let mut answers = checked.answers;
+                answers.values.extend(checked.hidden);
                 notes.extend(checked.dropped.iter().map(|p| {
                     format!(
                         "a saved answer could not be used: {} (line {})",
                         p.message, p.location.position.line
                     )
                 }));
-                Saved::Found {
-                    answers: checked.answers,
-                    notes,
-                }
+                Saved::Found { answers, notes }
             }
             Err(e) => {
                 let first = e.problems().first().map_or_else(
