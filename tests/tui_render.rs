@@ -370,6 +370,8 @@ fn snapshots_at_80x24() {
 fn snapshots_at_the_smallest_and_a_large_size() {
     for name in [
         "question_single",
+        "people",
+        "review",
         "question_priorities",
         "verdict_criteria",
         "verdict_plan",
