@@ -950,7 +950,7 @@ fn answers_that_cannot_be_saved_are_never_said_to_be() {
     w.assert_restored();
     let text = raw_text(&w);
     assert_eq!(status.exit_code(), 1, "output:\n{text}");
-    assert!(text.contains("are NOT saved"), "{text}");
+    assert!(text.contains("1 answer is NOT saved"), "{text}");
     assert!(
         text.contains("project_name = \"Unsaved\""),
         "the answers are printed: {text}"
@@ -1244,7 +1244,7 @@ fn the_plain_mode_walks_to_the_report_with_lines_only() {
     let dir = temp_dir();
     let tree = fixture_tree();
     let mut w = Wizard::spawn(dir.path(), &["--plain", "--questions", &tree], 80, 24);
-    let mut step = |w: &mut Wizard, expect: &str, answer: &str| {
+    let step = |w: &mut Wizard, expect: &str, answer: &str| {
         w.wait_for(expect);
         w.send(answer);
         w.send(ENTER);

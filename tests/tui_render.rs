@@ -370,6 +370,8 @@ fn snapshots_at_80x24() {
 fn snapshots_at_the_smallest_and_a_large_size() {
     for name in [
         "question_single",
+        "people",
+        "review",
         "question_priorities",
         "verdict_criteria",
         "verdict_plan",
@@ -689,4 +691,84 @@ fn nothing_unsafe_reaches_the_terminal() {
         press(&mut app, KeyCode::Enter);
     }
     assert!(unsafe_without, "ratatui alone lets some through");
+}
+
+#[test]
+fn a_failed_save_stays_on_screen_until_a_save_succeeds() {
+    let mut app = question_single();
+    update(
+        &mut app,
+        Action::SessionSaved(Err("No space left on device".into())),
+    );
+    press(&mut app, KeyCode::Down);
+    let t = draw(&app, 80, 24);
+    insta::assert_snapshot!("question_save_error_80x24", t.backend());
+    let text = screen_text(t.backend().buffer());
+    assert!(text.lines().next().unwrap().contains("NOT SAVED"), "{text}");
+    assert!(text.contains("MLOPS_WIZARD_STATE_DIR"), "{text}");
+    update(&mut app, Action::SessionSaved(Ok(())));
+    assert!(!text_at(&app, 80, 24).contains("NOT SAVED"));
+}
+
+#[test]
+fn the_welcome_screen_offers_the_saved_session_and_its_notes() {
+    let tree = fixture();
+    let saved = parse(&tree, "[answers]\nteam = \"small\"\n");
+    let app = App::new(
+        tree,
+        StartOptions {
+            resumable: Some(saved),
+            notes: vec!["a saved answer could not be used: x (line 3)".into()],
+            ..options()
+        },
+    );
+    let t = draw(&app, 80, 24);
+    insta::assert_snapshot!("welcome_resumable_80x24", t.backend());
+    let text = screen_text(t.backend().buffer());
+    assert!(
+        text.contains("A saved session has 1 answer: press r"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Note: a saved answer could not be used"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_text_field_shows_wide_characters() {
+    let mut app = app();
+    open(&mut app, "name");
+    typed(&mut app, "Atlas 日本 🚀");
+    let text = text_at(&app, 80, 24);
+    let row = text.lines().find(|l| l.contains("Atlas")).expect(&text);
+    for c in ["日", "本", "🚀"] {
+        assert!(row.contains(c), "{c} in {row:?}");
+    }
+}
+
+#[test]
+fn a_long_text_scrolls_to_keep_the_cursor_visible() {
+    let mut app = app();
+    open(&mut app, "notes");
+    for i in 0..30 {
+        typed(&mut app, &format!("line {i}"));
+        update(
+            &mut app,
+            Action::Edit {
+                key: KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL),
+                width: 76,
+            },
+        );
+    }
+    typed(&mut app, "the end");
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| chrome::draw(&app, f)).unwrap();
+    let pos = terminal.get_cursor_position().unwrap();
+    let text = screen_text(terminal.backend().buffer());
+    let row = text.lines().nth(usize::from(pos.y)).unwrap();
+    assert!(
+        row.contains("the end"),
+        "the cursor's line is shown:\n{text}"
+    );
 }

@@ -846,3 +846,37 @@ fn keys_do_nothing_while_the_window_is_too_small() {
     update(&mut app, Action::ForceQuit);
     assert!(app.quit);
 }
+
+#[test]
+fn a_failed_session_save_is_state_until_a_save_succeeds() {
+    let mut app = app();
+    goto(&mut app, "team");
+    press(&mut app, KeyCode::Enter);
+    update(&mut app, Action::SessionSaved(Err("disk full".into())));
+    assert_eq!(app.unsaved.as_deref(), Some("disk full"));
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.unsaved.as_deref(), Some("disk full"), "kept over keys");
+    press(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Dialog::Quit)));
+    press(&mut app, KeyCode::Char('n'));
+    update(&mut app, Action::SessionSaved(Ok(())));
+    assert_eq!(app.unsaved, None);
+}
+
+#[test]
+fn ctrl_c_quits_at_once_everywhere() {
+    for screen in [
+        ScreenId::Welcome,
+        ScreenId::Question,
+        ScreenId::People,
+        ScreenId::Review,
+        ScreenId::Verdict,
+        ScreenId::Export,
+    ] {
+        let mut app = answered_app();
+        app.go(screen);
+        press(&mut app, KeyCode::Char('?'));
+        press_key(&mut app, ctrl('c'));
+        assert!(app.quit, "{screen:?}");
+    }
+}

@@ -193,18 +193,20 @@ fn header(app: &App, area: Rect, buf: &mut Buffer) {
         Some(_) => format!("NOT SAVED · {right}"),
         None => right,
     };
-    let who = match &app.answers.meta.respondent {
-        Some(r) => format!(" · {r}"),
-        None => String::new(),
-    };
+    let title = &app.tree.meta.title;
     let room = usize::from(area.width).saturating_sub(text::width(&right) + 3);
-    // The program's name gives way first, then the title is cut.
-    let full = format!(" mlops-wizard{who} · {}", app.tree.meta.title);
-    let left = if text::width(&full) <= room {
-        full
-    } else {
-        truncate(&format!(" {}", app.tree.meta.title), room)
-    };
+    // The program's name gives way first, then the respondent, then the title is cut.
+    let mut candidates = vec![format!(" mlops-wizard · {title}")];
+    if let Some(r) = &app.answers.meta.respondent {
+        candidates = vec![
+            format!(" mlops-wizard · {r} · {title}"),
+            format!(" {r} · {title}"),
+        ];
+    }
+    let left = candidates
+        .into_iter()
+        .find(|c| text::width(c) <= room)
+        .unwrap_or_else(|| truncate(&format!(" {title}"), room));
     let gap = usize::from(area.width).saturating_sub(text::width(&left) + text::width(&right) + 1);
     Line::from(vec![
         Span::styled(left, theme.title),

@@ -164,9 +164,9 @@ pub const GLOBAL: &[Binding] = &[
     ),
     bind(
         Cmd::GoTo,
-        &[c('g')],
-        "g",
-        "go to any question (/ filters the list)",
+        &[c('g'), ctrl('g')],
+        "g Ctrl-G",
+        "go to any question (/ filters the list; Ctrl-G works while typing)",
         None,
     ),
     bind(
@@ -202,6 +202,13 @@ pub const GLOBAL: &[Binding] = &[
 /// Bindings while a text field has the keyboard, beside the field's own.
 pub const TYPING: &[Binding] = &[
     bind(Cmd::Help, &[k(KeyCode::F(1))], "F1", "help", Some("help")),
+    bind(
+        Cmd::GoTo,
+        &[ctrl('g')],
+        "Ctrl-G",
+        "go to any question",
+        None,
+    ),
     bind(
         Cmd::ForceQuit,
         &[ctrl('c')],

@@ -765,12 +765,17 @@ fn run_loop(
             }
         }
         if let Some(s) = signals {
+            // Back from a stop, the screen is blank: it is drawn again before waiting.
+            let mut redraw = false;
             for signal in s.take() {
                 match signal {
                     Signal::End(sig) => {
                         return Ok(end(app, session, worker, Ended::Signal(sig)));
                     }
-                    Signal::Stop => suspend(terminal, app, signals)?,
+                    Signal::Stop => {
+                        suspend(terminal, app, signals)?;
+                        redraw = true;
+                    }
                     Signal::Continue => {
                         resume(terminal)?;
                         let size = terminal.size()?;
@@ -778,9 +783,13 @@ fn run_loop(
                             app,
                             Action::Resize(Rect::new(0, 0, size.width, size.height)),
                         );
+                        redraw = true;
                     }
                     Signal::Resize => {}
                 }
+            }
+            if redraw {
+                continue;
             }
         }
         let wake = worker.as_ref().and_then(Worker::fd);

@@ -96,16 +96,25 @@ impl Session {
         origin: Option<&Path>,
         respondent: Option<&str>,
     ) -> Option<Session> {
-        let dir = Self::folder()?;
+        Some(Self::in_folder(&Self::folder()?, tree, origin, respondent))
+    }
+
+    /// [`Session::for_respondent`] in the folder `dir`.
+    fn in_folder(
+        dir: &Path,
+        tree: &Tree,
+        origin: Option<&Path>,
+        respondent: Option<&str>,
+    ) -> Session {
         let who = respondent
             .map(crate::tui::app::slug)
             .filter(|s| !s.is_empty())
             .map(|s| format!(".{s}"))
             .unwrap_or_default();
-        Some(Session::new(dir.join(format!(
+        Session::new(dir.join(format!(
             "session-{}{who}.toml",
             session_key(&tree.meta.id, origin)
-        ))))
+        )))
     }
 
     /// A session at `path`, not locked.
@@ -477,6 +486,21 @@ mod tests {
             session_key("a_b", Some(&one))
         );
         assert_eq!(key, session_key("mlops-stack", Some(&one)), "stable");
+    }
+
+    #[test]
+    fn each_respondent_has_a_session_of_their_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = crate::model::Tree::default_tree();
+        let own = Session::in_folder(dir.path(), &tree, None, None);
+        let dana = Session::in_folder(dir.path(), &tree, None, Some("Dana Petrova"));
+        let sam = Session::in_folder(dir.path(), &tree, None, Some("Sam"));
+        assert_eq!(own.path, dir.path().join("session-mlops-stack.toml"));
+        assert_eq!(
+            dana.path,
+            dir.path().join("session-mlops-stack.dana-petrova.toml")
+        );
+        assert_ne!(dana.path, sam.path);
     }
 
     #[cfg(unix)]

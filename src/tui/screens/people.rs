@@ -169,6 +169,31 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let top = lines.len() as u16 + 1;
     Paragraph::new(lines).render(area, buf);
     let mut cursor = None;
+    if area.height < top + 4 * FIELDS.len() as u16 {
+        // Short screens: one row per field, its name before it.
+        let label_w = FIELDS.iter().map(|(t, _)| t.len()).max().unwrap_or(10) as u16 + 4;
+        for (i, (title, _)) in FIELDS.iter().enumerate() {
+            let y = area.y + top + i as u16 * 2;
+            if y >= area.bottom() {
+                break;
+            }
+            let focused = i == app.people.field;
+            let style = if focused { theme.title } else { theme.muted };
+            let pointer = if focused { "❯ " } else { "  " };
+            buf.set_string(area.x, y, format!("{pointer}{title}:"), style);
+            let field = Rect {
+                x: area.x + label_w,
+                y,
+                width: area.width.saturating_sub(label_w),
+                height: 1,
+            };
+            let pos = app.people.fields[i].render(field, buf, theme.text, focused);
+            if focused {
+                cursor = pos;
+            }
+        }
+        return cursor;
+    }
     for (i, (title, what)) in FIELDS.iter().enumerate() {
         let y = area.y + top + i as u16 * 4;
         if y + 3 > area.bottom() {

@@ -3,7 +3,7 @@
 use crossterm::event::KeyCode;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
 use crate::answers::Answer;
@@ -86,10 +86,29 @@ pub fn bindings(_app: &App) -> Vec<&'static Binding> {
     BINDINGS.iter().collect()
 }
 
-fn list_area(area: Rect) -> Rect {
+/// The sentence above the list.
+fn intro(app: &App) -> String {
+    let unanswered = app.flow.len() - app.answered_count();
+    if unanswered == 0 {
+        "All answered. Enter changes an answer, v shows the verdict.".to_string()
+    } else {
+        format!(
+            "{} not answered: {} as no preference. Enter answers or changes one, v shows the verdict.",
+            text::count(unanswered, "question", "questions"),
+            if unanswered == 1 {
+                "it counts"
+            } else {
+                "they count"
+            }
+        )
+    }
+}
+
+fn list_area(app: &App, area: Rect) -> Rect {
+    let top = (text::wrap(&intro(app), area.width).len() as u16).min(3) + 1;
     Rect {
-        y: area.y + 2,
-        height: area.height.saturating_sub(2),
+        y: area.y + top,
+        height: area.height.saturating_sub(top),
         ..area
     }
 }
@@ -98,7 +117,7 @@ pub fn page(app: &App, area: Rect, down: bool) -> Action {
     let body = chrome::frame(app, area).body;
     Action::Page {
         down,
-        rows: list_area(body).height.saturating_sub(1).max(1),
+        rows: list_area(app, body).height.saturating_sub(1).max(1),
     }
 }
 
@@ -140,17 +159,14 @@ pub fn update(app: &mut App, action: Action, _out: &mut Vec<Command>) {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let asked = app.asked();
-    let unanswered = asked.len() - app.answered_count();
-    let intro = if unanswered == 0 {
-        "All answered. Enter changes an answer, v shows the verdict.".to_string()
-    } else {
-        format!(
-            "{} not answered (counted as no preference). Enter answers or changes one, v shows the verdict.",
-            text::count(unanswered, "question", "questions")
-        )
-    };
-    Line::styled(truncate(&intro, usize::from(area.width)), theme.muted).render(area, buf);
-    let list = list_area(area);
+    ratatui::widgets::Paragraph::new(crate::tui::chrome::clipped(
+        &intro(app),
+        area.width,
+        3,
+        theme.muted,
+    ))
+    .render(area, buf);
+    let list = list_area(app, area);
     let height = usize::from(list.height);
     let cursor = app.review.cursor.min(asked.len().saturating_sub(1));
     let start = window_start(asked.len(), cursor, height);
@@ -198,7 +214,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 
 /// A click on a row selects it; a click on the selected row opens it.
 pub fn hit(app: &App, area: Rect, column: u16, row: u16) -> Option<Action> {
-    let list = list_area(area);
+    let list = list_area(app, area);
     if !inside(list, column, row) {
         return None;
     }
