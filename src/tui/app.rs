@@ -297,7 +297,14 @@ impl App {
 
     /// The session file's text: the answers that count, then the hidden ones.
     pub fn session_text(&self) -> String {
-        let mut text = self.effective_answers().to_toml(&self.tree);
+        let mut effective = self.flow.effective(&self.tree, &self.answers);
+        effective.stamp(&self.tree);
+        self.session_text_of(&effective)
+    }
+
+    /// [`App::session_text`] with the answers that count already at hand.
+    fn session_text_of(&self, effective: &Answers) -> String {
+        let mut text = effective.to_toml(&self.tree);
         text.push_str(&Answers::hidden_toml(&self.tree, &self.hidden_answers()));
         text
     }
@@ -418,8 +425,14 @@ impl App {
                 });
             }
         }
-        out.push(Command::SaveSession(self.session_text()));
-        out.push(self.analyse_command());
+        // One copy of the answers that count serves the session and the analysis.
+        let mut effective = self.flow.effective(&self.tree, &self.answers);
+        effective.stamp(&self.tree);
+        out.push(Command::SaveSession(self.session_text_of(&effective)));
+        out.push(Command::Analyse {
+            generation: self.generation,
+            answers: effective,
+        });
     }
 
     /// Recomputes what depends on the answers.
@@ -599,7 +612,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             return out;
         }
         Action::Exported(result) => {
-            export::exported(app, result, &mut out);
+            export::exported(app, result);
             finish(app, &mut out);
             return out;
         }

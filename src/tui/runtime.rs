@@ -386,8 +386,9 @@ pub fn home() -> Option<PathBuf> {
 
 /// Asks the terminal for its background colour (OSC 11), followed by a request every
 /// terminal answers (primary device attributes), so that a terminal that does not know
-/// OSC 11 is known at once rather than after a timeout; gives up after 200 ms. Runs in
-/// raw mode, before the event loop reads the terminal.
+/// OSC 11 is known at once rather than after a timeout; gives up after 500 ms (an answer
+/// that came later would be read as keys). Runs in raw mode, before the event loop reads
+/// the terminal.
 #[cfg(unix)]
 fn background_palette() -> Option<Palette> {
     if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
@@ -396,7 +397,7 @@ fn background_palette() -> Option<Palette> {
     let mut out = io::stdout();
     out.write_all(b"\x1b]11;?\x1b\\\x1b[c").ok()?;
     out.flush().ok()?;
-    let deadline = std::time::Instant::now() + Duration::from_millis(200);
+    let deadline = std::time::Instant::now() + Duration::from_millis(500);
     let mut got = Vec::new();
     loop {
         let left = deadline.saturating_duration_since(std::time::Instant::now());

@@ -398,8 +398,7 @@ pub fn write(app: &mut App, out: &mut Vec<Command>) {
 }
 
 /// The result of a write.
-pub fn exported(app: &mut App, result: Result<Vec<PathBuf>, ExportError>, out: &mut Vec<Command>) {
-    let _ = out;
+pub fn exported(app: &mut App, result: Result<Vec<PathBuf>, ExportError>) {
     app.messages.clear();
     match result {
         Ok(paths) => {

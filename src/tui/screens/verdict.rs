@@ -509,8 +509,7 @@ fn reasons(app: &App) -> Vec<Line<'static>> {
     if c.reasons.is_empty() {
         lines.push(Line::styled("No answer moved this criterion.", theme.muted));
     }
-    let owned = report_input(app);
-    let input = owned.with(app);
+    let input = report_input(app);
     for r in &c.reasons {
         let q = &app.tree.questions[r.question];
         let answer = input.answer_text(r.question, r.option);
@@ -543,28 +542,17 @@ fn reasons(app: &App) -> Vec<Line<'static>> {
     lines
 }
 
-/// The answers that count, for report helpers (examples, mitigations, answer texts).
-fn report_input(app: &App) -> ReportInputOwned {
-    ReportInputOwned {
-        answers: app.flow.effective(&app.tree, &app.answers),
-    }
-}
-
-/// What a [`ReportInput`] borrows that the app does not hold as such.
-struct ReportInputOwned {
-    answers: crate::answers::Answers,
-}
-
-impl ReportInputOwned {
-    fn with<'a>(&'a self, app: &'a App) -> ReportInput<'a> {
-        ReportInput {
-            tree: &app.tree,
-            answers: &self.answers,
-            recommendation: &app.recommendation,
-            date: app.date(),
-            catalog: app.catalog.as_ref(),
-            team: None,
-        }
+/// The report helpers (examples, mitigations, answer texts) over the app's answers. They
+/// look only at questions that are shown (a condition on a hidden question is false), so
+/// the answers kept for hidden questions change nothing, and no copy is made per frame.
+fn report_input(app: &App) -> ReportInput<'_> {
+    ReportInput {
+        tree: &app.tree,
+        answers: &app.answers,
+        recommendation: &app.recommendation,
+        date: app.date(),
+        catalog: app.catalog.as_ref(),
+        team: None,
     }
 }
 
@@ -577,8 +565,7 @@ fn plan(app: &App, width: u16) -> Vec<Line<'static>> {
             theme.muted,
         )];
     };
-    let owned = report_input(app);
-    let input = owned.with(app);
+    let input = report_input(app);
     let mut lines = Vec::new();
     if let Some(s) = words::plan_summary(&app.tree, rec) {
         lines.push(Line::styled(s, theme.title));
@@ -673,8 +660,7 @@ fn risks(app: &App) -> Vec<Line<'static>> {
             theme.muted,
         )];
     }
-    let owned = report_input(app);
-    let input = owned.with(app);
+    let input = report_input(app);
     let mut lines = Vec::new();
     for r in &rec.risks {
         let risk = &app.tree.risks[r.risk];
