@@ -160,6 +160,27 @@ impl AnswerChange {
             }
         }
     }
+
+    /// The answer after and before the change, in words: option labels, or priority
+    /// level labels.
+    pub fn labels(&self, tree: &Tree) -> (String, String) {
+        match self {
+            AnswerChange::Answer { question, from, to } => {
+                let q = &tree.questions[*question];
+                (to.describe(q), from.describe(q))
+            }
+            AnswerChange::Priority {
+                question, from, to, ..
+            } => {
+                let p = tree.questions[*question].priorities.as_ref();
+                let label = |l: i64| {
+                    p.and_then(|p| p.level(l))
+                        .map_or_else(|| l.to_string(), |x| x.label.clone())
+                };
+                (label(*to), label(*from))
+            }
+        }
+    }
 }
 
 /// A set of answer changes that changes the verdict.

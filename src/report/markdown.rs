@@ -212,35 +212,19 @@ fn answered(r: &ReportInput<'_>, q: usize) -> String {
 /// One answer change in words: `"prompt": *to* instead of *from*`.
 fn change_words(r: &ReportInput<'_>, c: &AnswerChange) -> String {
     let t = r.tree;
-    match c {
-        AnswerChange::Answer { question, from, to } => {
-            let q = &t.questions[*question];
-            format!(
-                "{}: *{}* instead of *{}*",
-                prompt(r, *question),
-                escape_inline(&to.describe(q)),
-                escape_inline(&from.describe(q))
-            )
-        }
-        AnswerChange::Priority {
-            question,
-            criterion,
-            from,
-            to,
-        } => {
-            let p = t.questions[*question].priorities.as_ref();
-            let label = |l: i64| {
-                p.and_then(|p| p.level(l))
-                    .map_or_else(|| l.to_string(), |x| x.label.clone())
-            };
-            format!(
-                "the importance of {}: *{}* instead of *{}*",
-                escape_inline(&t.criteria[*criterion].title),
-                escape_inline(&label(*to)),
-                escape_inline(&label(*from))
-            )
-        }
-    }
+    let (to, from) = c.labels(t);
+    let subject = match c {
+        AnswerChange::Answer { question, .. } => prompt(r, *question),
+        AnswerChange::Priority { criterion, .. } => format!(
+            "the importance of {}",
+            escape_inline(&t.criteria[*criterion].title)
+        ),
+    };
+    format!(
+        "{subject}: *{}* instead of *{}*",
+        escape_inline(&to),
+        escape_inline(&from)
+    )
 }
 
 fn tipping_words(r: &ReportInput<'_>, tp: &TippingPoint) -> String {

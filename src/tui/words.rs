@@ -50,35 +50,14 @@ pub fn verdict_name(tree: &Tree, v: &Verdict) -> String {
 
 /// One answer change in words: `“prompt”: to instead of from`.
 pub fn change_text(tree: &Tree, c: &AnswerChange) -> String {
-    match c {
-        AnswerChange::Answer { question, from, to } => {
-            let q = &tree.questions[*question];
-            format!(
-                "{}: “{}” instead of “{}”",
-                quoted(&q.prompt, 70),
-                to.describe(q),
-                from.describe(q)
-            )
+    let (to, from) = c.labels(tree);
+    let subject = match c {
+        AnswerChange::Answer { question, .. } => quoted(&tree.questions[*question].prompt, 70),
+        AnswerChange::Priority { criterion, .. } => {
+            format!("the importance of {}", tree.criteria[*criterion].title)
         }
-        AnswerChange::Priority {
-            question,
-            criterion,
-            from,
-            to,
-        } => {
-            let p = tree.questions[*question].priorities.as_ref();
-            let label = |l: i64| {
-                p.and_then(|p| p.level(l))
-                    .map_or_else(|| l.to_string(), |x| x.label.clone())
-            };
-            format!(
-                "the importance of {}: “{}” instead of “{}”",
-                tree.criteria[*criterion].title,
-                label(*to),
-                label(*from)
-            )
-        }
-    }
+    };
+    format!("{subject}: “{to}” instead of “{from}”")
 }
 
 /// A tipping point in words.
