@@ -7,6 +7,7 @@ use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 use mlops_wizard::answers::{Answers, Strictness, answers_source};
 use mlops_wizard::catalog::{Catalog, DEFAULT_CATALOG, DEFAULT_CATALOG_NAME};
+use mlops_wizard::config::{self, Config};
 use mlops_wizard::diff::Diff;
 use mlops_wizard::error::LoadError;
 use mlops_wizard::load::{self, DEFAULT_TREE, DEFAULT_TREE_NAME};
@@ -43,6 +44,14 @@ pub struct Cli {
     #[arg(long, short = 't', value_name = "FILE", global = true)]
     pub tools: Option<PathBuf>,
 
+    /// Read this configuration file instead of the usual one (see `mlops-wizard config`).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Read no configuration file: the built-in defaults and the flags given.
+    #[arg(long, global = true, conflicts_with = "config")]
+    pub no_config: bool,
+
     /// Start the wizard from an existing answers file.
     #[arg(long, short = 'a', value_name = "FILE", conflicts_with = "resume")]
     pub answers: Option<PathBuf>,
@@ -53,13 +62,17 @@ pub struct Cli {
 
     /// One question at a time as numbered lines, answered by typing (screen readers,
     /// dumb terminals, answers piped in); chosen by itself when TERM=dumb.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_plain")]
     pub plain: bool,
 
-    /// Colours for a light or dark terminal; auto asks the terminal. NO_COLOR turns
-    /// colours off.
-    #[arg(long, value_enum, value_name = "THEME", default_value_t = Theme::Auto)]
-    pub theme: Theme,
+    /// The full-screen wizard, even when the configuration file asks for plain mode.
+    #[arg(long, overrides_with = "plain")]
+    pub no_plain: bool,
+
+    /// Colours for a light or dark terminal; auto (the default, unless the configuration
+    /// file says otherwise) asks the terminal. NO_COLOR turns colours off.
+    #[arg(long, value_enum, value_name = "THEME")]
+    pub theme: Option<Theme>,
 
     /// Answer as this person, in a session and answers file of your own (sets
     /// [meta] respondent), so that each person of a team answers alone.
@@ -166,6 +179,22 @@ pub enum Command {
         #[arg(value_enum)]
         file: SchemaFile,
     },
+    /// Check the configuration file and show the settings in effect.
+    ///
+    /// The file is `mlops-wizard/config.toml` in your configuration folder (on Linux
+    /// `$XDG_CONFIG_HOME/mlops-wizard/config.toml`, else `~/.config/mlops-wizard/config.toml`).
+    /// MLOPS_WIZARD_CONFIG or --config name another file; --no-config (or
+    /// MLOPS_WIZARD_CONFIG set to nothing) reads none. Flags win over the file, and the file
+    /// over the built-in defaults. Start one with
+    /// `mlops-wizard config --default > "$(mlops-wizard config --path)"`.
+    Config {
+        /// Print only the path of the configuration file (which need not exist).
+        #[arg(long, conflicts_with = "default")]
+        path: bool,
+        /// Print a commented configuration file with every setting, to start from.
+        #[arg(long)]
+        default: bool,
+    },
     /// Print the manual page (roff), with every command.
     ///
     /// `mlops-wizard man > ~/.local/share/man/man1/mlops-wizard.1`, then `man mlops-wizard`.
@@ -181,6 +210,8 @@ pub enum SchemaFile {
     Answers,
     /// A tool catalog.
     Tools,
+    /// The configuration file.
+    Config,
 }
 
 /// Report formats.
@@ -276,7 +307,9 @@ pub fn run(
             SchemaFile::Tree => schema::File::Tree,
             SchemaFile::Answers => schema::File::Answers,
             SchemaFile::Tools => schema::File::Tools,
+            SchemaFile::Config => schema::File::Config,
         })),
+        Command::Config { .. } => Ok(()),
         Command::Validate { mut files } => {
             // `--questions FILE validate` checks that file, like `validate FILE`; likewise
             // `--tools FILE`.
@@ -494,7 +527,7 @@ pub fn wizard(
     tools: Option<&Path>,
     answers: Option<&Path>,
     resume: bool,
-    (plain, theme, respondent): (bool, Theme, Option<&str>),
+    (plain, theme, respondent, export): (bool, Theme, Option<&str>, tui::app::ExportNaming),
 ) -> Result<(), Failure> {
     let tree = load_tree(questions)?;
     let catalog = load_catalog(tools, &tree)?;
@@ -524,6 +557,7 @@ pub fn wizard(
             Theme::Dark => tui::ThemeChoice::Dark,
         },
         respondent: respondent.map(str::to_string),
+        export,
     };
     let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
     let outcome = if plain || dumb {
@@ -742,4 +776,155 @@ fn read_stdin() -> Result<Source, Failure> {
         ))
     })?;
     Ok(Source::new("<stdin>", text))
+}
+
+/// Where the configuration comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigFile {
+    /// A file named with `--config` or MLOPS_WIZARD_CONFIG: it must exist.
+    Named(PathBuf),
+    /// The usual file: read when it exists.
+    Usual(PathBuf),
+    /// No file, and why.
+    Nothing(&'static str),
+}
+
+impl ConfigFile {
+    /// The file to read for `--config` (`flag`) and `--no-config`, else MLOPS_WIZARD_CONFIG
+    /// (`env`), else the usual place.
+    pub fn locate(flag: Option<&Path>, no_config: bool, env: Option<std::ffi::OsString>) -> Self {
+        if no_config {
+            return ConfigFile::Nothing("--no-config");
+        }
+        if let Some(f) = flag {
+            return ConfigFile::Named(f.to_path_buf());
+        }
+        match env {
+            Some(e) if e.is_empty() => ConfigFile::Nothing("MLOPS_WIZARD_CONFIG is set to nothing"),
+            Some(e) => ConfigFile::Named(PathBuf::from(e)),
+            None => config::default_path().map_or(
+                ConfigFile::Nothing("there is no home folder"),
+                ConfigFile::Usual,
+            ),
+        }
+    }
+
+    /// Reads and checks the file: the built-in defaults when there is none.
+    pub fn load(&self) -> Result<Config, Failure> {
+        let home = tui::runtime::home();
+        let path = match self {
+            ConfigFile::Nothing(_) => return Ok(Config::default()),
+            ConfigFile::Usual(p) if !p.exists() => return Ok(Config::default()),
+            ConfigFile::Named(p) | ConfigFile::Usual(p) => p,
+        };
+        Config::load(path, home.as_deref()).map_err(|e| match e {
+            LoadError::Read { path, source } => Failure::BadInput(format!(
+                "cannot read the configuration file {}: {source}",
+                path.display()
+            )),
+            e @ LoadError::Invalid { .. } => Failure::from(e),
+        })
+    }
+}
+
+/// `mlops-wizard config`: the file's path, the template, or the settings in effect.
+pub fn show_config(
+    file: &ConfigFile,
+    path_only: bool,
+    template: bool,
+    (questions, tools): (Option<&Path>, Option<&Path>),
+) -> Result<(), Failure> {
+    if template {
+        let body = config::TEMPLATE
+            .split_once('\n')
+            .filter(|(first, _)| first.starts_with("#:schema"))
+            .map_or(config::TEMPLATE, |(_, rest)| rest);
+        return out::stdout(body);
+    }
+    if path_only {
+        return match file {
+            ConfigFile::Named(p) | ConfigFile::Usual(p) => {
+                out::stdout(&format!("{}\n", p.display()))
+            }
+            ConfigFile::Nothing(why) => Err(Failure::BadInput(format!(
+                "no configuration file is read: {why}"
+            ))),
+        };
+    }
+    let config = file.load()?;
+    let mut text = match file {
+        ConfigFile::Nothing(why) => format!("file: none ({why})\n"),
+        ConfigFile::Usual(p) if config.file.is_none() => format!(
+            "file: {} (does not exist: the built-in defaults apply)\n",
+            p.display()
+        ),
+        ConfigFile::Named(p) | ConfigFile::Usual(p) => format!("file: {} (ok)\n", p.display()),
+    };
+    let from_file = |set: bool| {
+        if set {
+            " (from the file)"
+        } else {
+            " (built in)"
+        }
+    };
+    let path_or = |flag: Option<&Path>, file: Option<&PathBuf>, name: &str| match (flag, file) {
+        (Some(p), _) => format!("{} (from --{name})", p.display()),
+        (None, Some(p)) => format!("{} (from the file)", p.display()),
+        (None, None) => "built in".to_string(),
+    };
+    text.push_str(&format!(
+        "questions: {}\n",
+        path_or(questions, config.questions.as_ref(), "questions")
+    ));
+    text.push_str(&format!(
+        "tools: {}\n",
+        path_or(tools, config.tools.as_ref(), "tools")
+    ));
+    let theme = match config.theme.unwrap_or(config::Theme::Auto) {
+        config::Theme::Auto => "auto",
+        config::Theme::Light => "light",
+        config::Theme::Dark => "dark",
+    };
+    text.push_str(&format!(
+        "theme: {theme}{}\n",
+        from_file(config.theme.is_some())
+    ));
+    text.push_str(&format!(
+        "plain: {}{}\n",
+        config.plain.unwrap_or(false),
+        from_file(config.plain.is_some())
+    ));
+    let naming = export_naming(&config);
+    text.push_str(&format!(
+        "export folder: {}\n",
+        config.export_folder.as_deref().map_or(
+            "the folder the wizard runs in (built in)".to_string(),
+            |f| { format!("{f} (from the file)") }
+        )
+    ));
+    // The examples name the tree in effect; one that does not load is named by its file.
+    let tree_path = questions.or(config.questions.as_deref());
+    let tree_id = match load_tree(tree_path) {
+        Ok(tree) => tree.meta.id,
+        Err(_) => tree_path
+            .and_then(Path::file_stem)
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
+    };
+    let today = today();
+    text.push_str(&format!(
+        "export file name: {}{}\n  today's report: {}; Dana's: {}\n",
+        config.file_name,
+        from_file(config.file_name != config::FileName::default()),
+        naming.path(&today, None, &tree_id),
+        naming.path(&today, Some("Dana"), &tree_id)
+    ));
+    out::stdout(&text)
+}
+
+/// The export naming of a configuration.
+pub fn export_naming(config: &Config) -> tui::app::ExportNaming {
+    tui::app::ExportNaming {
+        folder: config.export_folder.clone(),
+        file_name: config.file_name.clone(),
+    }
 }

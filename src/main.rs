@@ -45,22 +45,68 @@ fn main() -> std::process::ExitCode {
     std::process::ExitCode::from(run(std::env::args_os().collect()))
 }
 
+/// Runs a command, with the configuration file's settings under the flags given.
+fn run_command(args: cli::Cli) -> Result<(), cli::Failure> {
+    let file = cli::ConfigFile::locate(
+        args.config.as_deref(),
+        args.no_config,
+        std::env::var_os(mlops_wizard::config::CONFIG_ENV),
+    );
+    let given = (args.questions.as_deref(), args.tools.as_deref());
+    // The commands that print what is built in need no configuration, so a broken file
+    // does not keep them from running.
+    let config = match &args.command {
+        Some(cli::Command::Config { path, default }) => {
+            return cli::show_config(&file, *path, *default, given);
+        }
+        Some(
+            cli::Command::Questions
+            | cli::Command::Completions { .. }
+            | cli::Command::Man
+            | cli::Command::Schema { .. },
+        ) => mlops_wizard::config::Config::default(),
+        _ => file.load()?,
+    };
+    let questions = args.questions.or(config.questions.clone());
+    let tools = args.tools.or(config.tools.clone());
+    match args.command {
+        Some(command) => cli::run(command, questions.as_deref(), tools.as_deref()),
+        None => {
+            let plain = if args.plain {
+                true
+            } else if args.no_plain {
+                false
+            } else {
+                config.plain.unwrap_or(false)
+            };
+            let theme = args.theme.unwrap_or(match config.theme {
+                None | Some(mlops_wizard::config::Theme::Auto) => cli::Theme::Auto,
+                Some(mlops_wizard::config::Theme::Light) => cli::Theme::Light,
+                Some(mlops_wizard::config::Theme::Dark) => cli::Theme::Dark,
+            });
+            cli::wizard(
+                questions.as_deref(),
+                tools.as_deref(),
+                args.answers.as_deref(),
+                args.resume,
+                (
+                    plain,
+                    theme,
+                    args.respondent.as_deref(),
+                    cli::export_naming(&config),
+                ),
+            )
+        }
+    }
+}
+
 /// Runs the command line and returns the exit status.
 fn run(args: Vec<OsString>) -> u8 {
     let args = match cli::Cli::try_parse_from(args) {
         Ok(args) => args,
         Err(e) => return out::clap_message(&e),
     };
-    let result = match args.command {
-        Some(command) => cli::run(command, args.questions.as_deref(), args.tools.as_deref()),
-        None => cli::wizard(
-            args.questions.as_deref(),
-            args.tools.as_deref(),
-            args.answers.as_deref(),
-            args.resume,
-            (args.plain, args.theme, args.respondent.as_deref()),
-        ),
-    };
+    let result = run_command(args);
     match result {
         Ok(()) => out::exit_status(0),
         Err(failure) => {

@@ -1,7 +1,7 @@
 //! JSON Schemas of the files mlops-wizard reads (question trees, answers files, tool
-//! catalogs), generated from the very types that read them, so that they cannot drift.
+//! catalogs, the configuration file), generated from the very types that read them, so that they cannot drift.
 //! Editors that read a `#:schema` directive (taplo, Even Better TOML) check and complete
-//! these files while they are written; `mlops-wizard schema tree|answers|tools` prints
+//! these files while they are written; `mlops-wizard schema tree|answers|tools|config` prints
 //! them, and `schemas/` holds the committed copies.
 
 use std::collections::BTreeMap;
@@ -33,14 +33,16 @@ pub enum File {
     Tree,
     Answers,
     Tools,
+    Config,
 }
 
 impl File {
     /// Every file that has a schema, with its committed name under `schemas/`.
-    pub const ALL: [(File, &'static str); 3] = [
+    pub const ALL: [(File, &'static str); 4] = [
         (File::Tree, "tree.schema.json"),
         (File::Answers, "answers.schema.json"),
         (File::Tools, "tools.schema.json"),
+        (File::Config, "config.schema.json"),
     ];
 }
 
@@ -50,6 +52,7 @@ pub fn schema(file: File) -> String {
         File::Tree => schemars::schema_for!(crate::load::RawFile),
         File::Answers => schemars::schema_for!(crate::answers::RawAnswersFile),
         File::Tools => schemars::schema_for!(crate::catalog::RawCatalog),
+        File::Config => schemars::schema_for!(crate::config::RawConfig),
     };
     // A schema is plain JSON: serializing it cannot fail.
     let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();

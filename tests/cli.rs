@@ -42,6 +42,8 @@ fn toml_files(dir: &Path) -> Vec<PathBuf> {
 fn wizard() -> Command {
     let mut cmd = Command::cargo_bin("mlops-wizard").expect("the mlops-wizard binary");
     cmd.current_dir(root());
+    // A configuration file of the machine's must not change what the tests see.
+    cmd.env("MLOPS_WIZARD_CONFIG", "");
     // Keep clap's output plain and stable; never hang a test run.
     cmd.env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
@@ -927,7 +929,8 @@ fn escape_sequences_in_files_are_shown_not_obeyed() {
 // completions and man page
 
 /// The subcommands a user can type.
-const SUBCOMMANDS: [&str; 7] = [
+const SUBCOMMANDS: [&str; 8] = [
+    "config",
     "recommend",
     "diff",
     "validate",
@@ -1149,4 +1152,195 @@ fn the_json_report_fields_are_all_documented() {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// the configuration file
+
+/// The binary with a home of its own and no configuration variable set.
+fn with_home(home: &Path) -> Command {
+    let mut cmd = wizard();
+    cmd.env_remove("MLOPS_WIZARD_CONFIG")
+        .env_remove("XDG_CONFIG_HOME")
+        .env("HOME", home);
+    cmd
+}
+
+#[test]
+fn config_path_follows_xdg_the_variable_and_the_flag() {
+    let home = tempfile::tempdir().unwrap();
+    let (out, _) = expect_code(with_home(home.path()).args(["config", "--path"]), 0);
+    assert_eq!(
+        out.trim(),
+        home.path()
+            .join(".config/mlops-wizard/config.toml")
+            .display()
+            .to_string()
+    );
+    let (out, _) = expect_code(
+        with_home(home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("xdg"))
+            .args(["config", "--path"]),
+        0,
+    );
+    assert!(
+        out.trim().ends_with("/xdg/mlops-wizard/config.toml"),
+        "{out}"
+    );
+    let (out, _) = expect_code(
+        with_home(home.path())
+            .env("MLOPS_WIZARD_CONFIG", "/etc/mw.toml")
+            .args(["config", "--path"]),
+        0,
+    );
+    assert_eq!(out.trim(), "/etc/mw.toml");
+    let (out, _) = expect_code(
+        with_home(home.path()).args(["--config", "here.toml", "config", "--path"]),
+        0,
+    );
+    assert_eq!(out.trim(), "here.toml");
+    let (_, err) = expect_code(
+        with_home(home.path()).args(["--no-config", "config", "--path"]),
+        2,
+    );
+    assert!(
+        err.contains("no configuration file is read: --no-config"),
+        "{err}"
+    );
+}
+
+#[test]
+fn config_default_starts_a_file_that_config_accepts() {
+    let home = tempfile::tempdir().unwrap();
+    let (template, _) = expect_code(with_home(home.path()).args(["config", "--default"]), 0);
+    assert!(!template.starts_with("#:schema"), "{template}");
+    let (out, _) = expect_code(with_home(home.path()).arg("config"), 0);
+    assert!(
+        out.contains("does not exist: the built-in defaults apply"),
+        "{out}"
+    );
+    let file = home.path().join(".config/mlops-wizard/config.toml");
+    fs::create_dir_all(file.parent().unwrap()).unwrap();
+    fs::write(&file, &template).unwrap();
+    let (out, _) = expect_code(with_home(home.path()).arg("config"), 0);
+    assert!(
+        out.contains(&format!("file: {} (ok)", file.display())),
+        "{out}"
+    );
+    assert!(out.contains("theme: auto (from the file)"), "{out}");
+    assert!(out.contains("questions: built in"), "{out}");
+}
+
+#[test]
+fn the_file_s_tree_is_used_and_a_flag_wins_over_it() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    fs::write(
+        &config,
+        format!(
+            "questions = {:?}\n",
+            fixture("trees/valid/wizard.toml").display().to_string()
+        ),
+    )
+    .unwrap();
+    let (out, _) = expect_code(
+        with_home(home.path())
+            .env("MLOPS_WIZARD_CONFIG", &config)
+            .arg("validate"),
+        0,
+    );
+    assert!(out.contains("wizard.toml: 12 questions"), "{out}");
+    let (out, _) = expect_code(
+        with_home(home.path())
+            .env("MLOPS_WIZARD_CONFIG", &config)
+            .args(["--questions", "questions/mlops.toml", "validate"]),
+        0,
+    );
+    assert!(out.contains("ok: questions/mlops.toml"), "{out}");
+    // The answers fit the built-in tree, not the file's: --no-config brings the built-in back.
+    let answers = example("partial.toml");
+    expect_code(
+        with_home(home.path())
+            .env("MLOPS_WIZARD_CONFIG", &config)
+            .arg("recommend")
+            .arg("--answers")
+            .arg(&answers),
+        2,
+    );
+    expect_code(
+        with_home(home.path())
+            .env("MLOPS_WIZARD_CONFIG", &config)
+            .args(["--no-config", "recommend", "--answers"])
+            .arg(&answers),
+        0,
+    );
+}
+
+#[test]
+fn a_broken_configuration_is_bad_input_with_its_line_and_column() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    for (text, at, says) in [
+        (
+            "plain = true\ntheme = \"blue\"\n",
+            ":2:9",
+            "unknown variant `blue`",
+        ),
+        (
+            "[export]\nfilename = \"x.md\"\n",
+            ":2:1",
+            "unknown field `filename`",
+        ),
+        (
+            "tools = \"no-such.toml\"\n",
+            ":1:9",
+            "is not a file that exists",
+        ),
+        (
+            "[export]\nfile_name = \"{who}.md\"\n",
+            ":2:13",
+            "the placeholders are `{date}`, `{respondent}` and `{tree}`",
+        ),
+        ("theme = \n", ":1:9", "string values must be quoted"),
+    ] {
+        fs::write(&config, text).unwrap();
+        for args in [
+            &["config"][..],
+            &["recommend", "--answers", "examples/partial.toml"],
+            &[],
+        ] {
+            let (_, err) = expect_code(
+                with_home(home.path())
+                    .env("MLOPS_WIZARD_CONFIG", &config)
+                    .args(args),
+                2,
+            );
+            assert!(
+                err.contains(&format!("{}{at}", config.display())) && err.contains(says),
+                "{text:?} with {args:?}:\n{err}"
+            );
+        }
+    }
+    // What prints what is built in still runs.
+    for args in [
+        &["questions"][..],
+        &["schema", "tree"],
+        &["man"],
+        &["completions", "fish"],
+    ] {
+        expect_code(
+            with_home(home.path())
+                .env("MLOPS_WIZARD_CONFIG", &config)
+                .args(args),
+            0,
+        );
+    }
+    let (_, err) = expect_code(
+        with_home(home.path()).args(["--config", "/no/such/config.toml", "validate"]),
+        2,
+    );
+    assert!(
+        err.contains("cannot read the configuration file /no/such/config.toml"),
+        "{err}"
+    );
 }

@@ -153,6 +153,7 @@ impl Wizard {
         cmd.args(args);
         cmd.cwd(dir);
         cmd.env("MLOPS_WIZARD_STATE_DIR", dir.join("state"));
+        cmd.env("MLOPS_WIZARD_CONFIG", "");
         cmd.env("TERM", "xterm-256color");
         for var in ["NO_COLOR", "COLUMNS", "LINES"] {
             cmd.env_remove(var);

@@ -16,6 +16,7 @@ fn wizard(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("mlops-wizard").unwrap();
     c.current_dir(dir)
         .env("MLOPS_WIZARD_STATE_DIR", dir.join("state"))
+        .env("MLOPS_WIZARD_CONFIG", "")
         .env_remove("NO_COLOR")
         .env("TERM", "xterm-256color");
     c
@@ -124,4 +125,60 @@ fn bad_lines_are_explained_and_asked_again() {
         stdout.contains("Has the team run open tools before?"),
         "{stdout}"
     );
+}
+
+#[test]
+fn the_configuration_file_chooses_plain_mode_and_names_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("conf");
+    std::fs::create_dir_all(&conf).unwrap();
+    std::fs::create_dir_all(dir.path().join("reports")).unwrap();
+    std::fs::write(
+        conf.join("config.toml"),
+        format!(
+            "questions = {:?}\nplain = true\n\n[export]\nfolder = \"../reports\"\nfile_name = \"{{tree}}-{{respondent}}-{{date}}.md\"\n",
+            fixture_tree()
+        ),
+    )
+    .unwrap();
+    let out = wizard(dir.path())
+        .env("MLOPS_WIZARD_CONFIG", conf.join("config.toml"))
+        .args(["--respondent", "Ann Lee"])
+        .write_stdin(ANSWERS)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("Question 1 of about 11"),
+        "plain mode:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("/reports/wizard-test-ann-lee-"),
+        "offered:\n{stdout}"
+    );
+    let reports: Vec<String> = std::fs::read_dir(dir.path().join("reports"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert!(
+        reports[0].starts_with("wizard-test-ann-lee-") && reports[0].ends_with(".md"),
+        "{reports:?}"
+    );
+}
+
+#[test]
+fn no_plain_on_the_command_line_wins_over_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), "plain = true\n").unwrap();
+    // The full-screen wizard needs a terminal: refusing for its lack shows it was chosen.
+    let out = wizard(dir.path())
+        .env("MLOPS_WIZARD_CONFIG", dir.path().join("config.toml"))
+        .args(["--no-plain", "--questions", fixture_tree()])
+        .write_stdin("")
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("terminal"), "{stderr}");
 }

@@ -73,17 +73,22 @@ fn the_built_in_files_and_examples_name_their_schema_and_pass_it() {
         assert_eq!(first.lines().next(), Some(directive), "{path}");
         assert_eq!(errors(&validator(file), &p), Vec::<String>::new(), "{path}");
     }
-    let answers = validator(File::Answers);
     for p in files("examples") {
+        // Every example is an answers file but the configuration template.
+        let (file, name) = if p.ends_with("config.toml") {
+            (File::Config, "config")
+        } else {
+            (File::Answers, "answers")
+        };
         let text = fs::read_to_string(&p).unwrap();
         assert_eq!(
             text.lines().next(),
-            Some("#:schema ../schemas/answers.schema.json"),
+            Some(format!("#:schema ../schemas/{name}.schema.json").as_str()),
             "{}",
             p.display()
         );
         assert_eq!(
-            errors(&answers, &p),
+            errors(&validator(file), &p),
             Vec::<String>::new(),
             "{}",
             p.display()
@@ -129,6 +134,8 @@ fn invalid_files_are_refused_by_the_schema_and_by_validate() {
             "tests/fixtures/tools/invalid/missing-licence.toml",
             File::Tools,
         ),
+        ("tests/fixtures/config/unknown-key.toml", File::Config),
+        ("tests/fixtures/config/bad-theme.toml", File::Config),
     ];
     for (path, file) in cases {
         let p = root().join(path);
@@ -144,6 +151,7 @@ fn invalid_files_are_refused_by_the_schema_and_by_validate() {
                     .is_err()
             }
             File::Tools => mlops_wizard::catalog::Catalog::parse(&source, &tree).is_err(),
+            File::Config => mlops_wizard::config::Config::parse(&source, &p, None).is_err(),
         };
         assert!(refused, "the loader accepts {path}");
     }

@@ -880,3 +880,31 @@ fn ctrl_c_quits_at_once_everywhere() {
         assert!(app.quit, "{screen:?}");
     }
 }
+
+#[test]
+fn the_configured_folder_and_file_name_make_the_path_offered() {
+    let app = App::new(
+        tree(),
+        StartOptions {
+            respondent: Some("Dana Petrova".into()),
+            export: mlops_wizard::tui::app::ExportNaming {
+                folder: Some("~/decisions".into()),
+                file_name: mlops_wizard::config::FileName::parse("{date}_{tree}_{respondent}.md")
+                    .unwrap(),
+            },
+            ..options()
+        },
+    );
+    assert_eq!(
+        app.default_export_name(),
+        format!(
+            "~/decisions/2026-11-28_{}_dana-petrova.md",
+            app.tree.meta.id
+        )
+    );
+    assert_eq!(
+        app.export.path.value(),
+        app.default_export_name(),
+        "the export screen starts from it"
+    );
+}

@@ -147,6 +147,31 @@ pub struct StartOptions {
     pub respondent: Option<String>,
     /// The home folder, for `~` in the export path.
     pub home: Option<PathBuf>,
+    /// The export folder and file name the configuration file asks for.
+    pub export: ExportNaming,
+}
+
+/// How the export path offered first is made: the configuration's folder (if any) and
+/// file name pattern.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExportNaming {
+    /// The folder, as the configuration gives it (`~` kept).
+    pub folder: Option<String>,
+    pub file_name: crate::config::FileName,
+}
+
+impl ExportNaming {
+    /// The export path for a decision of `date` by `respondent` (a name as typed, or
+    /// none) on the tree `tree_id`.
+    pub fn path(&self, date: &str, respondent: Option<&str>, tree_id: &str) -> String {
+        let who = respondent.map(slug).unwrap_or_default();
+        let name = self.file_name.render(date, &who, &slug(tree_id));
+        match &self.folder {
+            Some(folder) if folder.ends_with('/') => format!("{folder}{name}"),
+            Some(folder) => format!("{folder}/{name}"),
+            None => name,
+        }
+    }
 }
 
 /// The whole state of the wizard.
@@ -192,6 +217,8 @@ pub struct App {
     /// Today's date.
     pub today: String,
     pub home: Option<PathBuf>,
+    /// How the export path offered first is made.
+    pub export_naming: ExportNaming,
     pub theme: Theme,
     /// The size of the terminal.
     pub size: Rect,
@@ -239,6 +266,7 @@ impl App {
             unsaved: options.unsaved,
             today: options.date,
             home: options.home,
+            export_naming: options.export,
             theme: Theme::new(palette),
             size: Rect::new(0, 0, 80, 24),
             quit: false,
@@ -316,12 +344,11 @@ impl App {
 
     /// The export file name offered first.
     pub fn default_export_name(&self) -> String {
-        match self.answers.meta.respondent.as_deref().map(slug) {
-            Some(who) if !who.is_empty() => {
-                format!("mlops-recommendation-{}-{who}.md", self.date())
-            }
-            _ => format!("mlops-recommendation-{}.md", self.date()),
-        }
+        self.export_naming.path(
+            self.date(),
+            self.answers.meta.respondent.as_deref(),
+            &self.tree.meta.id,
+        )
     }
 
     /// The questions shown now, in order.

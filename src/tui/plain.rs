@@ -235,6 +235,8 @@ struct Walk<'t> {
     dirty: bool,
     exported: Vec<PathBuf>,
     catalog: Option<crate::catalog::Catalog>,
+    /// How the export path offered first is made.
+    export: crate::tui::app::ExportNaming,
 }
 
 impl Walk<'_> {
@@ -321,6 +323,7 @@ pub fn run_with(
         unsaved: start.unsaved.clone(),
         exported: Vec::new(),
         catalog: start.catalog.clone(),
+        export: start.export.clone(),
     };
     let ended = converse(&mut talk, &mut walk, &start, resume, brought_in)?;
     let answers = walk.effective();
@@ -656,16 +659,11 @@ fn export_step(talk: &mut Talk<'_>, walk: &mut Walk<'_>) -> Result<(), RunError>
     let tree = walk.tree;
     let home = runtime::home();
     let today = today_or(&walk.answers);
-    let default_name = match walk
-        .answers
-        .meta
-        .respondent
-        .as_deref()
-        .map(crate::tui::app::slug)
-    {
-        Some(who) if !who.is_empty() => format!("mlops-recommendation-{today}-{who}.md"),
-        _ => format!("mlops-recommendation-{today}.md"),
-    };
+    let default_name = walk.export.path(
+        &today,
+        walk.answers.meta.respondent.as_deref(),
+        &tree.meta.id,
+    );
     talk.say("")?;
     loop {
         let Some(line) = talk.ask(&format!(

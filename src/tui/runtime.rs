@@ -83,6 +83,8 @@ pub struct Options {
     pub theme: ThemeChoice,
     /// `--respondent NAME`: a respondent's own answers and session.
     pub respondent: Option<String>,
+    /// The export folder and file name of the configuration file.
+    pub export: super::app::ExportNaming,
 }
 
 /// `--theme`.
@@ -153,6 +155,7 @@ pub(crate) fn prepare(options: Options) -> Result<Option<Prepared>, RunError> {
         catalog: options.catalog,
         respondent: options.respondent.clone(),
         home: home(),
+        export: options.export.clone(),
         ..StartOptions::default()
     };
     let mut separate = false;
