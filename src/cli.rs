@@ -266,10 +266,7 @@ fn parse_date(s: &str) -> Result<String, String> {
 
 /// Today's date in the local time zone, `YYYY-MM-DD`.
 pub fn today() -> String {
-    jiff::ZonedDateTime::now()
-        .date()
-        .strftime("%Y-%m-%d")
-        .to_string()
+    mlops_wizard::date::today()
 }
 
 /// The tree given with `--questions`, or the built-in one.

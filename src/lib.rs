@@ -12,6 +12,7 @@ pub mod answers;
 pub mod atomic;
 pub mod catalog;
 pub mod config;
+pub mod date;
 pub mod diff;
 pub mod error;
 pub mod flow;

@@ -1344,3 +1344,38 @@ fn a_broken_configuration_is_bad_input_with_its_line_and_column() {
         "{err}"
     );
 }
+
+#[test]
+fn today_follows_tz() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("empty.toml");
+    fs::write(&answers, "[answers]\n").unwrap();
+    let date_in = |zone: &str| {
+        let tz = jiff::tz::TimeZone::get(zone).unwrap();
+        jiff::Timestamp::now()
+            .to_zoned_datetime(tz)
+            .date()
+            .to_string()
+    };
+    // Fourteen hours ahead and eleven behind: always two different dates.
+    for zone in ["Pacific/Kiritimati", "Pacific/Pago_Pago"] {
+        if !Path::new("/usr/share/zoneinfo").join(zone).exists() {
+            eprintln!("skipped {zone}: no time-zone database on this machine");
+            continue;
+        }
+        let before = date_in(zone);
+        let (out, _) = expect_code(
+            wizard()
+                .env("TZ", zone)
+                .args(["recommend", "--answers"])
+                .arg(&answers),
+            0,
+        );
+        let after = date_in(zone);
+        assert!(
+            out.contains(&format!("date: {before}")) || out.contains(&format!("date: {after}")),
+            "{zone}: {before}:\n{}",
+            &out[..out.len().min(300)]
+        );
+    }
+}

@@ -174,9 +174,7 @@ impl Session {
                 },
             });
         }
-        let started = jiff::ZonedDateTime::now()
-            .strftime("%Y-%m-%d %H:%M:%S")
-            .to_string();
+        let started = crate::date::now().strftime("%Y-%m-%d %H:%M:%S").to_string();
         let _ = file
             .set_len(0)
             .and_then(|()| writeln!(file, "pid {}, started {started}", std::process::id()));
