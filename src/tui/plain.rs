@@ -771,11 +771,7 @@ fn export_step(talk: &mut Talk<'_>, walk: &mut Walk<'_>) -> Result<(), RunError>
 
 /// The decision's date: `[meta] date`, else today.
 fn today_or(answers: &Answers) -> String {
-    answers
-        .meta
-        .date
-        .clone()
-        .unwrap_or_else(|| crate::date::today())
+    answers.meta.date.clone().unwrap_or_else(crate::date::today)
 }
 
 #[cfg(test)]
