@@ -10,6 +10,7 @@
 
 pub mod answers;
 pub mod atomic;
+pub mod builtin;
 pub mod catalog;
 pub mod config;
 pub mod date;

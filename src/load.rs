@@ -60,13 +60,6 @@ impl Tree {
         }
     }
 
-    /// The default MLOps tree embedded in the binary.
-    pub fn default_tree() -> Tree {
-        // The embedded tree is validated by the test suite; failing here is a build defect.
-        Tree::parse(DEFAULT_TREE_NAME, DEFAULT_TREE)
-            .unwrap_or_else(|e| panic!("the built-in question tree is invalid:\n{e}"))
-    }
-
     /// Reads, parses and validates a tree file.
     pub fn load(path: &Path) -> Result<Tree, LoadError> {
         let source = read_source(path)?;

@@ -17,7 +17,7 @@ pub fn is_blank(text: &str) -> bool {
 }
 
 /// A loaded, validated question tree.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tree {
     pub meta: TreeMeta,
     pub alternatives: Vec<Alternative>,
@@ -36,7 +36,9 @@ pub struct Tree {
     /// Fact ids named by effects, in order of first mention.
     pub facts: Vec<String>,
     /// Problems that do not stop the tree from loading, such as an option whose effects
-    /// give every alternative the same points.
+    /// give every alternative the same points. Not kept in the compiled form of the
+    /// built-in tree, which has none (the build fails otherwise).
+    #[serde(skip)]
     pub warnings: Vec<Problem>,
     pub(crate) index: Index,
     /// Where the `[tree]` table is, for problems of the tree as a whole.
@@ -44,7 +46,7 @@ pub struct Tree {
 }
 
 /// Id lookups, built once at load time.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Index {
     pub questions: HashMap<String, usize>,
     pub alternatives: HashMap<String, usize>,
@@ -54,7 +56,7 @@ pub(crate) struct Index {
 }
 
 /// The `[tree]` table.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TreeMeta {
     pub id: String,
     pub title: String,
@@ -63,7 +65,7 @@ pub struct TreeMeta {
 }
 
 /// One of the things being decided between.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Alternative {
     pub id: String,
     pub title: String,
@@ -74,7 +76,7 @@ pub struct Alternative {
 }
 
 /// A ground of the decision, with its default weight.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Criterion {
     pub id: String,
     pub title: String,
@@ -84,7 +86,7 @@ pub struct Criterion {
 }
 
 /// A stage of the lifecycle that the stack plan recommends a path for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Stage {
     pub id: String,
     pub title: String,
@@ -96,7 +98,7 @@ pub struct Stage {
 
 /// A way to build a stage (for example open source run by the team), belonging to one
 /// alternative: the points of that alternative count for it, plus effects on the path.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlanPath {
     pub id: String,
     pub title: String,
@@ -115,7 +117,7 @@ impl PlanPath {
 }
 
 /// The kind of answer a question takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     /// Exactly one option.
     Single,
@@ -151,7 +153,7 @@ impl Kind {
 }
 
 /// A question of the tree.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Question {
     pub id: String,
     pub kind: Kind,
@@ -223,7 +225,7 @@ impl Question {
 }
 
 /// An option of a choice question.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AnswerOption {
     pub id: String,
     pub label: String,
@@ -238,7 +240,7 @@ pub struct AnswerOption {
 
 /// An answer that rules an alternative (or a path of the plan) out, with the reason shown
 /// to the user.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RuleOut {
     /// The alternative ruled out: it cannot be the verdict, nor any of its paths.
     pub alternative: Option<String>,
@@ -249,7 +251,7 @@ pub struct RuleOut {
 }
 
 /// An answer that multiplies a criterion's weight, with the reason shown to the user.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WeightEffect {
     pub criterion: String,
     pub multiplier: f64,
@@ -266,7 +268,7 @@ impl WeightEffect {
 }
 
 /// The range of a scale question and what its answer does.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scale {
     pub min: i64,
     pub max: i64,
@@ -292,7 +294,7 @@ impl Scale {
 }
 
 /// The importance levels of a priorities question and the criteria it weighs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Priorities {
     /// Level 1 first.
     pub levels: Vec<PriorityLevel>,
@@ -335,7 +337,7 @@ impl Priorities {
 }
 
 /// One importance level: its label and the multiplier it applies to a criterion's weight.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PriorityLevel {
     pub label: String,
     pub multiplier: f64,
@@ -343,7 +345,7 @@ pub struct PriorityLevel {
 
 /// Points for an alternative (or for a path of the stack plan) on a criterion, with the
 /// reason shown to the user.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Effect {
     /// The alternative the points go to; they then count for the verdict and for every
     /// path of the alternative. `None` for an effect on a path.
@@ -405,7 +407,7 @@ impl Effect {
 }
 
 /// When a question is asked (or a risk applies), over earlier answers.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Condition {
     /// A test on one question's answer.
     Test {
@@ -423,7 +425,7 @@ pub enum Condition {
 
 /// What a [`Condition::Test`] checks. Any test of a question that was not shown or not
 /// answered is false.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Test {
     /// Answered with one of these options (for `multiple`, at least one chosen).
     AnyOf(Vec<String>),
@@ -497,7 +499,7 @@ impl Condition {
 }
 
 /// A risk of one outcome, with what to do about it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Risk {
     pub id: String,
     /// The alternative (or path of the plan) the risk belongs to.
@@ -516,7 +518,7 @@ pub struct Risk {
 
 /// A mitigation shown only when its conditions allow (for example, not "buy support"
 /// when there is no budget).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Mitigation {
     pub text: String,
     pub when: Option<Condition>,
@@ -526,7 +528,7 @@ pub struct Mitigation {
 
 /// Answers that contradict each other: when the condition holds, the message is shown and
 /// the verdict's robustness is at most low.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Conflict {
     pub id: String,
     pub when: Condition,
