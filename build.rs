@@ -1,21 +1,32 @@
-//! Checks and compiles the built-in question tree (see `src/builtin.rs`).
+//! Checks and compiles the built-in question tree and tool catalog (see `src/builtin.rs`).
 //!
-//! The loader and validator are the library's own modules, compiled into this script
-//! too, so the built-in tree is held to exactly the rules of every other tree: a mistake
-//! in `questions/mlops.toml` fails the build with the usual message, and so does a
-//! warning. The tree is then written in postcard's compact form to `OUT_DIR`.
+//! The loaders and the validator are the library's own modules, compiled into this script
+//! too, so the built-in files are held to exactly the rules of every other file: a mistake
+//! in `questions/mlops.toml` or `questions/tools.toml` fails the build with the usual
+//! message, and so does a warning of the tree. Both are then written in postcard's compact
+//! form to `OUT_DIR`.
 
 // The modules are the library's; this script uses only part of them.
 #![allow(dead_code)]
 
+#[path = "src/answers.rs"]
+mod answers;
+#[path = "src/catalog.rs"]
+mod catalog;
+#[path = "src/config.rs"]
+mod config;
 #[path = "src/error.rs"]
 mod error;
+#[path = "src/flow.rs"]
+mod flow;
 #[path = "src/load.rs"]
 mod load;
 #[path = "src/model.rs"]
 mod model;
 #[path = "src/sanitize.rs"]
 mod sanitize;
+#[path = "src/schema.rs"]
+mod schema;
 #[path = "src/source.rs"]
 mod source;
 #[path = "src/validate.rs"]
@@ -25,12 +36,19 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // The inputs, and the library's files compiled in here (the modules above).
     for input in [
         "questions/mlops.toml",
+        "questions/tools.toml",
+        "src/answers.rs",
+        "src/catalog.rs",
+        "src/config.rs",
         "src/error.rs",
+        "src/flow.rs",
         "src/load.rs",
         "src/model.rs",
         "src/sanitize.rs",
+        "src/schema.rs",
         "src/source.rs",
         "src/validate.rs",
     ] {
@@ -50,10 +68,11 @@ fn main() -> ExitCode {
         }
         return ExitCode::FAILURE;
     }
-    let bytes = match postcard::to_allocvec(&tree) {
-        Ok(bytes) => bytes,
+    let source = source::Source::new(catalog::DEFAULT_CATALOG_NAME, catalog::DEFAULT_CATALOG);
+    let catalog = match catalog::Catalog::parse(&source, &tree) {
+        Ok(catalog) => catalog,
         Err(e) => {
-            eprintln!("cannot encode the built-in question tree: {e}");
+            eprintln!("the built-in tool catalog is invalid:\n{e}");
             return ExitCode::FAILURE;
         }
     };
@@ -61,9 +80,20 @@ fn main() -> ExitCode {
         eprintln!("cargo did not set OUT_DIR");
         return ExitCode::FAILURE;
     };
-    if let Err(e) = std::fs::write(out.join("mlops-tree.postcard"), bytes) {
-        eprintln!("cannot write the compiled tree to {}: {e}", out.display());
-        return ExitCode::FAILURE;
+    let written = write(&out.join("mlops-tree.postcard"), &tree)
+        .and_then(|()| write(&out.join("mlops-tools.postcard"), &catalog));
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
     }
-    ExitCode::SUCCESS
+}
+
+/// Writes `value` in postcard's form to `path`.
+fn write(path: &std::path::Path, value: &impl serde::Serialize) -> Result<(), String> {
+    let bytes = postcard::to_allocvec(value)
+        .map_err(|e| format!("cannot encode {}: {e}", path.display()))?;
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

@@ -1,15 +1,31 @@
-//! The built-in question tree, checked and compiled when the crate is built.
+//! The built-in question tree and tool catalog, checked and compiled when the crate is
+//! built.
 //!
 //! `build.rs` runs the same loader and validator as every other tree on
-//! `questions/mlops.toml` (an invalid built-in tree fails the build with the usual
-//! message) and stores the result in postcard's compact binary form. Starting from that
-//! form costs a small fraction of parsing the TOML; the TOML source stays embedded for
-//! `mlops-wizard questions` and for the positions of problems.
+//! `questions/mlops.toml`, and the same catalog loader on `questions/tools.toml` against
+//! it (a mistake in either fails the build with the usual message), and stores the results
+//! in postcard's compact binary form. Starting from that form costs a small fraction of
+//! parsing the TOML; the TOML sources stay embedded for `mlops-wizard questions`,
+//! `validate` and the positions of problems.
 
+use crate::catalog::Catalog;
 use crate::model::Tree;
 
 /// The built-in tree as `build.rs` compiled it.
 const COMPILED_TREE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/mlops-tree.postcard"));
+
+/// The built-in catalog as `build.rs` compiled it, against the built-in tree.
+const COMPILED_CATALOG: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/mlops-tools.postcard"));
+
+impl Catalog {
+    /// The built-in catalog, checked against the built-in tree (whose stage and path
+    /// positions it holds): only for use with [`Tree::default_tree`].
+    pub fn default_catalog() -> Catalog {
+        // Written from a valid catalog by this crate's build, as the tree is.
+        postcard::from_bytes(COMPILED_CATALOG)
+            .unwrap_or_else(|e| panic!("the compiled built-in tool catalog does not load: {e}"))
+    }
+}
 
 impl Tree {
     /// The default MLOps tree embedded in the binary.
@@ -23,6 +39,7 @@ impl Tree {
 
 #[cfg(test)]
 mod tests {
+    use crate::catalog::Catalog;
     use crate::load::{DEFAULT_TREE, DEFAULT_TREE_NAME};
     use crate::model::Tree;
 
@@ -31,5 +48,11 @@ mod tests {
         let parsed = Tree::parse(DEFAULT_TREE_NAME, DEFAULT_TREE).unwrap();
         assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
         assert_eq!(Tree::default_tree(), parsed);
+    }
+
+    #[test]
+    fn the_compiled_catalog_is_the_parsed_catalog() {
+        let parsed = Catalog::built_in(&Tree::default_tree()).unwrap();
+        assert_eq!(Catalog::default_catalog(), parsed);
     }
 }

@@ -30,7 +30,7 @@ pub const PROPRIETARY: &str = "proprietary";
 pub const MAX_EXAMPLES: usize = 4;
 
 /// A loaded, validated catalog.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Catalog {
     /// The date the entries were checked, `YYYY-MM-DD`.
     pub checked: String,
@@ -40,7 +40,7 @@ pub struct Catalog {
 }
 
 /// One tool (or managed offering) of the catalog.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tool {
     pub id: String,
     pub name: String,
@@ -67,7 +67,18 @@ pub struct Tool {
 }
 
 /// Who governs a tool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Governance {
     /// A foundation such as the Linux Foundation, CNCF or Apache.
@@ -424,7 +435,8 @@ impl Catalog {
     }
 
     /// The built-in catalog, when it fits `tree` (it names the built-in tree's stages and
-    /// paths); `None` for a tree it does not fit.
+    /// paths); `None` for a tree it does not fit. For the built-in tree itself,
+    /// [`Catalog::default_catalog`] has it ready.
     pub fn built_in(tree: &Tree) -> Option<Catalog> {
         Catalog::parse(&Source::new(DEFAULT_CATALOG_NAME, DEFAULT_CATALOG), tree).ok()
     }

@@ -278,11 +278,17 @@ pub fn load_tree(path: Option<&Path>) -> Result<Tree, Failure> {
 }
 
 /// The catalog given with `--tools` (checked against `tree`), or the built-in one when it
-/// fits the tree.
-pub fn load_catalog(path: Option<&Path>, tree: &Tree) -> Result<Option<Catalog>, Failure> {
-    match path {
-        Some(p) => Ok(Some(Catalog::load(p, tree)?)),
-        None => Ok(Catalog::built_in(tree)),
+/// fits the tree; `questions` is the file `tree` came from (`None`: the built-in tree, for
+/// which the built-in catalog is ready compiled).
+pub fn load_catalog(
+    path: Option<&Path>,
+    tree: &Tree,
+    questions: Option<&Path>,
+) -> Result<Option<Catalog>, Failure> {
+    match (path, questions) {
+        (Some(p), _) => Ok(Some(Catalog::load(p, tree)?)),
+        (None, None) => Ok(Some(Catalog::default_catalog())),
+        (None, Some(_)) => Ok(Catalog::built_in(tree)),
     }
 }
 
@@ -325,7 +331,7 @@ pub fn run(
             date,
         } => {
             let tree = load_tree(questions)?;
-            let catalog = load_catalog(tools, &tree)?;
+            let catalog = load_catalog(tools, &tree, questions)?;
             let strictness = if lenient {
                 Strictness::Lenient
             } else {
@@ -527,7 +533,7 @@ pub fn wizard(
     (plain, theme, respondent, export): (bool, Theme, Option<&str>, tui::app::ExportNaming),
 ) -> Result<(), Failure> {
     let tree = load_tree(questions)?;
-    let catalog = load_catalog(tools, &tree)?;
+    let catalog = load_catalog(tools, &tree, questions)?;
     let answers =
         match answers {
             None => None,
