@@ -734,10 +734,11 @@ pub(crate) struct Outcome {
     pub excluded: Vec<bool>,
 }
 
-/// Scores answers by position with nothing but what the verdict needs: the same
-/// arithmetic as [`Evaluation`] and [`Evaluation::recommend`] (weights, facts counted once
-/// per criterion and alternative, exclusions), without keeping the ledger. The searches
-/// of [`crate::robustness`] call it thousands of times.
+/// Scores answers by position with nothing but what the verdict needs: weights, facts
+/// counted once per criterion and alternative, exclusions, without keeping the ledger.
+/// The straightforward form of what [`crate::scoring::Scorer`] computes from its table,
+/// which the tests compare it with.
+#[cfg(test)]
 pub(crate) fn outcome(tree: &Tree, answers: &[Option<&Answer>]) -> Outcome {
     let n_alt = tree.alternatives.len();
     let n_crit = tree.criteria.len();
