@@ -386,24 +386,42 @@ impl<'t, 'b> Search<'t, 'b> {
     /// applied; `None` when a set of several changes leaves one of them hidden.
     fn with_edits(&mut self, set: &[usize]) -> Option<Outcome> {
         self.state.clone_from(&self.base_state);
-        let distinct = set.iter().enumerate().all(|(n, &i)| {
+        let mark = self.scorer.len();
+        let all = &self.all;
+        let levels = |i: usize| matches!(all[i], Edit::Level { .. });
+        // Changes of distinct questions, or levels of one priorities question: combined
+        // from the entries of the single changes.
+        let combinable = set.iter().enumerate().all(|(n, &i)| {
             set[..n]
                 .iter()
-                .all(|&j| self.all[j].question() != self.all[i].question())
+                .all(|&j| all[j].question() != all[i].question() || (levels(i) && levels(j)))
         });
-        if distinct {
-            for &i in set {
-                for &(q, e) in &self.edited[i] {
-                    self.state[q] = e;
+        if combinable {
+            for (n, &i) in set.iter().enumerate() {
+                let q = all[i].question();
+                let again = set[..n].iter().any(|&j| all[j].question() == q);
+                match &all[i] {
+                    Edit::Level {
+                        criterion, level, ..
+                    } if again => {
+                        self.state[q] = self.scorer.relevel(self.state[q], q, *criterion, *level);
+                    }
+                    _ => {
+                        for &(q, e) in &self.edited[i] {
+                            self.state[q] = e;
+                        }
+                    }
                 }
             }
         } else {
-            let edits: Vec<&Edit> = set.iter().map(|&i| &self.all[i]).collect();
+            let edits: Vec<&Edit> = set.iter().map(|&i| &all[i]).collect();
             for (q, a) in edited_answers(self.tree, self.base, &edits) {
                 self.state[q] = self.scorer.add(q, Some(&a));
             }
         }
         let out = self.scorer.outcome(&self.state);
+        // The entries made for this set are not needed again.
+        self.scorer.truncate(mark);
         if set.len() > 1
             && set
                 .iter()

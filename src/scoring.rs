@@ -7,6 +7,8 @@
 //! cloning answers or allocating per question. The arithmetic is that of
 //! [`crate::recommend`] in the same order, so the scores are the same to the last bit.
 
+use std::collections::HashMap;
+
 use crate::answers::Answer;
 use crate::flow;
 use crate::model::{Condition, Effect, Test, Tree};
@@ -29,7 +31,7 @@ enum Cond {
 #[derive(Debug, Clone, Default)]
 struct Entry {
     answered: bool,
-    /// Points added: (alternative * criteria + criterion, fact, points).
+    /// Points added: (alternative * criteria + criterion, fact slot, points).
     effects: Vec<(usize, Option<usize>, f64)>,
     /// Weight multipliers, in the order they apply: (criterion, multiplier).
     weights: Vec<(usize, f64)>,
@@ -53,7 +55,16 @@ pub(crate) struct Scorer<'t> {
     shown: Vec<bool>,
     weights: Vec<f64>,
     points: Vec<f64>,
-    facts: Vec<((usize, usize), f64)>,
+    /// Fact slots: one per (fact, alternative and criterion) that an entry's effects name,
+    /// with its cell of `points`.
+    slots: HashMap<(usize, usize), usize>,
+    slot_cell: Vec<usize>,
+    /// Per slot, the strongest points of the evaluation so far, and whether there are any.
+    best: Vec<f64>,
+    taken: Vec<bool>,
+    /// The slots taken, in the order they were first taken.
+    order: Vec<usize>,
+    candidates: Vec<f64>,
 }
 
 impl<'t> Scorer<'t> {
@@ -76,7 +87,12 @@ impl<'t> Scorer<'t> {
             shown: Vec::with_capacity(n),
             weights: Vec::with_capacity(tree.criteria.len()),
             points: Vec::with_capacity(tree.criteria.len() * tree.alternatives.len()),
-            facts: Vec::new(),
+            slots: HashMap::new(),
+            slot_cell: Vec::new(),
+            best: Vec::new(),
+            taken: Vec::new(),
+            order: Vec::new(),
+            candidates: Vec::with_capacity(tree.alternatives.len()),
         };
         for qi in 0..n {
             let e = scorer.entry(qi, None);
@@ -106,12 +122,44 @@ impl<'t> Scorer<'t> {
             .collect()
     }
 
+    /// How many entries there are.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Forgets the entries added after the first `len` (never the "unanswered" ones).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.entries.truncate(len.max(self.show_if.len()));
+    }
+
+    /// The entry of a priorities answer to `question` like the one of entry `entry`, with
+    /// criterion `criterion` at level `level`: a new entry, with the multiplier of that
+    /// level in place of the criterion's. `entry` must be that of a priorities answer
+    /// (whose entry holds nothing but the level multipliers).
+    pub(crate) fn relevel(
+        &mut self,
+        entry: usize,
+        question: usize,
+        criterion: usize,
+        level: i64,
+    ) -> usize {
+        let mut e = self.entries[entry].clone();
+        if let Some(p) = &self.tree.questions[question].priorities {
+            let m = p.multiplier(level);
+            for w in e.weights.iter_mut().filter(|w| w.0 == criterion) {
+                w.1 = m;
+            }
+        }
+        self.entries.push(e);
+        self.entries.len() - 1
+    }
+
     /// Whether the entry is an answer (not "unanswered").
     pub(crate) fn answered(&self, entry: usize) -> bool {
         self.entries.get(entry).is_some_and(|e| e.answered)
     }
 
-    fn entry(&self, qi: usize, answer: Option<&Answer>) -> Entry {
+    fn entry(&mut self, qi: usize, answer: Option<&Answer>) -> Entry {
         let tree = self.tree;
         let q = &tree.questions[qi];
         let n_crit = self.n_crit;
@@ -132,11 +180,18 @@ impl<'t> Scorer<'t> {
             }
         }
         let Some(answer) = answer else { return out };
+        let (slots, slot_cell) = (&mut self.slots, &mut self.slot_cell);
         let mut add = |effects: &[Effect], factor: f64| {
             for e in effects {
                 if let (Some(a), Some(c)) = (e.alternative_at, e.criterion_at) {
-                    out.effects
-                        .push((a * n_crit + c, e.fact_at, e.points * factor));
+                    let cell = a * n_crit + c;
+                    let slot = e.fact_at.map(|f| {
+                        *slots.entry((f, cell)).or_insert_with(|| {
+                            slot_cell.push(cell);
+                            slot_cell.len() - 1
+                        })
+                    });
+                    out.effects.push((cell, slot, e.points * factor));
                 }
             }
         };
@@ -185,7 +240,8 @@ impl<'t> Scorer<'t> {
         self.weights.extend(tree.criteria.iter().map(|c| c.weight));
         self.points.clear();
         self.points.resize(n_alt * n_crit, 0.0);
-        self.facts.clear();
+        self.best.resize(self.slot_cell.len(), 0.0);
+        self.taken.resize(self.slot_cell.len(), false);
         let mut excluded = vec![false; n_alt];
         self.visibility(state);
         for (qi, &shown) in self.shown.iter().enumerate() {
@@ -196,23 +252,29 @@ impl<'t> Scorer<'t> {
             for &(c, m) in &e.weights {
                 self.weights[c] *= m;
             }
-            for &(cell, fact, p) in &e.effects {
-                match fact {
+            // Within a fact, the strongest points count: they are added after all others,
+            // in the order the facts were first met.
+            for &(cell, slot, p) in &e.effects {
+                match slot {
                     None => self.points[cell] += p,
-                    Some(f) => match self.facts.iter_mut().find(|(k, _)| *k == (f, cell)) {
-                        Some((_, best)) if p.abs() > best.abs() => *best = p,
-                        Some(_) => {}
-                        None => self.facts.push(((f, cell), p)),
-                    },
+                    Some(s) if !self.taken[s] => {
+                        self.taken[s] = true;
+                        self.best[s] = p;
+                        self.order.push(s);
+                    }
+                    Some(s) if p.abs() > self.best[s].abs() => self.best[s] = p,
+                    Some(_) => {}
                 }
             }
             for &a in &e.excludes {
                 excluded[a] = true;
             }
         }
-        for &((_, cell), p) in &self.facts {
-            self.points[cell] += p;
+        for &s in &self.order {
+            self.points[self.slot_cell[s]] += self.best[s];
+            self.taken[s] = false;
         }
+        self.order.clear();
         let scores: Vec<f64> = (0..n_alt)
             .map(|a| {
                 (0..n_crit)
@@ -221,13 +283,15 @@ impl<'t> Scorer<'t> {
             })
             .collect();
         let all = excluded.iter().all(|&x| x);
-        let candidates: Vec<f64> = scores
-            .iter()
-            .zip(&excluded)
-            .map(|(&s, &x)| if x && !all { f64::NEG_INFINITY } else { s })
-            .collect();
+        self.candidates.clear();
+        self.candidates.extend(
+            scores
+                .iter()
+                .zip(&excluded)
+                .map(|(&s, &x)| if x && !all { f64::NEG_INFINITY } else { s }),
+        );
         Outcome {
-            verdict: verdict_of(&candidates),
+            verdict: verdict_of(&self.candidates),
             scores,
             excluded,
         }
@@ -538,6 +602,32 @@ levels = [{ label = "Low", multiplier = 0.5 }, { label = "Normal", multiplier = 
             for q in 0..tree.questions.len() {
                 prop_assert_eq!(scorer.shown(q), flow.is_shown(q));
                 prop_assert_eq!(scorer.answered(state[q]), answers[q].is_some());
+            }
+            // Another level for one criterion of each priorities question: the entry
+            // changed in place scores as the entry of the changed answer.
+            for (q, (question, &v)) in tree.questions.iter().zip(picks.iter().cycle()).enumerate() {
+                let Some(p) = &question.priorities else {
+                    continue;
+                };
+                let Some(&c) = p.criteria.get(v as usize % p.criteria.len().max(1)) else {
+                    continue;
+                };
+                let mut levels = match &answers[q] {
+                    Some(Answer::Priorities(l)) => l.clone(),
+                    _ => BTreeMap::new(),
+                };
+                let level = i64::from(v >> 8) % (p.max_level() + 2);
+                let mark = scorer.len();
+                let before = scorer.add(q, Some(&Answer::Priorities(levels.clone())));
+                levels.insert(tree.criteria[c].id.clone(), level);
+                let mut changed = state.clone();
+                changed[q] = scorer.relevel(before, q, c, level);
+                let got = scorer.outcome(&changed);
+                changed[q] = scorer.add(q, Some(&Answer::Priorities(levels)));
+                let want = scorer.outcome(&changed);
+                prop_assert_eq!(&got.verdict, &want.verdict);
+                prop_assert_eq!(bits(&got.scores), bits(&want.scores));
+                scorer.truncate(mark);
             }
         }
         Ok(())
