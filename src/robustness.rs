@@ -360,6 +360,7 @@ impl<'t, 'b> Search<'t, 'b> {
     fn new(tree: &'t Tree, base: &'b [Option<Answer>]) -> Search<'t, 'b> {
         let mut scorer = Scorer::new(tree);
         let base_state = scorer.state(base);
+        scorer.set_base(&base_state);
         let all = edits(tree, base);
         let edited = all
             .iter()
@@ -419,7 +420,9 @@ impl<'t, 'b> Search<'t, 'b> {
                 self.state[q] = self.scorer.add(q, Some(&a));
             }
         }
-        let out = self.scorer.outcome(&self.state);
+        // The answers before the first changed question are the base's.
+        let from = set.iter().map(|&i| all[i].question()).min().unwrap_or(0);
+        let out = self.scorer.outcome_from(&self.state, from);
         // The entries made for this set are not needed again.
         self.scorer.truncate(mark);
         if set.len() > 1
@@ -454,7 +457,7 @@ impl<'t, 'b> Search<'t, 'b> {
     fn with_answer(&mut self, q: usize, entry: usize) -> Outcome {
         self.state.clone_from(&self.base_state);
         self.state[q] = entry;
-        self.scorer.outcome(&self.state)
+        self.scorer.outcome_from(&self.state, q)
     }
 }
 

@@ -65,6 +65,26 @@ pub(crate) struct Scorer<'t> {
     /// The slots taken, in the order they were first taken.
     order: Vec<usize>,
     candidates: Vec<f64>,
+    /// The running totals of the base answer set before every `stride` questions (none
+    /// while `stride` is 0), the order its facts were met in and the questions it shows.
+    checkpoints: Vec<Checkpoint>,
+    stride: usize,
+    base_order: Vec<usize>,
+    base_shown: Vec<bool>,
+}
+
+/// Checkpoints kept at most, whatever the size of the tree.
+const MAX_CHECKPOINTS: usize = 64;
+
+/// The running totals of an evaluation before one question.
+#[derive(Debug, Clone)]
+struct Checkpoint {
+    question: usize,
+    weights: Vec<f64>,
+    points: Vec<f64>,
+    /// The strongest points of each fact met so far, in the order they were met.
+    best: Vec<f64>,
+    excluded: Vec<bool>,
 }
 
 impl<'t> Scorer<'t> {
@@ -93,6 +113,10 @@ impl<'t> Scorer<'t> {
             taken: Vec::new(),
             order: Vec::new(),
             candidates: Vec::with_capacity(tree.alternatives.len()),
+            checkpoints: Vec::new(),
+            stride: 0,
+            base_order: Vec::new(),
+            base_shown: Vec::new(),
         };
         for qi in 0..n {
             let e = scorer.entry(qi, None);
@@ -233,19 +257,76 @@ impl<'t> Scorer<'t> {
     /// [`crate::recommend::outcome`] scores the answers themselves. Afterwards
     /// [`Scorer::shown`] tells which questions it showed.
     pub(crate) fn outcome(&mut self, state: &[usize]) -> Outcome {
+        self.run(state, 0, None)
+    }
+
+    /// Takes `state` as the base answer set of [`Scorer::outcome_from`]: scores it, keeping
+    /// the running totals before every few questions.
+    pub(crate) fn set_base(&mut self, state: &[usize]) {
+        self.checkpoints.clear();
+        let stride = state.len().div_ceil(MAX_CHECKPOINTS).max(1);
+        self.run(state, 0, Some(stride));
+        self.stride = stride;
+    }
+
+    /// [`Scorer::outcome`] of `state`, which must give the same entries as the base answer
+    /// set (see [`Scorer::set_base`]) to every question before `from`: the work for the
+    /// earlier questions is taken from the base's last checkpoint before `from`.
+    pub(crate) fn outcome_from(&mut self, state: &[usize], from: usize) -> Outcome {
+        self.run(state, from, None)
+    }
+
+    /// Scores `state` from the last checkpoint at or before `from` (from the start when
+    /// there is none), recording checkpoints every `record` questions.
+    fn run(&mut self, state: &[usize], from: usize, record: Option<usize>) -> Outcome {
         let tree = self.tree;
         let n_alt = tree.alternatives.len();
         let n_crit = self.n_crit;
-        self.weights.clear();
-        self.weights.extend(tree.criteria.iter().map(|c| c.weight));
-        self.points.clear();
-        self.points.resize(n_alt * n_crit, 0.0);
         self.best.resize(self.slot_cell.len(), 0.0);
         self.taken.resize(self.slot_cell.len(), false);
-        let mut excluded = vec![false; n_alt];
-        self.visibility(state);
-        for (qi, &shown) in self.shown.iter().enumerate() {
-            if !shown {
+        self.shown.clear();
+        let checkpoint = match self.stride {
+            0 => None,
+            stride => self.checkpoints.get(from / stride),
+        };
+        let (start, mut excluded) = match checkpoint {
+            Some(c) => {
+                self.weights.clone_from(&c.weights);
+                self.points.clone_from(&c.points);
+                self.order
+                    .extend_from_slice(&self.base_order[..c.best.len()]);
+                for (&s, &b) in self.order.iter().zip(&c.best) {
+                    self.taken[s] = true;
+                    self.best[s] = b;
+                }
+                self.shown.extend_from_slice(&self.base_shown[..c.question]);
+                (c.question, c.excluded.clone())
+            }
+            None => {
+                self.weights.clear();
+                self.weights.extend(tree.criteria.iter().map(|c| c.weight));
+                self.points.clear();
+                self.points.resize(n_alt * n_crit, 0.0);
+                (0, vec![false; n_alt])
+            }
+        };
+        for qi in start..state.len() {
+            if let Some(stride) = record
+                && qi % stride == 0
+            {
+                self.checkpoints.push(Checkpoint {
+                    question: qi,
+                    weights: self.weights.clone(),
+                    points: self.points.clone(),
+                    best: self.order.iter().map(|&s| self.best[s]).collect(),
+                    excluded: excluded.clone(),
+                });
+            }
+            let visible = self.show_if[qi]
+                .as_ref()
+                .is_none_or(|c| self.holds(c, state));
+            self.shown.push(visible);
+            if !visible {
                 continue;
             }
             let e = &self.entries[state[qi]];
@@ -269,6 +350,10 @@ impl<'t> Scorer<'t> {
             for &a in &e.excludes {
                 excluded[a] = true;
             }
+        }
+        if record.is_some() {
+            self.base_order.clone_from(&self.order);
+            self.base_shown.clone_from(&self.shown);
         }
         for &s in &self.order {
             self.points[self.slot_cell[s]] += self.best[s];
@@ -583,6 +668,7 @@ levels = [{ label = "Low", multiplier = 0.5 }, { label = "Normal", multiplier = 
     /// with the straightforward computation, bit for bit.
     fn agree(tree: &Tree, sets: &[Vec<u32>]) -> Result<(), TestCaseError> {
         let mut scorer = Scorer::new(tree);
+        let mut previous: Option<Vec<usize>> = None;
         for picks in sets {
             let answers: Vec<Option<Answer>> = tree
                 .questions
@@ -603,6 +689,25 @@ levels = [{ label = "Low", multiplier = 0.5 }, { label = "Normal", multiplier = 
                 prop_assert_eq!(scorer.shown(q), flow.is_shown(q));
                 prop_assert_eq!(scorer.answered(state[q]), answers[q].is_some());
             }
+            // The previous set's answers up to a point, this set's after it: scored from
+            // the checkpoints of the previous set as from the start.
+            if let Some(prev) = &previous {
+                let cut = picks[0] as usize % (state.len() + 1);
+                let mixed: Vec<usize> = prev[..cut].iter().chain(&state[cut..]).copied().collect();
+                let whole = scorer.outcome(&mixed);
+                let shown: Vec<bool> = (0..state.len()).map(|q| scorer.shown(q)).collect();
+                for start in [0, cut / 2, cut] {
+                    let resumed = scorer.outcome_from(&mixed, start);
+                    prop_assert_eq!(&resumed.verdict, &whole.verdict);
+                    prop_assert_eq!(bits(&resumed.scores), bits(&whole.scores));
+                    prop_assert_eq!(&resumed.excluded, &whole.excluded);
+                    for (q, &s) in shown.iter().enumerate() {
+                        prop_assert_eq!(scorer.shown(q), s);
+                    }
+                }
+            }
+            scorer.set_base(&state);
+            previous = Some(state.clone());
             // Another level for one criterion of each priorities question: the entry
             // changed in place scores as the entry of the changed answer.
             for (q, (question, &v)) in tree.questions.iter().zip(picks.iter().cycle()).enumerate() {
