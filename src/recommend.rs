@@ -841,24 +841,31 @@ pub(crate) fn outcome(tree: &Tree, answers: &[Option<&Answer>]) -> Outcome {
 
 /// The verdict for these candidate scores (ruled-out ones are `-inf`).
 pub(crate) fn verdict_of(candidates: &[f64]) -> Verdict {
-    match leaders(candidates).as_slice() {
-        [one] => Verdict::Alternative(*one),
-        top => Verdict::Tie(top.to_vec()),
+    // One leader, the usual case, needs no list.
+    let mut top = leading(candidates);
+    match (top.next(), top.next()) {
+        (Some(one), None) => Verdict::Alternative(one),
+        _ => Verdict::Tie(leaders(candidates)),
     }
 }
 
 /// Positions of the highest values (several when they are equal within [`TIE_EPSILON`]).
 /// Values that are not finite (ruled-out alternatives) never lead.
 pub(crate) fn leaders(values: &[f64]) -> Vec<usize> {
+    leading(values).collect()
+}
+
+/// [`leaders`], one by one.
+fn leading(values: &[f64]) -> impl Iterator<Item = usize> + '_ {
     let finite = || values.iter().copied().filter(|v| v.is_finite());
-    let Some(max) = finite().reduce(f64::max) else {
-        return Vec::new();
-    };
-    let scale = finite().fold(1.0f64, |m, v| m.max(v.abs()));
+    let top = finite()
+        .reduce(f64::max)
+        .map(|max| (max, finite().fold(1.0f64, |m, v| m.max(v.abs()))));
     values
         .iter()
         .enumerate()
-        .filter(|(_, v)| v.is_finite() && max - **v <= TIE_EPSILON * scale)
+        .filter(move |(_, v)| {
+            top.is_some_and(|(max, scale)| v.is_finite() && max - **v <= TIE_EPSILON * scale)
+        })
         .map(|(i, _)| i)
-        .collect()
 }
