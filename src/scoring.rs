@@ -253,8 +253,8 @@ impl<'t> Scorer<'t> {
         out
     }
 
-    /// Scores the answer set `state` (an entry number per question), as
-    /// [`crate::recommend::outcome`] scores the answers themselves. Afterwards
+    /// Scores the answer set `state` (an entry number per question), as the straightforward
+    /// `recommend::outcome` (kept for the tests) scores the answers themselves. Afterwards
     /// [`Scorer::shown`] tells which questions it showed.
     pub(crate) fn outcome(&mut self, state: &[usize]) -> Outcome {
         self.run(state, 0, None)
@@ -433,7 +433,7 @@ fn compile<'t>(cond: &'t Condition, owner: usize, tests: &mut [Vec<&'t Test>]) -
 #[cfg(test)]
 mod tests {
     //! The scoring table against the straightforward computation
-    //! ([`crate::recommend::outcome`]), on the built-in tree and on a small tree with a
+    //! (`recommend::outcome`), on the built-in tree and on a small tree with a
     //! scale, range tests, `none_of`, `answered` and nested conditions; with answers of
     //! every kind, including ones the answers checker would refuse.
 
