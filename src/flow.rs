@@ -127,7 +127,8 @@ pub fn holds(tree: &Tree, cond: &Condition, answers: &Answers, shown: &[bool]) -
     holds_at(cond, &by_position(tree, answers), shown)
 }
 
-fn test_holds(test: &Test, answer: &Answer) -> bool {
+/// Whether one test of a condition holds for an answer.
+pub(crate) fn test_holds(test: &Test, answer: &Answer) -> bool {
     let chosen = |o: &String| answer.chose(o);
     match test {
         Test::Answered => true,

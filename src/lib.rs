@@ -25,6 +25,7 @@ pub mod report;
 pub mod robustness;
 pub mod sanitize;
 pub mod schema;
+pub(crate) mod scoring;
 pub mod source;
 pub mod team;
 pub mod tui;

@@ -734,10 +734,11 @@ pub(crate) struct Outcome {
     pub excluded: Vec<bool>,
 }
 
-/// Scores answers by position with nothing but what the verdict needs: the same
-/// arithmetic as [`Evaluation`] and [`Evaluation::recommend`] (weights, facts counted once
-/// per criterion and alternative, exclusions), without keeping the ledger. The searches
-/// of [`crate::robustness`] call it thousands of times.
+/// Scores answers by position with nothing but what the verdict needs: weights, facts
+/// counted once per criterion and alternative, exclusions, without keeping the ledger.
+/// The straightforward form of what [`crate::scoring::Scorer`] computes from its table,
+/// which the tests compare it with.
+#[cfg(test)]
 pub(crate) fn outcome(tree: &Tree, answers: &[Option<&Answer>]) -> Outcome {
     let n_alt = tree.alternatives.len();
     let n_crit = tree.criteria.len();
@@ -840,24 +841,31 @@ pub(crate) fn outcome(tree: &Tree, answers: &[Option<&Answer>]) -> Outcome {
 
 /// The verdict for these candidate scores (ruled-out ones are `-inf`).
 pub(crate) fn verdict_of(candidates: &[f64]) -> Verdict {
-    match leaders(candidates).as_slice() {
-        [one] => Verdict::Alternative(*one),
-        top => Verdict::Tie(top.to_vec()),
+    // One leader, the usual case, needs no list.
+    let mut top = leading(candidates);
+    match (top.next(), top.next()) {
+        (Some(one), None) => Verdict::Alternative(one),
+        _ => Verdict::Tie(leaders(candidates)),
     }
 }
 
 /// Positions of the highest values (several when they are equal within [`TIE_EPSILON`]).
 /// Values that are not finite (ruled-out alternatives) never lead.
 pub(crate) fn leaders(values: &[f64]) -> Vec<usize> {
+    leading(values).collect()
+}
+
+/// [`leaders`], one by one.
+fn leading(values: &[f64]) -> impl Iterator<Item = usize> + '_ {
     let finite = || values.iter().copied().filter(|v| v.is_finite());
-    let Some(max) = finite().reduce(f64::max) else {
-        return Vec::new();
-    };
-    let scale = finite().fold(1.0f64, |m, v| m.max(v.abs()));
+    let top = finite()
+        .reduce(f64::max)
+        .map(|max| (max, finite().fold(1.0f64, |m, v| m.max(v.abs()))));
     values
         .iter()
         .enumerate()
-        .filter(|(_, v)| v.is_finite() && max - **v <= TIE_EPSILON * scale)
+        .filter(move |(_, v)| {
+            top.is_some_and(|(max, scale)| v.is_finite() && max - **v <= TIE_EPSILON * scale)
+        })
         .map(|(i, _)| i)
-        .collect()
 }

@@ -20,7 +20,8 @@
 use crate::answers::{Answer, Answers};
 use crate::flow;
 use crate::model::{Condition, Kind, Question, Tree};
-use crate::recommend::{Evaluation, Outcome, Recommendation, Verdict, outcome};
+use crate::recommend::{Evaluation, Outcome, Recommendation, Verdict};
+use crate::scoring::Scorer;
 
 /// Tipping points listed at most.
 pub const HANDFUL: usize = 5;
@@ -271,23 +272,8 @@ enum Flip {
     Constraint,
 }
 
-/// Evaluates answers by position (owned, possibly edited).
-fn evaluate(tree: &Tree, answers: &[Option<Answer>]) -> Outcome {
-    let refs: Vec<Option<&Answer>> = answers.iter().map(Option::as_ref).collect();
-    outcome(tree, &refs)
-}
-
 /// The answers of `base` with `edits` applied: the edited answers, owned.
 type Edited = Vec<(usize, Answer)>;
-
-/// Evaluates `base` with the edited answers in place of the originals.
-fn evaluate_edited(tree: &Tree, base: &[Option<Answer>], edited: &Edited) -> Outcome {
-    let mut refs: Vec<Option<&Answer>> = base.iter().map(Option::as_ref).collect();
-    for (q, a) in edited {
-        refs[*q] = Some(a);
-    }
-    outcome(tree, &refs)
-}
 
 /// The answers by position, as owned values: only answers to shown questions.
 fn base_answers(tree: &Tree, answers: &Answers) -> Vec<Option<Answer>> {
@@ -299,9 +285,8 @@ fn base_answers(tree: &Tree, answers: &Answers) -> Vec<Option<Answer>> {
         .collect()
 }
 
-/// The answers `edits` give the questions they change; `None` if an edited question ends
-/// up hidden by the others.
-fn apply(tree: &Tree, base: &[Option<Answer>], edits: &[&Edit]) -> Option<Edited> {
+/// The answers `edits` give the questions they change.
+fn edited_answers(tree: &Tree, base: &[Option<Answer>], edits: &[&Edit]) -> Edited {
     let mut out: Edited = Vec::with_capacity(edits.len());
     let current = |out: &Edited, q: usize| -> Option<Answer> {
         out.iter()
@@ -350,17 +335,130 @@ fn apply(tree: &Tree, base: &[Option<Answer>], edits: &[&Edit]) -> Option<Edited
         seen.push(*q);
         first
     });
-    if edits.len() > 1 {
-        let mut refs: Vec<Option<&Answer>> = base.iter().map(Option::as_ref).collect();
-        for (q, a) in &out {
-            refs[*q] = Some(a);
-        }
-        let flow = flow::Flow::from_positions(tree, &refs);
-        if edits.iter().any(|e| !flow.is_shown(e.question())) {
-            return None;
+    out
+}
+
+/// The answer sets the searches evaluate, as entries of a scoring table: the base answers,
+/// every single change, and the possible answers of open questions.
+struct Search<'t, 'b> {
+    tree: &'t Tree,
+    base: &'b [Option<Answer>],
+    scorer: Scorer<'t>,
+    /// The entry of each base answer, by question.
+    base_state: Vec<usize>,
+    /// Every single change, in tree order.
+    all: Vec<Edit>,
+    /// Per single change, the entries of the answers it gives, by question.
+    edited: Vec<Vec<(usize, usize)>>,
+    /// Per question, the entries of its possible answers once asked for.
+    possible: Vec<Option<std::ops::Range<usize>>>,
+    /// The answer set being evaluated.
+    state: Vec<usize>,
+}
+
+impl<'t, 'b> Search<'t, 'b> {
+    fn new(tree: &'t Tree, base: &'b [Option<Answer>]) -> Search<'t, 'b> {
+        let mut scorer = Scorer::new(tree);
+        let base_state = scorer.state(base);
+        scorer.set_base(&base_state);
+        let all = edits(tree, base);
+        let edited = all
+            .iter()
+            .map(|e| {
+                edited_answers(tree, base, &[e])
+                    .iter()
+                    .map(|(q, a)| (*q, scorer.add(*q, Some(a))))
+                    .collect()
+            })
+            .collect();
+        Search {
+            tree,
+            base,
+            scorer,
+            state: base_state.clone(),
+            base_state,
+            all,
+            edited,
+            possible: vec![None; tree.questions.len()],
         }
     }
-    Some(out)
+
+    /// Evaluates the base answers with the single changes `set` (positions in `all`)
+    /// applied; `None` when a set of several changes leaves one of them hidden.
+    fn with_edits(&mut self, set: &[usize]) -> Option<Outcome> {
+        self.state.clone_from(&self.base_state);
+        let mark = self.scorer.len();
+        let all = &self.all;
+        let levels = |i: usize| matches!(all[i], Edit::Level { .. });
+        // Changes of distinct questions, or levels of one priorities question: combined
+        // from the entries of the single changes.
+        let combinable = set.iter().enumerate().all(|(n, &i)| {
+            set[..n]
+                .iter()
+                .all(|&j| all[j].question() != all[i].question() || (levels(i) && levels(j)))
+        });
+        if combinable {
+            for (n, &i) in set.iter().enumerate() {
+                let q = all[i].question();
+                let again = set[..n].iter().any(|&j| all[j].question() == q);
+                match &all[i] {
+                    Edit::Level {
+                        criterion, level, ..
+                    } if again => {
+                        self.state[q] = self.scorer.relevel(self.state[q], q, *criterion, *level);
+                    }
+                    _ => {
+                        for &(q, e) in &self.edited[i] {
+                            self.state[q] = e;
+                        }
+                    }
+                }
+            }
+        } else {
+            let edits: Vec<&Edit> = set.iter().map(|&i| &all[i]).collect();
+            for (q, a) in edited_answers(self.tree, self.base, &edits) {
+                self.state[q] = self.scorer.add(q, Some(&a));
+            }
+        }
+        // The answers before the first changed question are the base's.
+        let from = set.iter().map(|&i| all[i].question()).min().unwrap_or(0);
+        let out = self.scorer.outcome_from(&self.state, from);
+        // The entries made for this set are not needed again.
+        self.scorer.truncate(mark);
+        if set.len() > 1
+            && set
+                .iter()
+                .any(|&i| !self.scorer.shown(self.all[i].question()))
+        {
+            return None;
+        }
+        Some(out)
+    }
+
+    /// The entries of the possible answers of question `q` (see `possible_answers`).
+    fn possible(&mut self, q: usize) -> std::ops::Range<usize> {
+        if let Some(r) = &self.possible[q] {
+            return r.clone();
+        }
+        let answers = possible_answers(&self.tree.questions[q]);
+        let mut range = 0..0;
+        for (n, a) in answers.iter().enumerate() {
+            let e = self.scorer.add(q, Some(a));
+            if n == 0 {
+                range.start = e;
+            }
+            range.end = e + 1;
+        }
+        self.possible[q] = Some(range.clone());
+        range
+    }
+
+    /// Evaluates the base answers with question `q` given the answer of entry `entry`.
+    fn with_answer(&mut self, q: usize, entry: usize) -> Outcome {
+        self.state.clone_from(&self.base_state);
+        self.state[q] = entry;
+        self.scorer.outcome_from(&self.state, q)
+    }
 }
 
 /// Every single change of the given answers, in tree order.
@@ -450,9 +548,10 @@ fn describe(tree: &Tree, base: &[Option<Answer>], edits: &[&Edit]) -> Vec<Answer
             _ => {
                 let q = e.question();
                 let from = base[q].clone().unwrap_or(Answer::Choices(Vec::new()));
-                let to = apply(tree, base, edits)
-                    .and_then(|a| a.into_iter().find(|(i, _)| *i == q).map(|(_, a)| a))
-                    .unwrap_or_else(|| from.clone());
+                let to = edited_answers(tree, base, edits)
+                    .into_iter()
+                    .find(|(i, _)| *i == q)
+                    .map_or_else(|| from.clone(), |(_, a)| a);
                 AnswerChange::Answer {
                     question: q,
                     from,
@@ -500,19 +599,20 @@ pub fn analyse_with(
     for e in &rec.ruled_out {
         base_excluded[e.alternative] = true;
     }
-    let all = edits(tree, &base);
+    let mut search = Search::new(tree, &base);
+    let n = search.all.len();
 
     // Single changes, exhaustively.
-    let mut singles: Vec<Option<Outcome>> = Vec::with_capacity(all.len());
+    let mut singles: Vec<Option<Outcome>> = Vec::with_capacity(n);
     let mut tipping_points = Vec::new();
     let mut listed_questions: Vec<usize> = Vec::new();
     let (mut single_flips, mut constraint_flips) = (0, 0);
-    for e in &all {
-        let Some(edited) = apply(tree, &base, &[e]) else {
+    for i in 0..n {
+        let Some(out) = search.with_edits(&[i]) else {
             singles.push(None);
             continue;
         };
-        let out = evaluate_edited(tree, &base, &edited);
+        let e = &search.all[i];
         let flip = out.flip(&base_verdict, &base_excluded);
         match flip {
             Flip::None => {}
@@ -542,21 +642,22 @@ pub fn analyse_with(
     if single_flips == 0 || tipping_points.len() < HANDFUL {
         let mut count = 0;
         let mut listed_pairs: Vec<(usize, usize)> = Vec::new();
-        for i in 0..all.len() {
+        for i in 0..n {
             if flips_alone[i] || singles[i].is_none() {
                 continue;
             }
-            for j in i + 1..all.len() {
+            for j in i + 1..n {
+                let all = &search.all;
                 if flips_alone[j] || singles[j].is_none() || all[i].slot() == all[j].slot() {
                     continue;
                 }
                 if all[i].question() == all[j].question() && all[i].slot().1.is_none() {
                     continue;
                 }
-                let Some(edited) = apply(tree, &base, &[&all[i], &all[j]]) else {
+                let Some(out) = search.with_edits(&[i, j]) else {
                     continue;
                 };
-                let out = evaluate_edited(tree, &base, &edited);
+                let all = &search.all;
                 let flip = out.flip(&base_verdict, &base_excluded);
                 if flip == Flip::Weighing {
                     count += 1;
@@ -583,14 +684,12 @@ pub fn analyse_with(
     let triples_searched = single_flips == 0 && pair_flips == Some(0);
     if triples_searched {
         let singles = Singles {
-            edits: &all,
             outcomes: &singles,
             flips_alone: &flips_alone,
         };
         search_triples(
-            tree,
+            &mut search,
             rec,
-            &base,
             &singles,
             limits.max_triples_checked,
             &mut tipping_points,
@@ -599,7 +698,7 @@ pub fn analyse_with(
     // Smallest first; within a size, changes of the weighing before new constraints.
     tipping_points.sort_by_key(|t| (t.changes.len(), t.constraint));
 
-    let (open_questions, open_flip, open_search) = open(tree, &base, rec, limits.max_enumeration);
+    let (open_questions, open_flip, open_search) = open(&mut search, rec, limits.max_enumeration);
     let conflicts = !rec.conflicts.is_empty();
     let forced_against_scores = rec.forced_against_scores();
     let level = if open_flip.possible() {
@@ -633,21 +732,19 @@ fn gaps(scores: &[f64], leader: usize) -> Vec<f64> {
 
 /// The single changes and what each did, for the three-answer search.
 struct Singles<'a> {
-    edits: &'a [Edit],
     /// The outcome of each edit (`None` when it is not coherent).
     outcomes: &'a [Option<Outcome>],
     flips_alone: &'a [bool],
 }
 
 fn search_triples(
-    tree: &Tree,
+    search: &mut Search<'_, '_>,
     rec: &Recommendation,
-    base: &[Option<Answer>],
     singles: &Singles<'_>,
     max_checked: usize,
     tipping_points: &mut Vec<TippingPoint>,
 ) {
-    let all = singles.edits;
+    let all = &search.all;
     let leader = rec.verdict.first();
     let base_gaps = gaps(&rec.scores, leader);
     // Each single change's effect on the gaps.
@@ -665,11 +762,77 @@ fn search_triples(
             })
         })
         .collect();
-    let n = all.len();
     let compatible = |i: usize, j: usize| {
         all[i].slot() != all[j].slot()
             && !(all[i].question() == all[j].question() && all[i].slot().1.is_none())
     };
+    let threshold = rec.margin.difference.abs() * 0.25;
+    let mut candidates = triple_candidates(&deltas, &base_gaps, leader, threshold, compatible);
+    candidates.sort_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then((a.1, a.2, a.3).cmp(&(b.1, b.2, b.3)))
+    });
+    let mut listed: Vec<(usize, usize, usize)> = Vec::new();
+    for &(_, i, j, k) in candidates.iter().take(max_checked) {
+        if tipping_points.len() >= HANDFUL {
+            break;
+        }
+        let Some(out) = search.with_edits(&[i, j, k]) else {
+            continue;
+        };
+        let all = &search.all;
+        let key = (all[i].question(), all[j].question(), all[k].question());
+        // Minimal: no pair of the three flips the verdict by itself.
+        let mut pair_flips = |a: usize, b: usize| {
+            search
+                .with_edits(&[a, b])
+                .is_some_and(|x| x.verdict != rec.verdict)
+        };
+        if out.verdict != rec.verdict
+            && !listed.contains(&key)
+            && !pair_flips(i, j)
+            && !pair_flips(i, k)
+            && !pair_flips(j, k)
+        {
+            let all = &search.all;
+            let set = [&all[i], &all[j], &all[k]];
+            listed.push(key);
+            let constraint = (0..out.excluded.len())
+                .any(|a| rec.verdict.includes(a) && out.excluded[a])
+                && !rec
+                    .ruled_out
+                    .iter()
+                    .any(|e| rec.verdict.includes(e.alternative));
+            tipping_points.push(TippingPoint {
+                changes: describe(search.tree, search.base, &set),
+                verdict: out.verdict,
+                constraint,
+            });
+        }
+    }
+}
+
+/// The three-answer candidates: compatible triples `i < j < k` of single changes (with
+/// their effect on the gaps, `None` for those left out) whose estimated smallest gap
+/// (`base_gaps` plus the three deltas, the leader left out) is at most `threshold`.
+fn triple_candidates(
+    deltas: &[Option<Vec<f64>>],
+    base_gaps: &[f64],
+    leader: usize,
+    threshold: f64,
+    compatible: impl Fn(usize, usize) -> bool,
+) -> Vec<(f64, usize, usize, usize)> {
+    let n = deltas.len();
+    let n_alt = base_gaps.len();
+    // Per alternative, the smallest delta of the changes from `k` on (NaN ignored: a NaN
+    // delta never makes a candidate).
+    let mut floor = vec![f64::INFINITY; (n + 1) * n_alt];
+    for k in (0..n).rev() {
+        for a in 0..n_alt {
+            let d = deltas[k].as_ref().map_or(f64::INFINITY, |d| d[a]);
+            floor[k * n_alt + a] = floor[(k + 1) * n_alt + a].min(d);
+        }
+    }
     // Estimated smallest gap after the three changes: below zero predicts a flip.
     let mut candidates: Vec<(f64, usize, usize, usize)> = Vec::new();
     for i in 0..n {
@@ -677,6 +840,16 @@ fn search_triples(
         for j in i + 1..n {
             let Some(dj) = &deltas[j] else { continue };
             if !compatible(i, j) {
+                continue;
+            }
+            // Rounding is monotone, so with the smallest third delta the sum is a lower
+            // bound of every estimate with `i` and `j`: above the threshold for every
+            // alternative, no third change makes a candidate.
+            let hopeless = threshold.is_finite()
+                && (0..n_alt)
+                    .filter(|&a| a != leader)
+                    .all(|a| base_gaps[a] + di[a] + dj[a] + floor[(j + 1) * n_alt + a] > threshold);
+            if hopeless {
                 continue;
             }
             for (k, dk) in deltas.iter().enumerate().skip(j + 1) {
@@ -688,52 +861,13 @@ fn search_triples(
                     .filter(|&a| a != leader)
                     .map(|a| base_gaps[a] + di[a] + dj[a] + dk[a])
                     .fold(f64::INFINITY, f64::min);
-                if estimate <= rec.margin.difference.abs() * 0.25 {
+                if estimate <= threshold {
                     candidates.push((estimate, i, j, k));
                 }
             }
         }
     }
-    candidates.sort_by(|a, b| {
-        a.0.total_cmp(&b.0)
-            .then((a.1, a.2, a.3).cmp(&(b.1, b.2, b.3)))
-    });
-    let mut listed: Vec<(usize, usize, usize)> = Vec::new();
-    for &(_, i, j, k) in candidates.iter().take(max_checked) {
-        if tipping_points.len() >= HANDFUL {
-            break;
-        }
-        let set = [&all[i], &all[j], &all[k]];
-        let Some(edited) = apply(tree, base, &set) else {
-            continue;
-        };
-        let out = evaluate_edited(tree, base, &edited);
-        let key = (all[i].question(), all[j].question(), all[k].question());
-        // Minimal: no pair of the three flips the verdict by itself.
-        let pair_flips = |a: &Edit, b: &Edit| {
-            apply(tree, base, &[a, b])
-                .is_some_and(|x| evaluate_edited(tree, base, &x).verdict != rec.verdict)
-        };
-        if out.verdict != rec.verdict
-            && !listed.contains(&key)
-            && !pair_flips(&all[i], &all[j])
-            && !pair_flips(&all[i], &all[k])
-            && !pair_flips(&all[j], &all[k])
-        {
-            listed.push(key);
-            let constraint = (0..out.excluded.len())
-                .any(|a| rec.verdict.includes(a) && out.excluded[a])
-                && !rec
-                    .ruled_out
-                    .iter()
-                    .any(|e| rec.verdict.includes(e.alternative));
-            tipping_points.push(TippingPoint {
-                changes: describe(tree, base, &set),
-                verdict: out.verdict,
-                constraint,
-            });
-        }
-    }
+    candidates
 }
 
 /// The possible answers of an open question, for the search.
@@ -778,11 +912,11 @@ fn openable(q: &Question) -> bool {
 
 /// The open questions ranked by swing, and whether answering them could flip the verdict.
 fn open(
-    tree: &Tree,
-    base: &[Option<Answer>],
+    search: &mut Search<'_, '_>,
     rec: &Recommendation,
     max_enumeration: u64,
 ) -> (Vec<OpenQuestion>, OpenFlip, OpenSearch) {
+    let (tree, base) = (search.tree, search.base);
     let leader = rec.verdict.first();
     let base_gaps = gaps(&rec.scores, leader);
     let mut listed = Vec::new();
@@ -794,10 +928,8 @@ fn open(
         }
         let mut best: Option<(f64, Option<usize>)> = None;
         let mut flips_alone = false;
-        for answer in possible_answers(q) {
-            let mut answers = base.to_vec();
-            answers[qi] = Some(answer);
-            let out = evaluate(tree, &answers);
+        for entry in search.possible(qi) {
+            let out = search.with_answer(qi, entry);
             flips_alone |= out.verdict != rec.verdict;
             let g = gaps(&out.scores, leader);
             for (a, (now, before)) in g.iter().zip(&base_gaps).enumerate() {
@@ -841,12 +973,12 @@ fn open(
             .filter(|&n| n <= max_enumeration)
     });
     if combinations.is_some() {
-        let mut state = base.to_vec();
-        let flips = enumerate(tree, &candidates, 0, &mut state, &rec.verdict);
+        let mut state = search.base_state.clone();
+        let flips = enumerate(search, &candidates, 0, &mut state, &rec.verdict);
         let flip = if flips { OpenFlip::Yes } else { OpenFlip::No };
         return (listed, flip, OpenSearch::Exact);
     }
-    if greedy_flip(tree, base, &candidates, rec) {
+    if greedy_flip(search, &candidates, rec) {
         return (listed, OpenFlip::Yes, OpenSearch::Bounded);
     }
     let flip = if open_bound(tree, base, &candidates, rec) {
@@ -861,31 +993,32 @@ fn open(
 /// on; true as soon as one changes the verdict. Unshown questions are left unanswered, so
 /// follow-ups count only where their condition holds.
 fn enumerate(
-    tree: &Tree,
+    search: &mut Search<'_, '_>,
     candidates: &[usize],
     from: usize,
-    state: &mut Vec<Option<Answer>>,
+    state: &mut [usize],
     verdict: &Verdict,
 ) -> bool {
     let Some(&qi) = candidates.get(from) else {
-        let refs: Vec<Option<&Answer>> = state.iter().map(Option::as_ref).collect();
-        let flow = flow::Flow::from_positions(tree, &refs);
+        let scorer = &mut search.scorer;
+        scorer.visibility(state);
         // An answer to a question that stays hidden changes nothing: skip duplicates.
         if candidates
             .iter()
-            .any(|&c| state[c].is_some() && !flow.is_shown(c))
+            .any(|&c| scorer.answered(state[c]) && !scorer.shown(c))
         {
             return false;
         }
-        return evaluate(tree, state).verdict != *verdict;
+        return scorer.outcome(state).verdict != *verdict;
     };
-    if enumerate(tree, candidates, from + 1, state, verdict) {
+    if enumerate(search, candidates, from + 1, state, verdict) {
         return true;
     }
-    for answer in possible_answers(&tree.questions[qi]) {
-        state[qi] = Some(answer);
-        let found = enumerate(tree, candidates, from + 1, state, verdict);
-        state[qi] = None;
+    let unanswered = state[qi];
+    for entry in search.possible(qi) {
+        state[qi] = entry;
+        let found = enumerate(search, candidates, from + 1, state, verdict);
+        state[qi] = unanswered;
         if found {
             return true;
         }
@@ -895,24 +1028,20 @@ fn enumerate(
 
 /// For each other alternative, answers every candidate question (in order, follow-ups
 /// included once shown) with what favours that alternative most; true if that flips.
-fn greedy_flip(
-    tree: &Tree,
-    base: &[Option<Answer>],
-    candidates: &[usize],
-    rec: &Recommendation,
-) -> bool {
+fn greedy_flip(search: &mut Search<'_, '_>, candidates: &[usize], rec: &Recommendation) -> bool {
     let leader = rec.verdict.first();
-    for other in (0..tree.alternatives.len()).filter(|&a| a != leader) {
-        let mut state = base.to_vec();
+    for other in (0..search.tree.alternatives.len()).filter(|&a| a != leader) {
+        let mut state = search.base_state.clone();
         for &qi in candidates {
-            let refs: Vec<Option<&Answer>> = state.iter().map(Option::as_ref).collect();
-            if !flow::Flow::from_positions(tree, &refs).is_shown(qi) {
+            let unanswered = state[qi];
+            search.scorer.visibility(&state);
+            if !search.scorer.shown(qi) {
                 continue;
             }
-            let mut best: Option<(f64, Answer)> = None;
-            for answer in possible_answers(&tree.questions[qi]) {
-                state[qi] = Some(answer.clone());
-                let out = evaluate(tree, &state);
+            let mut best: Option<(f64, usize)> = None;
+            for answer in search.possible(qi) {
+                state[qi] = answer;
+                let out = search.scorer.outcome(&state);
                 let favour = if out.verdict.includes(other) {
                     f64::INFINITY
                 } else {
@@ -922,9 +1051,9 @@ fn greedy_flip(
                     best = Some((favour, answer));
                 }
             }
-            state[qi] = best.map(|(_, a)| a);
+            state[qi] = best.map_or(unanswered, |(_, a)| a);
         }
-        if evaluate(tree, &state).verdict != rec.verdict {
+        if search.scorer.outcome(&state).verdict != rec.verdict {
             return true;
         }
     }
@@ -1079,4 +1208,91 @@ fn open_bound(
 /// The questions a condition tests, for callers that explain a conflict.
 pub fn tested_questions(cond: &Condition) -> Vec<usize> {
     cond.questions()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    use super::triple_candidates;
+
+    /// Every compatible triple, estimated one by one.
+    fn every_triple(
+        deltas: &[Option<Vec<f64>>],
+        base_gaps: &[f64],
+        leader: usize,
+        threshold: f64,
+        compatible: impl Fn(usize, usize) -> bool,
+    ) -> Vec<(f64, usize, usize, usize)> {
+        let n = deltas.len();
+        let mut out = Vec::new();
+        for i in 0..n {
+            for j in i + 1..n {
+                for k in j + 1..n {
+                    let (Some(di), Some(dj), Some(dk)) = (&deltas[i], &deltas[j], &deltas[k])
+                    else {
+                        continue;
+                    };
+                    if !compatible(i, j) || !compatible(i, k) || !compatible(j, k) {
+                        continue;
+                    }
+                    let estimate = (0..base_gaps.len())
+                        .filter(|&a| a != leader)
+                        .map(|a| base_gaps[a] + di[a] + dj[a] + dk[a])
+                        .fold(f64::INFINITY, f64::min);
+                    if estimate <= threshold {
+                        out.push((estimate, i, j, k));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Mostly ordinary numbers, sometimes infinite or NaN.
+    fn number() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            8 => -8.0f64..8.0,
+            1 => prop::sample::select(vec![0.0, -0.0, 1e300, -1e300]),
+            1 => prop::sample::select(vec![f64::INFINITY, f64::NEG_INFINITY, f64::NAN]),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 512,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Skipping the pairs no third change can complete leaves the candidates as they
+        /// are, in the same order.
+        #[test]
+        fn pruned_triples_are_every_triple(
+            n_alt in 1usize..=3,
+            leader in 0usize..3,
+            base in vec(number(), 3),
+            deltas in vec(prop::option::weighted(0.9, vec(number(), 3)), 0..14),
+            groups in vec(0usize..4, 14),
+            threshold in number(),
+        ) {
+            let leader = leader % n_alt;
+            let base_gaps = &base[..n_alt];
+            let deltas: Vec<Option<Vec<f64>>> = deltas
+                .into_iter()
+                .map(|d| d.map(|d| d[..n_alt].to_vec()))
+                .collect();
+            let compatible = |i: usize, j: usize| groups[i] != groups[j] || i.is_multiple_of(3);
+            let bits = |c: Vec<(f64, usize, usize, usize)>| {
+                c.into_iter()
+                    .map(|(e, i, j, k)| (e.to_bits(), i, j, k))
+                    .collect::<Vec<_>>()
+            };
+            prop_assert_eq!(
+                bits(triple_candidates(&deltas, base_gaps, leader, threshold, compatible)),
+                bits(every_triple(&deltas, base_gaps, leader, threshold, compatible))
+            );
+        }
+    }
 }
