@@ -17,7 +17,7 @@ pub fn is_blank(text: &str) -> bool {
 }
 
 /// A loaded, validated question tree.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tree {
     pub meta: TreeMeta,
     pub alternatives: Vec<Alternative>,
@@ -44,7 +44,7 @@ pub struct Tree {
 }
 
 /// Id lookups, built once at load time.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Index {
     pub questions: HashMap<String, usize>,
     pub alternatives: HashMap<String, usize>,
@@ -54,7 +54,7 @@ pub(crate) struct Index {
 }
 
 /// The `[tree]` table.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TreeMeta {
     pub id: String,
     pub title: String,
@@ -63,7 +63,7 @@ pub struct TreeMeta {
 }
 
 /// One of the things being decided between.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Alternative {
     pub id: String,
     pub title: String,
@@ -74,7 +74,7 @@ pub struct Alternative {
 }
 
 /// A ground of the decision, with its default weight.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Criterion {
     pub id: String,
     pub title: String,
@@ -84,7 +84,7 @@ pub struct Criterion {
 }
 
 /// A stage of the lifecycle that the stack plan recommends a path for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Stage {
     pub id: String,
     pub title: String,
@@ -96,7 +96,7 @@ pub struct Stage {
 
 /// A way to build a stage (for example open source run by the team), belonging to one
 /// alternative: the points of that alternative count for it, plus effects on the path.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlanPath {
     pub id: String,
     pub title: String,
@@ -151,7 +151,7 @@ impl Kind {
 }
 
 /// A question of the tree.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Question {
     pub id: String,
     pub kind: Kind,
@@ -223,7 +223,7 @@ impl Question {
 }
 
 /// An option of a choice question.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnswerOption {
     pub id: String,
     pub label: String,
@@ -238,7 +238,7 @@ pub struct AnswerOption {
 
 /// An answer that rules an alternative (or a path of the plan) out, with the reason shown
 /// to the user.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RuleOut {
     /// The alternative ruled out: it cannot be the verdict, nor any of its paths.
     pub alternative: Option<String>,
@@ -249,7 +249,7 @@ pub struct RuleOut {
 }
 
 /// An answer that multiplies a criterion's weight, with the reason shown to the user.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WeightEffect {
     pub criterion: String,
     pub multiplier: f64,
@@ -266,7 +266,7 @@ impl WeightEffect {
 }
 
 /// The range of a scale question and what its answer does.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Scale {
     pub min: i64,
     pub max: i64,
@@ -292,7 +292,7 @@ impl Scale {
 }
 
 /// The importance levels of a priorities question and the criteria it weighs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Priorities {
     /// Level 1 first.
     pub levels: Vec<PriorityLevel>,
@@ -335,7 +335,7 @@ impl Priorities {
 }
 
 /// One importance level: its label and the multiplier it applies to a criterion's weight.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PriorityLevel {
     pub label: String,
     pub multiplier: f64,
@@ -343,7 +343,7 @@ pub struct PriorityLevel {
 
 /// Points for an alternative (or for a path of the stack plan) on a criterion, with the
 /// reason shown to the user.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Effect {
     /// The alternative the points go to; they then count for the verdict and for every
     /// path of the alternative. `None` for an effect on a path.
@@ -497,7 +497,7 @@ impl Condition {
 }
 
 /// A risk of one outcome, with what to do about it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Risk {
     pub id: String,
     /// The alternative (or path of the plan) the risk belongs to.
@@ -516,7 +516,7 @@ pub struct Risk {
 
 /// A mitigation shown only when its conditions allow (for example, not "buy support"
 /// when there is no budget).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Mitigation {
     pub text: String,
     pub when: Option<Condition>,
@@ -526,7 +526,7 @@ pub struct Mitigation {
 
 /// Answers that contradict each other: when the condition holds, the message is shown and
 /// the verdict's robustness is at most low.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
     pub id: String,
     pub when: Condition,
