@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use toml_parser::decoder::{Encoding, ScalarKind};
 use toml_parser::lexer::{Token, TokenKind};
-use toml_parser::parser::{EventReceiver, RecursionGuard, ValidateWhitespace};
+use toml_parser::parser::EventReceiver;
 use toml_parser::{ErrorSink, ParseError, Raw, Span};
 
 /// How deep arrays, inline tables and dotted keys may nest, as in the `toml` crate.
@@ -79,14 +79,6 @@ pub(crate) struct Table<'i> {
 }
 
 impl<'i> Table<'i> {
-    /// An empty table with room for `n` entries.
-    fn with_capacity(n: usize) -> Self {
-        Table {
-            entries: Vec::with_capacity(n),
-            ..Table::default()
-        }
-    }
-
     /// Where `key` is, or where it would go.
     fn find(&self, key: &str) -> Result<usize, usize> {
         self.entries
@@ -164,9 +156,7 @@ pub(crate) fn parse(text: &str, batch: usize) -> Parsed<'_> {
     let mut depth: i64 = 0;
     let mut after_newline = true;
     let run = |tokens: &mut Vec<Token>, builder: &mut Builder<'_>, grammar: &mut FirstError| {
-        let mut whitespace = ValidateWhitespace::new(builder, source);
-        let mut guard = RecursionGuard::new(&mut whitespace, LIMIT);
-        toml_parser::parser::parse_document(tokens, &mut guard, grammar);
+        toml_parser::parser::parse_document(tokens, builder, grammar);
         tokens.clear();
     };
     for token in source.lex() {
@@ -252,6 +242,10 @@ struct Builder<'i> {
     error: FirstError,
     /// Set when an event came that valid TOML does not produce there.
     unsure: bool,
+    /// How deep arrays and inline tables are open, counted as `toml_parser`'s
+    /// `RecursionGuard` counts it (which this builder does the work of, with
+    /// `ValidateWhitespace`'s, so that each event is one call).
+    depth: i64,
 }
 
 impl<'i> Builder<'i> {
@@ -271,6 +265,7 @@ impl<'i> Builder<'i> {
             inline_keys: Vec::new(),
             error: FirstError::default(),
             unsure: false,
+            depth: 0,
         }
     }
 
@@ -394,7 +389,7 @@ impl<'i> Builder<'i> {
     }
 
     fn finish_table(&mut self) {
-        let table = std::mem::replace(&mut self.current_table, Table::with_capacity(8));
+        let table = std::mem::take(&mut self.current_table);
         let Some(header) = self.current_header.take() else {
             self.root = table;
             return;
@@ -564,6 +559,22 @@ fn capture_key_value<'i>(
             );
         }
         Err(at) => parent.entries.insert(at, (key, item)),
+    }
+}
+
+impl Builder<'_> {
+    /// One level deeper into arrays and inline tables: whether the parser may go on into
+    /// it, reporting the level past [`LIMIT`] as `toml_parser` does.
+    fn deeper(&mut self, span: Span, error: &mut dyn ErrorSink) -> bool {
+        self.depth += 1;
+        let within = self.depth <= i64::from(LIMIT);
+        if !within {
+            error.report_error(
+                ParseError::new("cannot recurse further; max recursion depth met")
+                    .with_unexpected(span),
+            );
+        }
+        within
     }
 }
 
@@ -788,7 +799,7 @@ impl<'i> EventReceiver for Builder<'i> {
         }
     }
 
-    fn inline_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) -> bool {
+    fn inline_table_open(&mut self, span: Span, error: &mut dyn ErrorSink) -> bool {
         if self.live() {
             self.open_value(Open::Inline {
                 table: Table {
@@ -801,16 +812,17 @@ impl<'i> EventReceiver for Builder<'i> {
                 current: None,
             });
         }
-        true
+        self.deeper(span, error)
     }
 
     fn inline_table_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.depth -= 1;
         if self.live() {
             self.close_value(span, false);
         }
     }
 
-    fn array_open(&mut self, span: Span, _error: &mut dyn ErrorSink) -> bool {
+    fn array_open(&mut self, span: Span, error: &mut dyn ErrorSink) -> bool {
         if self.live() {
             self.open_value(Open::Array {
                 array: Array::default(),
@@ -818,10 +830,11 @@ impl<'i> EventReceiver for Builder<'i> {
                 current: None,
             });
         }
-        true
+        self.deeper(span, error)
     }
 
     fn array_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.depth -= 1;
         if self.live() {
             self.close_value(span, true);
         }
@@ -890,6 +903,14 @@ impl<'i> EventReceiver for Builder<'i> {
         if self.live() {
             self.finish_value();
         }
+    }
+
+    fn comment(&mut self, span: Span, error: &mut dyn ErrorSink) {
+        self.raw(span, None).decode_comment(error);
+    }
+
+    fn newline(&mut self, span: Span, error: &mut dyn ErrorSink) {
+        self.raw(span, None).decode_newline(error);
     }
 
     fn error(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
