@@ -472,11 +472,7 @@ impl<'a> Checker<'a> {
             .map(|q| {
                 let mut out = Vec::new();
                 if let Some(c) = &q.show_if {
-                    c.for_each_test(&mut |qid, _, _| {
-                        if let Some(i) = t.question_index(qid) {
-                            out.push(i);
-                        }
-                    });
+                    c.for_each_position(&mut |i| out.push(i));
                 }
                 out
             })
@@ -919,7 +915,7 @@ impl std::fmt::Display for QuestionName<'_> {
 /// unknown or later questions count as possible: they are reported elsewhere.
 fn satisfiable(t: &Tree, c: &Condition, possible: &[bool], upto: usize) -> bool {
     match c {
-        Condition::Test { question, test, .. } => match t.question_index(question) {
+        Condition::Test { test, at, .. } => match *at {
             Some(j) if j < upto => possible[j] && test_satisfiable(&t.questions[j], test),
             _ => true,
         },
@@ -949,12 +945,13 @@ fn consistent(t: &Tree, cs: &[Condition]) -> bool {
     let mut allowed: HashMap<usize, Vec<&str>> = HashMap::new();
     let mut ranges: HashMap<usize, (i64, i64)> = HashMap::new();
     for c in cs {
-        let Condition::Test { question, test, .. } = c else {
+        let Condition::Test {
+            test, at: Some(j), ..
+        } = c
+        else {
             continue;
         };
-        let Some(j) = t.question_index(question) else {
-            continue;
-        };
+        let j = *j;
         let q = &t.questions[j];
         match (q.kind, test) {
             (Kind::Single | Kind::YesNo, Test::AnyOf(opts) | Test::NoneOf(opts)) => {
