@@ -56,6 +56,7 @@ const SPANNED_START: &str = "$__serde_spanned_private_start";
 const SPANNED_END: &str = "$__serde_spanned_private_end";
 const SPANNED_VALUE: &str = "$__serde_spanned_private_value";
 const DATETIME: &str = "$__toml_private_datetime";
+const DATETIME_STRUCT: &str = "$__toml_private_Datetime";
 
 /// Deserializes `T` from a document (its span is empty, as `toml` gives the root).
 pub(crate) fn from_document<'de, T: de::Deserialize<'de>>(root: Table<'de>) -> Result<T, Error> {
@@ -159,7 +160,7 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
             let span = self.span.clone();
             return visitor.visit_map(SpannedAccess::new(self, span));
         }
-        if name == DATETIME {
+        if name == DATETIME_STRUCT {
             let span = self.span.clone();
             if let Value::Datetime(d) = self.value {
                 return visitor
@@ -630,5 +631,94 @@ impl<'de> de::VariantAccess<'de> for UnitOnly {
             de::Unexpected::UnitVariant,
             &"struct variant",
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::Deserialize;
+    use toml::Spanned;
+
+    use crate::load::read;
+    use crate::source::Source;
+
+    /// Shapes the file formats do not use, to hold the deserializer to `toml`'s behaviour
+    /// beyond them.
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Shapes {
+        date: Option<toml::value::Datetime>,
+        small: Option<u8>,
+        big: Option<i128>,
+        ch: Option<char>,
+        unit: Option<Unit>,
+        either: Option<Either>,
+        tuple: Option<(i64, String)>,
+        keys: Option<BTreeMap<u16, bool>>,
+        spanned_keys: Option<BTreeMap<Spanned<String>, Spanned<f64>>>,
+        value: Option<toml::Value>,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Unit;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(rename_all = "snake_case")]
+    enum Either {
+        Plain,
+        Newtype(i64),
+        Pair(i64, i64),
+        Named { a: i64 },
+    }
+
+    #[test]
+    fn serde_shapes_deserialize_as_toml_does() {
+        let cases = [
+            "date = 1979-05-27T07:32:00Z",
+            "date = 12:30:00",
+            "date = \"1979-05-27\"",
+            "small = 255",
+            "small = 256",
+            "small = -1",
+            "big = 170141183460469231731687303715884105727",
+            "big = 0x7fff_ffff_ffff_ffff_ffff",
+            "ch = \"x\"",
+            "ch = \"xy\"",
+            "unit = 1",
+            "unit = {}",
+            "either = \"plain\"",
+            "either = \"other\"",
+            "either = { newtype = 3 }",
+            "either = { pair = [1, 2] }",
+            "either = { pair = [1] }",
+            "either = { pair = { 0 = 1, 1 = 2 } }",
+            "either = { pair = { 1 = 1, 0 = 2 } }",
+            "either = { named = { a = 1 } }",
+            "either = { named = { a = 1, b = 2 } }",
+            "either = { plain = [] }",
+            "either = { plain = [1] }",
+            "either = { plain = 1 }",
+            "either = { newtype = 1, pair = [1, 2] }",
+            "either = 1.5",
+            "tuple = [1, \"a\"]",
+            "tuple = [1]",
+            "tuple = [1, \"a\", 3]",
+            "keys = { 1 = true, 65535 = false }",
+            "keys = { x = true }",
+            "keys = { 70000 = true }",
+            "spanned_keys = { \"a b\" = 1, c = inf, d = -0.0 }",
+            "value = { a = [1, 2.5, \"x\", true, 1979-05-27], b = { c = {} } }",
+            "value = 18446744073709551615",
+            "unknown = 1",
+        ];
+        for text in cases {
+            let source = Source::new("shapes.toml", text);
+            let expected = toml::from_str::<Shapes>(text)
+                .map_err(|e| crate::error::LoadError::from_toml(&source, &e).to_string());
+            let got = read::<Shapes>(&source).map_err(|e| e.to_string());
+            assert_eq!(format!("{got:?}"), format!("{expected:?}"), "{text}");
+        }
     }
 }

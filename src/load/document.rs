@@ -140,7 +140,7 @@ pub(crate) struct SyntaxError {
 
 /// What parsing found: the document, or the first error; `Unsure` when the events took a
 /// turn this builder does not follow though the parser reported nothing (the caller then
-/// asks the `toml` crate).
+/// asks the `toml` crate, see [`parse_with_toml`]).
 pub(crate) enum Parsed<'i> {
     Document(Table<'i>),
     Error(SyntaxError),
@@ -179,6 +179,55 @@ pub(crate) fn parse(text: &str, batch: usize) -> Parsed<'_> {
         return Parsed::Error(SyntaxError { message, span });
     }
     builder.finish()
+}
+
+/// Parses `text` with the `toml` crate's own document parser and turns its document into
+/// this module's. Only for the case [`Parsed::Unsure`], which no input is known to reach:
+/// it gives what `toml` gives, without a second deserializer for every file format.
+pub(crate) fn parse_with_toml(text: &str) -> Result<Table<'_>, SyntaxError> {
+    match toml::de::DeTable::parse(text) {
+        Ok(root) => Ok(from_toml_table(root.into_inner())),
+        Err(e) => Err(SyntaxError {
+            message: e.message().to_string(),
+            span: e.span(),
+        }),
+    }
+}
+
+fn from_toml_table(table: toml::de::DeTable<'_>) -> Table<'_> {
+    let entries = table
+        .into_iter()
+        .map(|(key, value)| {
+            let span = key.span();
+            let key = Key {
+                name: key.into_inner(),
+                span,
+            };
+            (key, from_toml_value(value))
+        })
+        .collect();
+    Table {
+        entries,
+        ..Table::default()
+    }
+}
+
+fn from_toml_value(item: toml::Spanned<toml::de::DeValue<'_>>) -> Item<'_> {
+    use toml::de::DeValue;
+    let span = item.span();
+    let value = match item.into_inner() {
+        DeValue::String(s) => Value::String(s),
+        DeValue::Integer(i) => Value::Integer(Cow::Owned(i.as_str().to_string()), i.radix()),
+        DeValue::Float(f) => Value::Float(Cow::Owned(f.as_str().to_string())),
+        DeValue::Boolean(b) => Value::Boolean(b),
+        DeValue::Datetime(d) => Value::Datetime(d),
+        DeValue::Array(a) => Value::Array(Array {
+            items: a.into_iter().map(from_toml_value).collect(),
+            of_tables: false,
+        }),
+        DeValue::Table(t) => Value::Table(from_toml_table(t)),
+    };
+    Item { value, span }
 }
 
 /// A `[table]` or `[[table]]` header last read (its path is [`Builder::header_path`]).
@@ -915,5 +964,48 @@ impl<'i> EventReceiver for Builder<'i> {
 
     fn error(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
         self.unsure = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_with_toml;
+    use crate::error::LoadError;
+    use crate::load::{RawFile, build, de, reference};
+    use crate::source::Source;
+
+    /// The path for [`super::Parsed::Unsure`] gives what the `toml` crate gives, on every
+    /// tree fixture and a few broken texts.
+    #[test]
+    fn the_fallback_through_the_toml_parser_gives_what_toml_gives() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = vec![
+            "a = 1\na = 2".to_string(),
+            "[tree]\nid = 1".to_string(),
+            "x = { a = 1 }\n[x.b]".to_string(),
+            "format = 1979-05-27".to_string(),
+            "[[questions]]\nkind = \"nope\"".to_string(),
+        ];
+        for dir in ["tests/fixtures/trees/valid", "tests/fixtures/trees/invalid"] {
+            for entry in std::fs::read_dir(root.join(dir)).expect("the fixtures are there") {
+                let path = entry.expect("a readable entry").path();
+                texts.push(std::fs::read_to_string(&path).expect("a readable fixture"));
+            }
+        }
+        for text in &texts {
+            let source = Source::new("f.toml", text.as_str());
+            let got = match parse_with_toml(source.text()) {
+                Ok(doc) => de::from_document::<RawFile>(doc)
+                    .map_err(|e| LoadError::syntax(&source, e.span, &e.message))
+                    .and_then(|raw| build(&source, raw)),
+                Err(e) => Err(LoadError::syntax(&source, e.span, &e.message)),
+            };
+            let expected = reference::tree(&source);
+            match (got, expected) {
+                (Ok(a), Ok(b)) => assert!(a == b, "{text}"),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text}"),
+                (a, b) => panic!("{text}\n{a:?}\n{b:?}"),
+            }
+        }
     }
 }

@@ -76,16 +76,18 @@ fn read_in_batches<'s, T: Deserialize<'s>>(
     source: &'s Source,
     batch: usize,
 ) -> Result<T, LoadError> {
-    match document::parse(source.text(), batch) {
-        document::Parsed::Document(root) => {
+    let parsed = match document::parse(source.text(), batch) {
+        document::Parsed::Document(root) => Ok(root),
+        document::Parsed::Error(e) => Err(e),
+        // Events that valid TOML does not give, with no error from the parser: the `toml`
+        // crate's parser decides.
+        document::Parsed::Unsure => document::parse_with_toml(source.text()),
+    };
+    match parsed {
+        Ok(root) => {
             de::from_document(root).map_err(|e| LoadError::syntax(source, e.span, &e.message))
         }
-        document::Parsed::Error(e) => Err(LoadError::syntax(source, e.span, &e.message)),
-        // Events that valid TOML does not give, with no error from the parser: the `toml`
-        // crate decides.
-        document::Parsed::Unsure => {
-            toml::from_str(source.text()).map_err(|e| LoadError::from_toml(source, &e))
-        }
+        Err(e) => Err(LoadError::syntax(source, e.span, &e.message)),
     }
 }
 
