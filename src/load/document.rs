@@ -17,8 +17,11 @@ use toml_parser::{ErrorSink, ParseError, Raw, Span};
 /// How deep arrays, inline tables and dotted keys may nest, as in the `toml` crate.
 const LIMIT: u32 = 80;
 
-/// How many tokens are gathered before the next place the document may be cut.
-pub(crate) const BATCH: usize = 64 * 1024;
+/// How many tokens are gathered before the next place the document may be cut: 4,096
+/// tokens (96 KB) stay in the caches between the lexer writing them and the parser reading
+/// them; with 65,536 (1.5 MB), cachegrind counted 8% more last-level cache misses loading
+/// the 10,000-question tree, for the same instructions.
+pub(crate) const BATCH: usize = 4 * 1024;
 
 /// A value and where it is.
 #[derive(Debug)]
