@@ -711,18 +711,22 @@ impl<'a> Checker<'a> {
             .iter()
             .map(|c| c.weight.max(1.0).log10())
             .collect();
+        // Per question, the largest log10 multiplier any answer gives each criterion; only
+        // the criteria the question touches are visited and reset (the others would add
+        // 0), so the work follows the question's weights, not the number of criteria.
+        let mut best = Touched::new(t.criteria.len());
+        let mut per = Touched::new(t.criteria.len());
         for q in &t.questions {
-            let mut best = vec![0.0f64; t.criteria.len()];
             for o in &q.options {
-                let mut per: Vec<f64> = vec![0.0; t.criteria.len()];
                 for w in &o.weights {
                     if let Some(c) = w.criterion_at {
-                        per[c] += w.multiplier.max(1.0).log10();
+                        *per.at(c) += w.multiplier.max(1.0).log10();
                     }
                 }
-                for (b, p) in best.iter_mut().zip(per) {
+                per.drain(|c, p| {
+                    let b = best.at(c);
                     *b = b.max(p);
-                }
+                });
             }
             if let Some(c) = q
                 .scale
@@ -730,17 +734,17 @@ impl<'a> Checker<'a> {
                 .and_then(|s| s.weight_of.as_deref())
                 .and_then(|c| t.criterion_index(c))
             {
-                best[c] = best[c].max(2f64.log10());
+                let b = best.at(c);
+                *b = b.max(2f64.log10());
             }
             if let Some(p) = &q.priorities {
                 let top = p.levels.iter().fold(1.0f64, |m, l| m.max(l.multiplier));
                 for &c in &p.criteria {
-                    best[c] = best[c].max(top.log10());
+                    let b = best.at(c);
+                    *b = b.max(top.log10());
                 }
             }
-            for (l, b) in log_max.iter_mut().zip(best) {
-                *l += b;
-            }
+            best.drain(|c, b| log_max[c] += b);
         }
         for (c, l) in t.criteria.iter().zip(log_max) {
             // A weight that is itself out of range is reported as such.
@@ -908,6 +912,43 @@ struct QuestionName<'a>(&'a str);
 impl std::fmt::Display for QuestionName<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "question `{}`", self.0)
+    }
+}
+
+/// Values per criterion that start at 0 and are reset after each use, with the list of
+/// those touched since the last reset, so a reset costs what was touched.
+struct Touched {
+    values: Vec<f64>,
+    touched: Vec<usize>,
+    seen: Vec<bool>,
+}
+
+impl Touched {
+    fn new(n: usize) -> Self {
+        Touched {
+            values: vec![0.0; n],
+            touched: Vec::new(),
+            seen: vec![false; n],
+        }
+    }
+
+    /// The value of `c`, noted as touched.
+    fn at(&mut self, c: usize) -> &mut f64 {
+        if !self.seen[c] {
+            self.seen[c] = true;
+            self.touched.push(c);
+        }
+        &mut self.values[c]
+    }
+
+    /// Gives `f` each touched value, in the order they were first touched, and sets them
+    /// back to 0.
+    fn drain(&mut self, mut f: impl FnMut(usize, f64)) {
+        for &c in &self.touched {
+            self.seen[c] = false;
+            f(c, std::mem::take(&mut self.values[c]));
+        }
+        self.touched.clear();
     }
 }
 
