@@ -19,7 +19,7 @@ mod config;
 mod error;
 #[path = "src/flow.rs"]
 mod flow;
-#[path = "src/load.rs"]
+#[path = "src/load/mod.rs"]
 mod load;
 #[path = "src/model.rs"]
 mod model;
@@ -45,7 +45,7 @@ fn main() -> ExitCode {
         "src/config.rs",
         "src/error.rs",
         "src/flow.rs",
-        "src/load.rs",
+        "src/load",
         "src/model.rs",
         "src/sanitize.rs",
         "src/schema.rs",

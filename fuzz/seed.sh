@@ -4,6 +4,7 @@
 #   answers:  examples/*.toml and tests/fixtures/answers/**/*.toml
 #   pipeline: each tree above joined to each answers file by one 0xFF byte (the separator
 #             the target splits at), plus each tree alone
+#   differential: the trees above (it loads a tree both ways and compares)
 # and tests/fixtures/fuzz/<target>-* (inputs kept from earlier runs) to their target.
 # Seeds are named by their content's SHA-1, as libFuzzer names corpus files, so running
 # this again adds nothing twice. The corpora are not kept in git (see .gitignore).
@@ -13,7 +14,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 corpus="$root/fuzz/corpus"
-mkdir -p "$corpus/tree" "$corpus/answers" "$corpus/pipeline"
+mkdir -p "$corpus/tree" "$corpus/answers" "$corpus/pipeline" "$corpus/differential"
 
 # put TARGET FILE...: copies each file into the target's corpus under its SHA-1.
 put() {
@@ -31,6 +32,7 @@ trees=("$root"/questions/*.toml "$root"/tests/fixtures/trees/**/*.toml)
 answers=("$root"/examples/*.toml "$root"/tests/fixtures/answers/**/*.toml)
 
 put tree "${trees[@]}"
+put differential "${trees[@]}"
 put answers "${answers[@]}"
 
 tmp="$(mktemp)"
@@ -49,7 +51,8 @@ done
 for target in tree answers pipeline; do
     put "$target" "$root"/tests/fixtures/fuzz/"$target"-*
 done
+put differential "$root"/tests/fixtures/fuzz/tree-*
 
-for target in tree answers pipeline; do
+for target in tree answers pipeline differential; do
     echo "$target: $(find "$corpus/$target" -type f | wc -l) inputs"
 done

@@ -174,8 +174,29 @@ impl Answers {
         tree: &Tree,
         strictness: Strictness,
     ) -> Result<Checked, LoadError> {
+        let raw: RawAnswersFile = crate::load::read(source)?;
+        Self::check(source, tree, strictness, raw)
+    }
+
+    /// [`Answers::parse`] through the `toml` crate, the reference for the loader.
+    #[doc(hidden)]
+    pub fn parse_reference(
+        source: &Source,
+        tree: &Tree,
+        strictness: Strictness,
+    ) -> Result<Checked, LoadError> {
         let raw: RawAnswersFile =
             toml::from_str(source.text()).map_err(|e| LoadError::from_toml(source, &e))?;
+        Self::check(source, tree, strictness, raw)
+    }
+
+    /// Checks every answer of the raw file against `tree`.
+    fn check(
+        source: &Source,
+        tree: &Tree,
+        strictness: Strictness,
+        raw: RawAnswersFile,
+    ) -> Result<Checked, LoadError> {
         let mut answers = Answers {
             meta: raw.meta,
             values: BTreeMap::new(),

@@ -170,8 +170,20 @@ impl Tool {
 impl Catalog {
     /// Parses and validates a catalog against `tree` (its stages and paths).
     pub fn parse(source: &Source, tree: &Tree) -> Result<Catalog, LoadError> {
+        let raw: RawCatalog = crate::load::read(source)?;
+        Self::build(source, tree, raw)
+    }
+
+    /// [`Catalog::parse`] through the `toml` crate, the reference for the loader.
+    #[doc(hidden)]
+    pub fn parse_reference(source: &Source, tree: &Tree) -> Result<Catalog, LoadError> {
         let raw: RawCatalog =
             toml::from_str(source.text()).map_err(|e| LoadError::from_toml(source, &e))?;
+        Self::build(source, tree, raw)
+    }
+
+    /// Checks the raw catalog against `tree` and builds it.
+    fn build(source: &Source, tree: &Tree, raw: RawCatalog) -> Result<Catalog, LoadError> {
         let mut problems = Vec::new();
         let problem =
             |problems: &mut Vec<Problem>, span: &Span, kind, id: Option<&str>, msg: String| {

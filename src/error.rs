@@ -297,8 +297,14 @@ impl LoadError {
 
     /// A TOML syntax or schema error from the `toml` crate, placed in `source`.
     pub(crate) fn from_toml(source: &Source, err: &toml::de::Error) -> Self {
-        let span = err.span().unwrap_or(0..0);
-        let message = err.message().trim().to_string();
+        Self::syntax(source, err.span(), err.message())
+    }
+
+    /// A TOML syntax or schema error worded as the `toml` crate words it, at `span` of
+    /// `source` (its start when there is no span).
+    pub(crate) fn syntax(source: &Source, span: Option<Span>, message: &str) -> Self {
+        let span = span.unwrap_or(0..0);
+        let message = message.trim().to_string();
         Self::invalid(
             source,
             vec![Problem::at(

@@ -477,7 +477,8 @@ impl Condition {
         out
     }
 
-    fn for_each_position(&self, f: &mut impl FnMut(usize)) {
+    /// Calls `f` with the question position of every resolved test.
+    pub(crate) fn for_each_position(&self, f: &mut impl FnMut(usize)) {
         match self {
             Condition::Test { at: Some(i), .. } => f(*i),
             Condition::Test { at: None, .. } => {}

@@ -472,11 +472,7 @@ impl<'a> Checker<'a> {
             .map(|q| {
                 let mut out = Vec::new();
                 if let Some(c) = &q.show_if {
-                    c.for_each_test(&mut |qid, _, _| {
-                        if let Some(i) = t.question_index(qid) {
-                            out.push(i);
-                        }
-                    });
+                    c.for_each_position(&mut |i| out.push(i));
                 }
                 out
             })
@@ -715,18 +711,22 @@ impl<'a> Checker<'a> {
             .iter()
             .map(|c| c.weight.max(1.0).log10())
             .collect();
+        // Per question, the largest log10 multiplier any answer gives each criterion; only
+        // the criteria the question touches are visited and reset (the others would add
+        // 0), so the work follows the question's weights, not the number of criteria.
+        let mut best = Touched::new(t.criteria.len());
+        let mut per = Touched::new(t.criteria.len());
         for q in &t.questions {
-            let mut best = vec![0.0f64; t.criteria.len()];
             for o in &q.options {
-                let mut per: Vec<f64> = vec![0.0; t.criteria.len()];
                 for w in &o.weights {
                     if let Some(c) = w.criterion_at {
-                        per[c] += w.multiplier.max(1.0).log10();
+                        *per.at(c) += w.multiplier.max(1.0).log10();
                     }
                 }
-                for (b, p) in best.iter_mut().zip(per) {
+                per.drain(|c, p| {
+                    let b = best.at(c);
                     *b = b.max(p);
-                }
+                });
             }
             if let Some(c) = q
                 .scale
@@ -734,17 +734,17 @@ impl<'a> Checker<'a> {
                 .and_then(|s| s.weight_of.as_deref())
                 .and_then(|c| t.criterion_index(c))
             {
-                best[c] = best[c].max(2f64.log10());
+                let b = best.at(c);
+                *b = b.max(2f64.log10());
             }
             if let Some(p) = &q.priorities {
                 let top = p.levels.iter().fold(1.0f64, |m, l| m.max(l.multiplier));
                 for &c in &p.criteria {
-                    best[c] = best[c].max(top.log10());
+                    let b = best.at(c);
+                    *b = b.max(top.log10());
                 }
             }
-            for (l, b) in log_max.iter_mut().zip(best) {
-                *l += b;
-            }
+            best.drain(|c, b| log_max[c] += b);
         }
         for (c, l) in t.criteria.iter().zip(log_max) {
             // A weight that is itself out of range is reported as such.
@@ -915,11 +915,48 @@ impl std::fmt::Display for QuestionName<'_> {
     }
 }
 
+/// Values per criterion that start at 0 and are reset after each use, with the list of
+/// those touched since the last reset, so a reset costs what was touched.
+struct Touched {
+    values: Vec<f64>,
+    touched: Vec<usize>,
+    seen: Vec<bool>,
+}
+
+impl Touched {
+    fn new(n: usize) -> Self {
+        Touched {
+            values: vec![0.0; n],
+            touched: Vec::new(),
+            seen: vec![false; n],
+        }
+    }
+
+    /// The value of `c`, noted as touched.
+    fn at(&mut self, c: usize) -> &mut f64 {
+        if !self.seen[c] {
+            self.seen[c] = true;
+            self.touched.push(c);
+        }
+        &mut self.values[c]
+    }
+
+    /// Gives `f` each touched value, in the order they were first touched, and sets them
+    /// back to 0.
+    fn drain(&mut self, mut f: impl FnMut(usize, f64)) {
+        for &c in &self.touched {
+            self.seen[c] = false;
+            f(c, std::mem::take(&mut self.values[c]));
+        }
+        self.touched.clear();
+    }
+}
+
 /// Whether a condition can hold, given which earlier questions can be shown. Tests of
 /// unknown or later questions count as possible: they are reported elsewhere.
 fn satisfiable(t: &Tree, c: &Condition, possible: &[bool], upto: usize) -> bool {
     match c {
-        Condition::Test { question, test, .. } => match t.question_index(question) {
+        Condition::Test { test, at, .. } => match *at {
             Some(j) if j < upto => possible[j] && test_satisfiable(&t.questions[j], test),
             _ => true,
         },
@@ -949,12 +986,13 @@ fn consistent(t: &Tree, cs: &[Condition]) -> bool {
     let mut allowed: HashMap<usize, Vec<&str>> = HashMap::new();
     let mut ranges: HashMap<usize, (i64, i64)> = HashMap::new();
     for c in cs {
-        let Condition::Test { question, test, .. } = c else {
+        let Condition::Test {
+            test, at: Some(j), ..
+        } = c
+        else {
             continue;
         };
-        let Some(j) = t.question_index(question) else {
-            continue;
-        };
+        let j = *j;
         let q = &t.questions[j];
         match (q.kind, test) {
             (Kind::Single | Kind::YesNo, Test::AnyOf(opts) | Test::NoneOf(opts)) => {

@@ -54,6 +54,22 @@ fn tree_inputs_replay_cleanly() {
     replay("tree", harness::tree);
 }
 
+/// Every kept input of every target, read as a tree, loads the same through the loader
+/// and through the reference path (target `differential`).
+#[test]
+fn every_input_loads_the_same_both_ways() {
+    let mut inputs = Vec::new();
+    for target in ["tree", "answers", "pipeline"] {
+        inputs.extend(self::inputs(target));
+    }
+    let failed: Vec<&str> = inputs
+        .iter()
+        .filter(|(_, data)| std::panic::catch_unwind(|| harness::differential(data)).is_err())
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert!(failed.is_empty(), "these inputs fail: {failed:?}");
+}
+
 #[test]
 fn answers_inputs_replay_cleanly() {
     replay("answers", harness::answers);

@@ -56,6 +56,30 @@ pub fn pipeline(data: &[u8]) {
     answers_for(&tree, &String::from_utf8_lossy(answer_bytes));
 }
 
+/// Target `differential`: any bytes as a question tree, loaded by the loader that reads the
+/// events of `toml_parser` and by the reference path through the `toml` crate
+/// (`load::reference`), which must agree: the same tree, or the same problems with the
+/// same rendered text.
+pub fn differential(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let source = Source::new("fuzz.toml", text.as_ref());
+    let loaded = Tree::from_source(&source);
+    let reference = mlops_wizard::load::reference::tree(&source);
+    match (&loaded, &reference) {
+        (Ok(a), Ok(b)) => assert!(a == b, "the loaders built different trees"),
+        (Err(a), Err(b)) => {
+            assert_eq!(
+                a.problems(),
+                b.problems(),
+                "the loaders found different problems"
+            );
+            assert_eq!(a.to_string(), b.to_string());
+        }
+        (Ok(_), Err(e)) => panic!("only the reference refused the tree:\n{e}"),
+        (Err(e), Ok(_)) => panic!("only the reference accepted the tree:\n{e}"),
+    }
+}
+
 /// The built-in tree, loaded once.
 fn default_tree() -> &'static Tree {
     static TREE: OnceLock<Tree> = OnceLock::new();

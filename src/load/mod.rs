@@ -1,5 +1,8 @@
-//! Reading a question tree from TOML: syntax and schema through serde, then the meaning
-//! through [`crate::validate`]. Every mistake becomes a [`LoadError`], never a panic.
+//! Reading a question tree from TOML: the syntax through the events of `toml_parser`
+//! ([`document`]), the schema through serde ([`de`], with the messages of the `toml`
+//! crate), then the meaning through [`crate::validate`]. Every mistake becomes a
+//! [`LoadError`], never a panic. [`reference`] keeps the path through the `toml` crate, to
+//! compare against.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -17,8 +20,13 @@ use crate::model::{
 use crate::source::{Source, Span};
 use crate::validate;
 
+mod de;
+mod document;
+#[doc(hidden)]
+pub mod reference;
+
 /// The default tree, embedded in the binary.
-pub const DEFAULT_TREE: &str = include_str!("../questions/mlops.toml");
+pub const DEFAULT_TREE: &str = include_str!("../../questions/mlops.toml");
 
 /// The name under which the default tree is reported.
 pub const DEFAULT_TREE_NAME: &str = "questions/mlops.toml (built in)";
@@ -39,31 +47,69 @@ impl Tree {
 
     /// Parses and validates a tree from a [`Source`].
     pub fn from_source(source: &Source) -> Result<Tree, LoadError> {
-        let raw: RawFile =
-            toml::from_str(source.text()).map_err(|e| LoadError::from_toml(source, &e))?;
-        let mut builder = Builder {
-            source,
-            problems: Vec::new(),
-            index: Index::default(),
-            facts: Vec::new(),
-            fact_index: HashMap::new(),
-        };
-        let mut tree = builder.tree(raw);
-        let mut problems = builder.problems;
-        let checked = validate::check(&tree, source);
-        problems.extend(checked.errors);
-        if problems.is_empty() {
-            tree.warnings = checked.warnings;
-            Ok(tree)
-        } else {
-            Err(LoadError::invalid(source, problems))
-        }
+        let raw: RawFile = read(source)?;
+        build(source, raw)
     }
 
     /// Reads, parses and validates a tree file.
     pub fn load(path: &Path) -> Result<Tree, LoadError> {
         let source = read_source(path)?;
         Self::from_source(&source)
+    }
+}
+
+/// Reads a `T` from the TOML text of `source` through the events of `toml_parser`, with
+/// the messages and spans the `toml` crate would give.
+pub(crate) fn read<'s, T: Deserialize<'s>>(source: &'s Source) -> Result<T, LoadError> {
+    read_in_batches(source, document::BATCH)
+}
+
+/// [`read`], lexing about `batch` tokens at a time.
+fn read_in_batches<'s, T: Deserialize<'s>>(
+    source: &'s Source,
+    batch: usize,
+) -> Result<T, LoadError> {
+    let parsed = match document::parse(source.text(), batch) {
+        document::Parsed::Document(root) => Ok(root),
+        document::Parsed::Error(e) => Err(e),
+        // Events that valid TOML does not give, with no error from the parser: the `toml`
+        // crate's parser decides.
+        document::Parsed::Unsure => document::parse_with_toml(source.text()),
+    };
+    match parsed {
+        Ok(root) => {
+            de::from_document(root).map_err(|e| LoadError::syntax(source, e.span, &e.message))
+        }
+        Err(e) => Err(LoadError::syntax(source, e.span, &e.message)),
+    }
+}
+
+/// [`Tree::from_source`], lexing about `batch` tokens at a time, so that tests can cut a
+/// small file into many batches.
+#[doc(hidden)]
+pub fn tree_in_batches(source: &Source, batch: usize) -> Result<Tree, LoadError> {
+    let raw: RawFile = read_in_batches(source, batch)?;
+    build(source, raw)
+}
+
+/// Turns the raw file into the tree and checks its meaning.
+fn build(source: &Source, raw: RawFile) -> Result<Tree, LoadError> {
+    let mut builder = Builder {
+        source,
+        problems: Vec::new(),
+        index: Index::default(),
+        facts: Vec::new(),
+        fact_index: HashMap::new(),
+    };
+    let mut tree = builder.tree(raw);
+    let mut problems = builder.problems;
+    let checked = validate::check(&tree, source);
+    problems.extend(checked.errors);
+    if problems.is_empty() {
+        tree.warnings = checked.warnings;
+        Ok(tree)
+    } else {
+        Err(LoadError::invalid(source, problems))
     }
 }
 
