@@ -12,7 +12,9 @@
 //!   interleaved.
 //! * Peak memory of that `recommend` process: its own `ru_maxrss`, from `wait4`.
 //! * Size of the `mlops-wizard` binary built for the bench (`target/release/mlops-wizard`).
-//! * Load plus validation of generated trees of 10,000 and 100,000 questions, and the ratio.
+//! * Load plus validation of generated trees of 10,000 and 100,000 questions, and the ratio;
+//!   the peak memory of a process that loads the 10,000-question tree (this bench binary,
+//!   started with `MLOPS_BENCH_LOAD=FILE`).
 //! * A key press (update plus render into a `TestBackend`) at 200x60 on the default tree.
 //! * Bytes written to the terminal per key press: frames drawn through ratatui's
 //!   `CrosstermBackend` into a counting sink.
@@ -41,12 +43,20 @@ use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 const HELLO_VAR: &str = "MLOPS_BENCH_HELLO";
+/// Started with this variable set to a tree file, the bench binary only loads and
+/// validates that tree and exits: its peak memory is that of the load.
+const LOAD_VAR: &str = "MLOPS_BENCH_LOAD";
 const WIZARD: &str = env!("CARGO_BIN_EXE_mlops-wizard");
 const STARTUP_ANSWERS: &str = include_str!("../examples/startup-open-source.toml");
 
 fn main() {
     if std::env::var_os(HELLO_VAR).is_some() {
         println!("Hello, world!");
+        return;
+    }
+    if let Some(path) = std::env::var_os(LOAD_VAR) {
+        let tree = Tree::load(Path::new(&path)).expect("a valid tree");
+        println!("{} questions", tree.questions.len());
         return;
     }
     // `cargo bench -- FILTER` passes arguments meant for criterion; `--list` asks what runs.
@@ -485,6 +495,21 @@ fn load_scaling(table: &mut Table) {
         eprintln!("load + validate, {name} trees");
         let small = tree_gen::generate_styled(10_000, 42, style);
         let t10 = time_load(&small, 9);
+        // Peak memory of a process that reads the file and loads it once (the text
+        // included), as `mlops-wizard validate` would.
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let file = dir.path().join("tree.toml");
+        std::fs::write(&file, &small).expect("write the tree");
+        let mut load = Command::new(std::env::current_exe().expect("own path"));
+        load.env(LOAD_VAR, &file);
+        let peak_kib = run(&mut load).max_rss_kib;
+        let peak_mb = peak_kib as f64 * 1024.0 / 1e6;
+        table.row(
+            &format!("peak memory of loading the 10,000-question {name} tree, whole process"),
+            "< 100 MB",
+            format!("{peak_mb:.0} MB"),
+            Some(peak_mb < 100.0),
+        );
         let per_q = small.len() / 10_000;
         drop(small);
         let large = tree_gen::generate_styled(100_000, 42, style);
@@ -494,9 +519,9 @@ fn load_scaling(table: &mut Table) {
             &format!(
                 "load + validate, 10,000 questions, {name} ({per_q} B/question) (median of 9)"
             ),
-            "< 100 ms",
+            "< 150 ms (aim 100 ms)",
             ms(t10),
-            Some(t10 < Duration::from_millis(100)),
+            Some(t10 < Duration::from_millis(150)),
         );
         table.row(
             &format!("load + validate, 100,000 questions, {name} (median of 5)"),
@@ -507,9 +532,9 @@ fn load_scaling(table: &mut Table) {
         let ratio = t100.as_secs_f64() / t10.as_secs_f64();
         table.row(
             &format!("100,000 / 10,000 questions, {name}"),
-            "<= about 12x",
+            "<= 11x",
             format!("{ratio:.1}x"),
-            Some(ratio <= 12.0),
+            Some(ratio <= 11.0),
         );
     }
 }
