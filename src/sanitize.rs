@@ -81,7 +81,7 @@ pub fn push_escape(c: char, out: &mut String) {
 /// `text` with every [`is_unsafe`] character replaced by its visible escape (`\u{1b}`,
 /// `\u{202e}`); line feeds and tabs are kept. Borrowed when there is nothing to replace.
 pub fn terminal(text: &str) -> Cow<'_, str> {
-    let Some(first) = text.find(is_unsafe) else {
+    let Some(first) = first_unsafe(text) else {
         return Cow::Borrowed(text);
     };
     let mut out = String::with_capacity(text.len() + 16);
@@ -94,6 +94,30 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Where the first [`is_unsafe`] character of `text` starts: `text.find(is_unsafe)`, with
+/// the bytes of printable ASCII (the bulk of any report) passed over one at a time rather
+/// than decoded as characters.
+fn first_unsafe(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if (b' '..0x7f).contains(&b) || b == b'\n' || b == b'\t' {
+                i += 1;
+                continue;
+            }
+            return Some(i);
+        }
+        let c = text[i..].chars().next()?;
+        if is_unsafe(c) {
+            return Some(i);
+        }
+        i += c.len_utf8();
+    }
+    None
 }
 
 /// Like [`terminal`], for one line: line feeds and tabs are escaped too.
@@ -163,6 +187,15 @@ pub fn push_utf16_escapes(c: char, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn the_byte_scan_finds_what_a_character_scan_finds(
+            text in "([ -~]|\\n|\\t|\\r|\\u{1b}|\\u{7f}|\\u{9b}|\\u{202e}|\\u{200b}|\\u{200d}|[\\u{80}-\\u{3000}]|\\u{1f680}){0,40}"
+        ) {
+            proptest::prop_assert_eq!(first_unsafe(&text), text.find(is_unsafe));
+        }
+    }
 
     #[test]
     fn escapes_what_could_drive_or_fool_a_terminal() {
