@@ -14,7 +14,7 @@
 //! * Size of the `mlops-wizard` binary built for the bench (`target/release/mlops-wizard`).
 //! * Load plus validation of generated trees of 10,000 and 100,000 questions, and the ratio;
 //!   the peak memory of a process that loads the 10,000-question tree (this bench binary,
-//!   started with `MLOPS_BENCH_LOAD=FILE`).
+//!   started with `MLOPS_BENCH_LOAD=FILE`, reports its own `VmHWM`).
 //! * A key press (update plus render into a `TestBackend`) at 200x60 on the default tree.
 //! * Bytes written to the terminal per key press: frames drawn through ratatui's
 //!   `CrosstermBackend` into a counting sink.
@@ -56,7 +56,19 @@ fn main() {
     }
     if let Some(path) = std::env::var_os(LOAD_VAR) {
         let tree = Tree::load(Path::new(&path)).expect("a valid tree");
-        println!("{} questions", tree.questions.len());
+        // The high-water mark of this process's own memory: unlike the `ru_maxrss` the
+        // parent gets from `wait4`, it does not count what the process had between fork
+        // and exec, a copy of the large bench process.
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let hwm = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .unwrap_or("0 kB")
+            .trim()
+            .trim_end_matches(" kB")
+            .to_string();
+        println!("{hwm}");
+        drop(tree);
         return;
     }
     // `cargo bench -- FILTER` passes arguments meant for criterion; `--list` asks what runs.
@@ -500,10 +512,15 @@ fn load_scaling(table: &mut Table) {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let file = dir.path().join("tree.toml");
         std::fs::write(&file, &small).expect("write the tree");
-        let mut load = Command::new(std::env::current_exe().expect("own path"));
-        load.env(LOAD_VAR, &file);
-        let peak_kib = run(&mut load).max_rss_kib;
-        let peak_mb = peak_kib as f64 * 1024.0 / 1e6;
+        let out = Command::new(std::env::current_exe().expect("own path"))
+            .env(LOAD_VAR, &file)
+            .output()
+            .expect("the load process runs");
+        let peak_kib: f64 = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(f64::NAN);
+        let peak_mb = peak_kib * 1024.0 / 1e6;
         table.row(
             &format!("peak memory of loading the 10,000-question {name} tree, whole process"),
             "< 100 MB",
