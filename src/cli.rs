@@ -30,7 +30,7 @@ use crate::out;
     max_term_width = 100
 )]
 #[command(
-    after_help = "Exit status: 0 success, 2 bad input (invalid tree, answers or arguments), 1 other failures.\n\nExamples:\n  mlops-wizard                                   walk through the questions\n  mlops-wizard --resume                          continue the last walk\n  mlops-wizard recommend --answers answers.toml  print the recommendation as markdown\n  mlops-wizard recommend -a alice.toml -a bob.toml   a team report\n  mlops-wizard diff old.md new.toml              what changed between two decisions\n  mlops-wizard validate my-tree.toml             check a custom question tree"
+    after_help = "Exit status: 0 success, 2 bad input (invalid tree, answers, configuration or arguments), 1 other failures.\n\nDefaults come from mlops-wizard/config.toml in your configuration folder, if it exists; `mlops-wizard config` shows them. Flags win over it.\n\nExamples:\n  mlops-wizard                                   walk through the questions\n  mlops-wizard --resume                          continue the last walk\n  mlops-wizard recommend --answers answers.toml  print the recommendation as markdown\n  mlops-wizard recommend -a alice.toml -a bob.toml   a team report\n  mlops-wizard diff old.md new.toml              what changed between two decisions\n  mlops-wizard validate my-tree.toml             check a custom question tree"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -170,7 +170,8 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the JSON Schema of a question tree, an answers file or a tool catalog.
+    /// Print the JSON Schema of a question tree, an answers file, a tool catalog or the
+    /// configuration file.
     ///
     /// Editors that read a `#:schema` directive (taplo, Even Better TOML) then check and
     /// complete the file as you type: put `#:schema ./tree.schema.json` on its first line.
