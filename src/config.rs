@@ -179,18 +179,6 @@ impl Config {
         let source = crate::load::read_source(path)?;
         Config::parse(&source, path, home)
     }
-
-    /// The export path the wizard offers first: the folder, if set, and the file name.
-    pub fn export_path(&self, date: &str, respondent: &str, tree: &str) -> String {
-        let name = self.file_name.render(date, respondent, tree);
-        match &self.export_folder {
-            Some(folder) => {
-                let sep = if folder.ends_with('/') { "" } else { "/" };
-                format!("{folder}{sep}{name}")
-            }
-            None => name,
-        }
-    }
 }
 
 fn blank(source: &Source, span: &Span, what: &str) -> Problem {
@@ -205,11 +193,16 @@ fn blank(source: &Source, span: &Span, what: &str) -> Problem {
 
 /// `~` and `~/...` as the home folder; other relative paths from `base`.
 fn resolve(text: &str, base: &Path, home: Option<&Path>) -> PathBuf {
-    tidy(&match (text, home) {
+    tidy(&base.join(expand_home(text, home)))
+}
+
+/// `~` and `~/...` as the home folder (when there is one); other text as it is.
+pub fn expand_home(text: &str, home: Option<&Path>) -> PathBuf {
+    match (text, home) {
         ("~", Some(h)) => h.to_path_buf(),
         (t, Some(h)) if t.starts_with("~/") => h.join(&t[2..]),
-        (t, _) => base.join(t),
-    })
+        (t, _) => PathBuf::from(t),
+    }
 }
 
 /// `path` without `.` components, and without `..` where a named folder before it can be
@@ -406,8 +399,16 @@ mod tests {
         );
         let c = parse("[export]\nfolder = \"~/decisions\"\n", dir.path()).unwrap();
         assert_eq!(
-            c.export_path("2026-12-03", "", "mlops"),
-            "~/decisions/mlops-recommendation-2026-12-03.md"
+            c.export_folder.as_deref(),
+            Some("~/decisions"),
+            "`~` is kept"
+        );
+        let c = parse(&format!("questions = \"~/{}\"\n", "tree.toml"), dir.path());
+        // Resolved from the home folder given, not from the file's folder.
+        assert!(
+            c.unwrap_err()
+                .to_string()
+                .contains("(/home/dana/tree.toml)")
         );
     }
 

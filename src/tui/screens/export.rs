@@ -151,14 +151,7 @@ impl Targets {
     }
 }
 
-/// `~` and `~/...` as the home folder.
-pub fn expand_home(text: &str, home: Option<&Path>) -> PathBuf {
-    match (text, home) {
-        ("~", Some(h)) => h.to_path_buf(),
-        (t, Some(h)) if t.starts_with("~/") => h.join(&t[2..]),
-        (t, _) => PathBuf::from(t),
-    }
-}
+pub use crate::config::expand_home;
 
 /// Where the outputs go for the path as typed: `~` expanded, the default name inside a
 /// folder (`is_dir`, or a path ending in `/`), `.md` added when there is no extension, and
