@@ -849,6 +849,65 @@ pub(crate) fn verdict_of(candidates: &[f64]) -> Verdict {
     }
 }
 
+/// Whether candidate scores each known only to within `error` of the exact ones (ruled-out
+/// ones are `-inf`, exactly) certainly get `verdict` from [`verdict_of`]: every set of
+/// values within those bounds would, the rounding of its own comparisons allowed for.
+/// `false` when the bounds leave it open or give another verdict.
+pub(crate) fn surely_verdict(candidates: &[f64], error: f64, verdict: &Verdict) -> bool {
+    if !error.is_finite() || candidates.iter().any(|v| v.is_nan()) {
+        return false;
+    }
+    // The two highest finite values, and the largest magnitude.
+    let (mut first, mut second) = ((usize::MAX, f64::NEG_INFINITY), f64::NEG_INFINITY);
+    let mut scale = 1.0f64;
+    for (a, &v) in candidates.iter().enumerate() {
+        if v.is_finite() {
+            if v > first.1 || first.0 == usize::MAX {
+                second = first.1;
+                first = (a, v);
+            } else {
+                second = second.max(v);
+            }
+            scale = scale.max(v.abs());
+        }
+    }
+    if first.0 == usize::MAX {
+        return false;
+    }
+    // The exact threshold `TIE_EPSILON * scale` lies in this interval (`scale` moves by
+    // at most `error` and is at least 1).
+    let rounding = |x: f64| 4.0 * f64::EPSILON * (x.abs() + scale);
+    let threshold_low = TIE_EPSILON * (scale - error).max(1.0) - rounding(0.0);
+    let threshold_high = TIE_EPSILON * (scale + error) + rounding(0.0);
+    let mut leaders = 0;
+    for (a, &v) in candidates.iter().enumerate() {
+        if !v.is_finite() {
+            continue;
+        }
+        // The exact `max - v` is `max(0, d)`, with `d` the exact highest other value
+        // minus `v`, which is within `2 error` of this one.
+        let other = if a == first.0 { second } else { first.1 };
+        let d = other - v;
+        let slack = 2.0 * error + rounding(other) + rounding(v);
+        let (low, high) = ((d - slack).max(0.0), (d + slack).max(0.0));
+        let leads = if other == f64::NEG_INFINITY || high < threshold_low {
+            true
+        } else if low > threshold_high {
+            false
+        } else {
+            return false;
+        };
+        if leads != verdict.includes(a) {
+            return false;
+        }
+        leaders += usize::from(leads);
+    }
+    match verdict {
+        Verdict::Alternative(_) => leaders == 1,
+        Verdict::Tie(t) => leaders == t.len() && leaders > 1,
+    }
+}
+
 /// Positions of the highest values (several when they are equal within [`TIE_EPSILON`]).
 /// Values that are not finite (ruled-out alternatives) never lead.
 pub(crate) fn leaders(values: &[f64]) -> Vec<usize> {
@@ -868,4 +927,65 @@ fn leading(values: &[f64]) -> impl Iterator<Item = usize> + '_ {
             top.is_some_and(|(max, scale)| v.is_finite() && max - **v <= TIE_EPSILON * scale)
         })
         .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    use super::{TIE_EPSILON, Verdict, surely_verdict, verdict_of};
+
+    #[test]
+    fn a_clear_lead_is_sure_and_a_near_tie_is_not() {
+        let alone = Verdict::Alternative(0);
+        assert!(surely_verdict(&[3.0, 1.0], 1e-6, &alone));
+        assert!(!surely_verdict(&[3.0, 1.0], 1e-6, &Verdict::Alternative(1)));
+        assert!(!surely_verdict(&[3.0, 1.0], 1.5, &alone));
+        // A gap at the tie threshold could fall on either side.
+        let edge = [1.0, 1.0 - TIE_EPSILON];
+        assert!(!surely_verdict(&edge, 1e-12, &verdict_of(&edge)));
+        let tie = Verdict::Tie(vec![0, 1]);
+        assert!(surely_verdict(&[2.0, 2.0], 1e-12, &tie));
+        assert!(surely_verdict(
+            &[f64::NEG_INFINITY, 0.5],
+            0.1,
+            &Verdict::Alternative(1)
+        ));
+        assert!(!surely_verdict(
+            &[f64::NAN, 0.5],
+            0.1,
+            &Verdict::Alternative(1)
+        ));
+    }
+
+    proptest! {
+        /// When the verdict is sure, moving every finite score by up to the error (to the
+        /// ends of the interval included) keeps it.
+        #[test]
+        fn a_sure_verdict_holds_for_every_score_within_the_error(
+            scores in vec(
+                prop_oneof![
+                    -10.0..10.0f64,
+                    Just(f64::NEG_INFINITY),
+                    Just(1.0),
+                    Just(1.0 - TIE_EPSILON),
+                    Just(1.0 - 2.0 * TIE_EPSILON),
+                ],
+                1..5,
+            ),
+            error in prop_oneof![Just(0.0), 0.0..1e-8f64, 0.0..1.0f64],
+            moves in vec(prop_oneof![Just(-1.0), Just(1.0), -1.0..=1.0f64], 5),
+        ) {
+            let verdict = verdict_of(&scores);
+            if surely_verdict(&scores, error, &verdict) {
+                let moved: Vec<f64> = scores
+                    .iter()
+                    .zip(&moves)
+                    .map(|(v, m)| if v.is_finite() { v + m * error } else { *v })
+                    .collect();
+                prop_assert_eq!(verdict_of(&moved), verdict);
+            }
+        }
+    }
 }

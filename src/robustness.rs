@@ -21,7 +21,7 @@ use crate::answers::{Answer, Answers};
 use crate::flow;
 use crate::model::{Condition, Kind, Question, Tree};
 use crate::recommend::{Evaluation, Outcome, Recommendation, Verdict};
-use crate::scoring::Scorer;
+use crate::scoring::{Change, Scorer};
 
 /// Tipping points listed at most.
 pub const HANDFUL: usize = 5;
@@ -350,6 +350,11 @@ struct Search<'t, 'b> {
     all: Vec<Edit>,
     /// Per single change, the entries of the answers it gives, by question.
     edited: Vec<Vec<(usize, usize)>>,
+    /// Per single change, what it does to the base's totals, once evaluated (`None` when
+    /// combinations with it must be evaluated; see [`Scorer::change`]).
+    changes: Vec<Option<Change>>,
+    /// Whether combinations that surely keep the verdict are passed over unevaluated.
+    shortcut: bool,
     /// Per question, the entries of its possible answers once asked for.
     possible: Vec<Option<std::ops::Range<usize>>>,
     /// The answer set being evaluated.
@@ -357,7 +362,7 @@ struct Search<'t, 'b> {
 }
 
 impl<'t, 'b> Search<'t, 'b> {
-    fn new(tree: &'t Tree, base: &'b [Option<Answer>]) -> Search<'t, 'b> {
+    fn new(tree: &'t Tree, base: &'b [Option<Answer>], shortcut: bool) -> Search<'t, 'b> {
         let mut scorer = Scorer::new(tree);
         let base_state = scorer.state(base);
         scorer.set_base(&base_state);
@@ -377,8 +382,10 @@ impl<'t, 'b> Search<'t, 'b> {
             scorer,
             state: base_state.clone(),
             base_state,
+            changes: vec![None; all.len()],
             all,
             edited,
+            shortcut,
             possible: vec![None; tree.questions.len()],
         }
     }
@@ -433,6 +440,38 @@ impl<'t, 'b> Search<'t, 'b> {
             return None;
         }
         Some(out)
+    }
+
+    /// Evaluates the single change `i` (see [`Search::with_edits`]) and keeps what it does
+    /// for [`Search::surely_kept`].
+    fn single(&mut self, i: usize) -> Option<Outcome> {
+        let out = self.with_edits(&[i])?;
+        if let [(q, e)] = self.edited[i][..] {
+            self.changes[i] = self.scorer.change(q, e, &out);
+        }
+        Some(out)
+    }
+
+    /// Whether the changes `set` (positions in `all`, each evaluated by
+    /// [`Search::single`]) surely keep `verdict`, known without evaluating them; `false`
+    /// when it is not known.
+    fn surely_kept(&mut self, set: &[usize], verdict: &Verdict) -> bool {
+        if !self.shortcut {
+            return false;
+        }
+        let change = |i: usize| self.changes[i].as_ref();
+        let scorer = &mut self.scorer;
+        match *set {
+            [i, j] => match (change(i), change(j)) {
+                (Some(a), Some(b)) => scorer.surely(&[a, b], verdict),
+                _ => false,
+            },
+            [i, j, k] => match (change(i), change(j), change(k)) {
+                (Some(a), Some(b), Some(c)) => scorer.surely(&[a, b, c], verdict),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     /// The entries of the possible answers of question `q` (see `possible_answers`).
@@ -565,6 +604,10 @@ fn describe(tree: &Tree, base: &[Option<Answer>], edits: &[&Edit]) -> Vec<Answer
 /// How far the searches go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
+    /// Combinations of changes whose verdict is certain from the single changes' effects
+    /// (within a bound on rounding) are not evaluated; off, every one is (the tests compare
+    /// the two).
+    pub shortcut: bool,
     /// The open questions' answers are enumerated exactly up to this many combinations.
     pub max_enumeration: u64,
     /// Three-answer candidates checked by re-evaluation at most.
@@ -574,6 +617,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
+            shortcut: true,
             max_enumeration: MAX_ENUMERATION,
             max_triples_checked: MAX_TRIPLES_CHECKED,
         }
@@ -599,7 +643,7 @@ pub fn analyse_with(
     for e in &rec.ruled_out {
         base_excluded[e.alternative] = true;
     }
-    let mut search = Search::new(tree, &base);
+    let mut search = Search::new(tree, &base, limits.shortcut);
     let n = search.all.len();
 
     // Single changes, exhaustively.
@@ -608,7 +652,7 @@ pub fn analyse_with(
     let mut listed_questions: Vec<usize> = Vec::new();
     let (mut single_flips, mut constraint_flips) = (0, 0);
     for i in 0..n {
-        let Some(out) = search.with_edits(&[i]) else {
+        let Some(out) = search.single(i) else {
             singles.push(None);
             continue;
         };
@@ -652,6 +696,9 @@ pub fn analyse_with(
                     continue;
                 }
                 if all[i].question() == all[j].question() && all[i].slot().1.is_none() {
+                    continue;
+                }
+                if search.surely_kept(&[i, j], &base_verdict) {
                     continue;
                 }
                 let Some(out) = search.with_edits(&[i, j]) else {
@@ -776,6 +823,9 @@ fn search_triples(
     for &(_, i, j, k) in candidates.iter().take(max_checked) {
         if tipping_points.len() >= HANDFUL {
             break;
+        }
+        if search.surely_kept(&[i, j, k], &rec.verdict) {
+            continue;
         }
         let Some(out) = search.with_edits(&[i, j, k]) else {
             continue;

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use crate::answers::Answer;
 use crate::flow;
 use crate::model::{Condition, Effect, Test, Tree};
-use crate::recommend::{Outcome, verdict_of};
+use crate::recommend::{Outcome, Verdict, surely_verdict, verdict_of};
 
 /// A visibility condition with its tests resolved to (question, test number on it).
 #[derive(Debug, Clone)]
@@ -71,6 +71,70 @@ pub(crate) struct Scorer<'t> {
     stride: usize,
     base_order: Vec<usize>,
     base_shown: Vec<bool>,
+    /// The base answer set and its final totals (see [`Scorer::set_base`]).
+    base: Base,
+    /// How far a computed score can be from the exact one (`None` when no useful bound
+    /// holds for the tree).
+    bound: Option<ErrorBound>,
+    /// Buffers of [`Scorer::surely`].
+    scratch_scores: Vec<f64>,
+    scratch_excluding: Vec<i64>,
+}
+
+/// The base answer set of the searches: its entries, and what scoring it gave.
+#[derive(Debug, Clone, Default)]
+struct Base {
+    state: Vec<usize>,
+    points: Vec<f64>,
+    weights: Vec<f64>,
+    scores: Vec<f64>,
+    /// Per alternative, how many shown answers rule it out.
+    excluding: Vec<i64>,
+}
+
+/// A bound on rounding: any computation of a score of the tree that adds at most `K`
+/// terms per cell and multiplies at most `K` weights per criterion, in whatever order, is
+/// within `gamma * sum over criteria of magnitude[cell] * |weight|` of the real value, up to
+/// a small constant factor (see `Scorer::surely`).
+#[derive(Debug, Clone)]
+struct ErrorBound {
+    /// `K u / (1 - K u)`, with `u` the unit roundoff of `f64`.
+    gamma: f64,
+    /// Per cell, the sum of the magnitudes of every term that can be added to it.
+    magnitude: Vec<f64>,
+    /// Per alternative, `magnitude` weighed by the base answer set's weights.
+    base_weighed: Vec<f64>,
+}
+
+/// What one changed answer does to the base answer set, kept so that combinations of
+/// changes can be judged without evaluating them (see [`Scorer::surely`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Change {
+    question: usize,
+    /// Cells whose final points differ from the base's: (cell, new minus base).
+    points: Vec<(usize, f64)>,
+    /// Criteria whose final weight differs from the base's: (criterion, new minus base).
+    weights: Vec<(usize, f64)>,
+    /// Criteria whose multipliers differ between the old and the new answer, or that an
+    /// answer to a question it shows or hides multiplies (whether or not the final weight
+    /// shows it: a zero weight hides any multiplier).
+    reweighs: Vec<usize>,
+    /// Per alternative, the change in the number of answers ruling it out.
+    excluding: Vec<(usize, i64)>,
+    /// The fact slots the old or the new answer adds to, or an answer to a question it
+    /// shows or hides.
+    slots: Vec<usize>,
+    /// The new answer passes or fails a test of a condition that the old one did not.
+    gates: bool,
+    /// The questions it shows or hides.
+    moved: Vec<usize>,
+    /// Both answers only weigh criteria (priorities) and nothing is shown or hidden: two
+    /// such changes of one question combine when they weigh different criteria.
+    weighs_only: bool,
+    /// Per alternative, the score minus the base's.
+    scores: Vec<f64>,
+    /// Per alternative, the rounding magnitude weighed by the weights with this change.
+    weighed: Vec<f64>,
 }
 
 /// Checkpoints kept at most, whatever the size of the tree.
@@ -117,6 +181,10 @@ impl<'t> Scorer<'t> {
             stride: 0,
             base_order: Vec::new(),
             base_shown: Vec::new(),
+            base: Base::default(),
+            bound: error_bound(tree),
+            scratch_scores: Vec::new(),
+            scratch_excluding: Vec::new(),
         };
         for qi in 0..n {
             let e = scorer.entry(qi, None);
@@ -265,8 +333,26 @@ impl<'t> Scorer<'t> {
     pub(crate) fn set_base(&mut self, state: &[usize]) {
         self.checkpoints.clear();
         let stride = state.len().div_ceil(MAX_CHECKPOINTS).max(1);
-        self.run(state, 0, Some(stride));
+        let out = self.run(state, 0, Some(stride));
         self.stride = stride;
+        let mut excluding = vec![0; self.tree.alternatives.len()];
+        for (q, &e) in state.iter().enumerate() {
+            if self.base_shown[q] {
+                for &a in &self.entries[e].excludes {
+                    excluding[a] += 1;
+                }
+            }
+        }
+        self.base = Base {
+            state: state.to_vec(),
+            points: self.points.clone(),
+            weights: self.weights.clone(),
+            scores: out.scores,
+            excluding,
+        };
+        if let Some(b) = &mut self.bound {
+            b.base_weighed = weighed(&b.magnitude, &self.base.weights);
+        }
     }
 
     /// [`Scorer::outcome`] of `state`, which must give the same entries as the base answer
@@ -382,6 +468,193 @@ impl<'t> Scorer<'t> {
         }
     }
 
+    /// The change that giving question `question` the answer of entry `entry` makes to the
+    /// base answer set (see [`Scorer::set_base`]). The last evaluation must have been of
+    /// exactly that answer set, and `outcome` its result. `None` when the question is not
+    /// shown in the base, or the totals are not finite.
+    pub(crate) fn change(
+        &self,
+        question: usize,
+        entry: usize,
+        outcome: &Outcome,
+    ) -> Option<Change> {
+        let bound = self.bound.as_ref()?;
+        let old = &self.entries[*self.base.state.get(question)?];
+        let new = self.entries.get(entry)?;
+        let shown = &self.shown[..self.base_shown.len().min(self.shown.len())];
+        if !self.base_shown.get(question).copied().unwrap_or(false)
+            || shown.len() != self.base_shown.len()
+        {
+            return None;
+        }
+        let differences = |now: &[f64], base: &[f64]| -> Vec<(usize, f64)> {
+            (now.iter().zip(base).enumerate())
+                .filter(|(_, (n, b))| n.to_bits() != b.to_bits())
+                .map(|(i, (n, b))| (i, n - b))
+                .collect()
+        };
+        let points = differences(&self.points, &self.base.points);
+        let weights = differences(&self.weights, &self.base.weights);
+        let scores: Vec<f64> = (outcome.scores.iter().zip(&self.base.scores))
+            .map(|(n, b)| n - b)
+            .collect();
+        let finite = (points.iter().chain(&weights).map(|x| x.1))
+            .chain(scores.iter().copied())
+            .all(f64::is_finite);
+        if !finite || bound.magnitude.len() != self.points.len() {
+            return None;
+        }
+        let gates = old.tests != new.tests;
+        let moved: Vec<usize> = (0..shown.len())
+            .filter(|&q| shown[q] != self.base_shown[q])
+            .collect();
+        let mut slots: Vec<usize> = (old.effects.iter().chain(&new.effects))
+            .chain(
+                moved
+                    .iter()
+                    .flat_map(|&q| &self.entries[self.base.state[q]].effects),
+            )
+            .filter_map(|e| e.1)
+            .collect();
+        slots.sort_unstable();
+        slots.dedup();
+        fn multipliers(e: &Entry, c: usize) -> impl Iterator<Item = u64> + '_ {
+            e.weights
+                .iter()
+                .filter(move |w| w.0 == c)
+                .map(|w| w.1.to_bits())
+        }
+        let mut reweighs: Vec<usize> = (old.weights.iter().chain(&new.weights))
+            .map(|w| w.0)
+            .filter(|&c| !multipliers(old, c).eq(multipliers(new, c)))
+            .chain(
+                moved
+                    .iter()
+                    .flat_map(|&q| self.entries[self.base.state[q]].weights.iter().map(|w| w.0)),
+            )
+            .collect();
+        reweighs.sort_unstable();
+        reweighs.dedup();
+        let mut excluding = vec![0i64; self.tree.alternatives.len()];
+        for &a in &new.excludes {
+            excluding[a] += 1;
+        }
+        for &a in &old.excludes {
+            excluding[a] -= 1;
+        }
+        for &q in &moved {
+            let d = if shown[q] { 1 } else { -1 };
+            for &a in &self.entries[self.base.state[q]].excludes {
+                excluding[a] += d;
+            }
+        }
+        let excluding = (excluding.into_iter().enumerate())
+            .filter(|x| x.1 != 0)
+            .collect();
+        let weighs_only = moved.is_empty()
+            && [old, new]
+                .iter()
+                .all(|e| e.effects.is_empty() && e.excludes.is_empty());
+        Some(Change {
+            question,
+            points,
+            weights,
+            reweighs,
+            excluding,
+            slots,
+            gates,
+            moved,
+            weighs_only,
+            scores,
+            weighed: weighed(&bound.magnitude, &self.weights),
+        })
+    }
+
+    /// The candidate scores (ruled-out alternatives `-inf`, as `verdict_of` takes them) of
+    /// the base answer set with all of `changes` applied, computed from what each change
+    /// does alone without evaluating the combination, and a bound on their distance from
+    /// the evaluated ones; `None` when the changes cannot be combined so.
+    ///
+    /// The changes must be of distinct questions (or weigh criteria of one priorities
+    /// question), touch distinct facts and change the weights of distinct criteria; at
+    /// most one may pass or fail a condition's test differently, and the questions that
+    /// one shows or hides must not be the others'. Then every question is shown as with
+    /// that change alone, and,
+    /// in real numbers, the combined score is the base's plus each change's difference,
+    /// plus for each criterion a change reweighs, the other changes' points on it times the
+    /// change of weight. Computed in floating point, in another order than an evaluation,
+    /// it may differ from the evaluated score, but by less than the tree's rounding bound
+    /// (see [`ErrorBound`]).
+    pub(crate) fn combined(&mut self, changes: &[&Change]) -> Option<(&[f64], f64)> {
+        let bound = self.bound.as_ref()?;
+        for (n, x) in changes.iter().enumerate() {
+            for y in &changes[..n] {
+                let apart = (x.question != y.question || (x.weighs_only && y.weighs_only))
+                    && !(x.gates && y.gates)
+                    && !x.moved.contains(&y.question)
+                    && !y.moved.contains(&x.question);
+                let shared_weight = x.reweighs.iter().any(|c| y.reweighs.contains(c));
+                if !apart || shared_weight || x.slots.iter().any(|s| y.slots.contains(s)) {
+                    return None;
+                }
+            }
+        }
+        let n_crit = self.n_crit;
+        let scores = &mut self.scratch_scores;
+        scores.clone_from(&self.base.scores);
+        // Sum of the magnitudes weighed by the base's and by each change's weights.
+        let mut weighed = 0.0f64;
+        for (a, s) in scores.iter_mut().enumerate() {
+            let mut w = (changes.len() + 1) as f64 * bound.base_weighed[a];
+            for c in changes {
+                *s += c.scores[a];
+                w += c.weighed[a];
+            }
+            weighed = weighed.max(w);
+        }
+        for (n, x) in changes.iter().enumerate() {
+            for &(criterion, dw) in &x.weights {
+                for (m, y) in changes.iter().enumerate() {
+                    if m != n {
+                        for &(cell, dp) in y.points.iter().filter(|p| p.0 % n_crit == criterion) {
+                            scores[cell / n_crit] += dp * dw;
+                        }
+                    }
+                }
+            }
+        }
+        // Beyond this, partial sums might overflow.
+        if weighed.is_nan() || weighed >= 1e300 {
+            return None;
+        }
+        let excluding = &mut self.scratch_excluding;
+        excluding.clone_from(&self.base.excluding);
+        for c in changes {
+            for &(a, d) in &c.excluding {
+                excluding[a] += d;
+            }
+        }
+        let all = excluding.iter().all(|&x| x > 0);
+        for (s, &x) in scores.iter_mut().zip(excluding.iter()) {
+            if x > 0 && !all {
+                *s = f64::NEG_INFINITY;
+            }
+        }
+        // The evaluations' rounding and this computation's, with a margin of two or more
+        // (derived in docs/performance.md).
+        let k = changes.len() as f64;
+        let error = 4.0 * (k + 2.0).powi(3) * bound.gamma * weighed;
+        Some((scores, error))
+    }
+
+    /// Whether the base answer set with all of `changes` applied certainly gets `verdict`,
+    /// judged from [`Scorer::combined`]: no scores within its bound would give another.
+    /// `false` means "not known", not "another verdict".
+    pub(crate) fn surely(&mut self, changes: &[&Change], verdict: &Verdict) -> bool {
+        self.combined(changes)
+            .is_some_and(|(scores, error)| surely_verdict(scores, error, verdict))
+    }
+
     /// Decides which questions the answer set `state` shows (see [`Scorer::shown`]).
     pub(crate) fn visibility(&mut self, state: &[usize]) {
         self.shown.clear();
@@ -408,6 +681,54 @@ impl<'t> Scorer<'t> {
             Cond::Never => false,
         }
     }
+}
+
+/// The rounding bound of `tree`'s scores: `None` when the tree is so large (or its
+/// points so extreme) that no useful bound holds.
+fn error_bound(tree: &Tree) -> Option<ErrorBound> {
+    let n_crit = tree.criteria.len();
+    let mut magnitude = vec![0.0f64; tree.alternatives.len() * n_crit];
+    let (mut terms, mut multipliers) = (0usize, 0usize);
+    let mut add = |effects: &[Effect], largest_factor: f64| {
+        for e in effects {
+            if let (Some(a), Some(c)) = (e.alternative_at, e.criterion_at) {
+                magnitude[a * n_crit + c] += e.points.abs() * largest_factor;
+                terms += 1;
+            }
+        }
+    };
+    for q in &tree.questions {
+        for o in &q.options {
+            add(&o.effects, 1.0);
+            multipliers += o.weights.len();
+        }
+        if let Some(s) = &q.scale {
+            // The fraction is linear in the value, which is kept within the range.
+            let largest = s.fraction(s.min).abs().max(s.fraction(s.max).abs());
+            add(&s.effects, largest);
+            multipliers += 1;
+        }
+        if let Some(p) = &q.priorities {
+            multipliers += p.criteria.len();
+        }
+    }
+    let ku = (terms + multipliers + n_crit + 8) as f64 * (f64::EPSILON / 2.0);
+    if ku >= 1e-3 || magnitude.iter().any(|m| !m.is_finite()) {
+        return None;
+    }
+    Some(ErrorBound {
+        gamma: ku / (1.0 - ku),
+        magnitude,
+        base_weighed: Vec::new(),
+    })
+}
+
+/// Per alternative, the sum over criteria of `magnitude` times the weight's magnitude.
+fn weighed(magnitude: &[f64], weights: &[f64]) -> Vec<f64> {
+    magnitude
+        .chunks(weights.len().max(1))
+        .map(|cells| cells.iter().zip(weights).map(|(m, w)| m * w.abs()).sum())
+        .collect()
 }
 
 /// Compiles the `show_if` of question `owner`: tests on earlier questions are numbered
@@ -442,7 +763,7 @@ mod tests {
     use proptest::collection::vec;
     use proptest::prelude::*;
 
-    use super::Scorer;
+    use super::{Change, Scorer};
     use crate::answers::Answer;
     use crate::flow::Flow;
     use crate::load::{DEFAULT_TREE, DEFAULT_TREE_NAME};
@@ -738,12 +1059,108 @@ levels = [{ label = "Low", multiplier = 0.5 }, { label = "Normal", multiplier = 
         Ok(())
     }
 
+    /// The small tree with numbers that do not add up exactly in binary.
+    fn small_rounding() -> String {
+        SMALL
+            .replace("points = 2.5", "points = 0.1")
+            .replace("points = 3.0", "points = 0.7")
+            .replace("points = -1.25", "points = -1.3")
+            .replace("multiplier = 1.5", "multiplier = 1.1")
+            .replace("max = 5", "max = 8")
+    }
+
+    /// Single changes of a base answer set, then every pair and triple of them (of
+    /// distinct questions): where
+    /// [`Scorer::combined`] computes the scores, each is within its bound of the evaluated
+    /// one, and the same alternatives are ruled out.
+    fn combined_within_bound(
+        tree: &Tree,
+        base: &[u32],
+        others: &[u32],
+    ) -> Result<usize, TestCaseError> {
+        let mut scorer = Scorer::new(tree);
+        let answers: Vec<Option<Answer>> = tree
+            .questions
+            .iter()
+            .zip(base.iter().cycle())
+            .map(|(q, &v)| answer(tree, q, v))
+            .collect();
+        let state = scorer.state(&answers);
+        scorer.set_base(&state);
+        let mut changes = Vec::new();
+        for (n, &v) in others.iter().enumerate() {
+            let q = (v as usize ^ n) % tree.questions.len();
+            let Some(a) = answer(tree, &tree.questions[q], v.rotate_left(7)) else {
+                continue;
+            };
+            let e = scorer.add(q, Some(&a));
+            let mut single = state.clone();
+            single[q] = e;
+            let out = scorer.outcome_from(&single, q);
+            if let Some(c) = scorer.change(q, e, &out) {
+                changes.push((q, e, c));
+            }
+        }
+        let mut judged = 0;
+        let n = changes.len();
+        let sets = (0..n)
+            .flat_map(|i| (i + 1..n).map(move |j| vec![i, j]))
+            .chain((0..n).flat_map(|i| {
+                (i + 1..n).flat_map(move |j| (j + 1..n).map(move |k| vec![i, j, k]))
+            }));
+        for set in sets {
+            // (Two changes of one question combine only as levels of one priorities
+            // answer, which the robustness tests cover.)
+            let question = |n: usize| changes[set[n]].0;
+            if (1..set.len()).any(|n| (0..n).any(|m| question(m) == question(n))) {
+                continue;
+            }
+            let refs: Vec<&Change> = set.iter().map(|&i| &changes[i].2).collect();
+            let Some((scores, error)) = scorer.combined(&refs).map(|(s, e)| (s.to_vec(), e)) else {
+                continue;
+            };
+            let mut combined = state.clone();
+            for &i in &set {
+                combined[changes[i].0] = changes[i].1;
+            }
+            let exact = scorer.outcome(&combined);
+            let all = exact.excluded.iter().all(|&x| x);
+            for (a, (&got, &want)) in scores.iter().zip(&exact.scores).enumerate() {
+                if exact.excluded[a] && !all {
+                    prop_assert_eq!(got, f64::NEG_INFINITY);
+                } else {
+                    prop_assert!(
+                        (got - want).abs() <= error,
+                        "{} vs {} (bound {}) for {:?}",
+                        got,
+                        want,
+                        error,
+                        set
+                    );
+                }
+            }
+            judged += 1;
+        }
+        Ok(judged)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig {
             cases: 64,
             failure_persistence: None,
             ..ProptestConfig::default()
         })]
+
+        #[test]
+        fn combined_scores_are_within_their_bound(
+            base in vec(any::<u32>(), 1..40),
+            others in vec(any::<u32>(), 1..9),
+        ) {
+            let tree = Tree::parse(DEFAULT_TREE_NAME, DEFAULT_TREE).expect("built-in tree");
+            combined_within_bound(&tree, &base, &others)?;
+            let tree = Tree::parse("small.toml", &small_rounding()).expect("small tree");
+            combined_within_bound(&tree, &base, &others)?;
+        }
 
         #[test]
         fn scoring_table_agrees_on_the_built_in_tree(sets in vec(vec(any::<u32>(), 1..40), 1..4)) {

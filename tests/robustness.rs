@@ -113,6 +113,11 @@ fn g_tree() -> impl Strategy<Value = GTree> {
 
 impl GTree {
     fn to_toml(&self) -> String {
+        self.to_toml_with(4.0, &MULTIPLIERS)
+    }
+
+    /// The tree with effect points of `units / divisor` and the given weight multipliers.
+    fn to_toml_with(&self, divisor: f64, multipliers: &[f64; 4]) -> String {
         let mut t = String::from("[tree]\nid = \"g\"\ntitle = \"G\"\nversion = \"1\"\n\n");
         for a in 0..self.alternatives {
             let _ = writeln!(t, "[[alternatives]]\nid = \"a{a}\"\ntitle = \"A{a}\"\n");
@@ -143,7 +148,7 @@ impl GTree {
                     let _ = writeln!(
                         t,
                         "[[questions.options.effects]]\nalternative = \"a{a}\"\ncriterion = \"c{c}\"\npoints = {}\nreason = \"r\"",
-                        f64::from(*p) / 4.0
+                        f64::from(*p) / divisor
                     );
                     if let Some(f) = f {
                         let _ = writeln!(t, "fact = \"f{f}\"");
@@ -154,7 +159,7 @@ impl GTree {
                     let _ = writeln!(
                         t,
                         "[[questions.options.weights]]\ncriterion = \"c{c}\"\nmultiplier = {}\nreason = \"w\"\n",
-                        MULTIPLIERS[m]
+                        multipliers[m]
                     );
                 }
                 if o.rules_out {
@@ -211,6 +216,38 @@ fn answers_for(tree: &Tree, picks: &[(bool, u32)]) -> Answers {
         a.values.insert(q.id.clone(), answer);
     }
     Flow::new(tree, &a).effective(tree, &a)
+}
+
+proptest! {
+    #![proptest_config(config(400))]
+
+    /// Combinations of changes judged from the single changes' effects (within a bound on
+    /// rounding) instead of evaluated: the analysis is the same, with points and
+    /// multipliers that add up exactly and with ones that round.
+    #[test]
+    fn judging_combinations_without_evaluating_them_changes_nothing(
+        g in g_tree(),
+        picks in vec((prop::bool::weighted(0.8), any::<u32>()), 1..8),
+        numbers in 0usize..3,
+    ) {
+        let (divisor, multipliers) = [
+            (4.0, MULTIPLIERS),
+            (3.0, [0.0, 0.3, 1.1, 2.7]),
+            (10.0, [0.7, 0.1, 1.3, 1e-3]),
+        ][numbers];
+        let text = g.to_toml_with(divisor, &multipliers);
+        let Ok(tree) = Tree::parse("g.toml", &text) else { return Ok(()) };
+        let answers = answers_for(&tree, &picks);
+        let quick = Recommendation::quick(&tree, &answers);
+        let judged = robustness::analyse_with(&tree, &answers, &quick, Limits::default());
+        let evaluated = robustness::analyse_with(
+            &tree,
+            &answers,
+            &quick,
+            Limits { shortcut: false, ..Limits::default() },
+        );
+        prop_assert_eq!(judged, evaluated, "--- tree ---\n{}\n--- answers ---\n{:?}", text, answers.values);
+    }
 }
 
 // =======================================================================================
