@@ -1484,6 +1484,14 @@ fn longest_run(s: &str, c: char) -> usize {
 /// controls and invisible characters ([`sanitize::is_unsafe`]) are shown as their escape,
 /// `\u{202e}`, so the text cannot read differently from what it is.
 pub fn escape_inline(text: &str) -> String {
+    if is_plain(text.as_bytes()) {
+        return text.to_owned();
+    }
+    escape_words(text)
+}
+
+/// [`escape_inline`] word by word, for text that [`is_plain`] does not pass.
+fn escape_words(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut words = text
         .split(|c: char| c.is_whitespace() || c.is_control())
@@ -1496,6 +1504,41 @@ pub fn escape_inline(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether [`escape_inline`] leaves the text as it is, decided a byte at a time: printable
+/// ASCII with nothing to escape, words one space apart, and no word that escaping would
+/// change (`+`, `-` or `=` or a number ending in `.` or `)` first, `www.`, `mailto:`,
+/// `xmpp:`, `:/`). Most prompts, labels and reasons are such text.
+fn is_plain(text: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (text.first(), text.last()) else {
+        return false;
+    };
+    if first == b' ' || last == b' ' || matches!(first, b'+' | b'-' | b'=') {
+        return false;
+    }
+    let digits = text.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits > 0 && matches!(text.get(digits), Some(b'.' | b')')) {
+        return false;
+    }
+    let before = |i: usize, word: &[u8]| {
+        i >= word.len() && text[i - word.len()..i].eq_ignore_ascii_case(word)
+    };
+    for (i, &b) in text.iter().enumerate() {
+        let plain = match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => true,
+            b' ' => text[i - 1] != b' ',
+            b',' | b';' | b'\'' | b'"' | b'(' | b')' | b'?' | b'%' | b'+' | b'=' | b'-' | b'/'
+            | b'^' | b'{' | b'}' => true,
+            b'.' => !before(i, b"www"),
+            b':' => text.get(i + 1) != Some(&b'/') && !before(i, b"mailto") && !before(i, b"xmpp"),
+            _ => false,
+        };
+        if !plain {
+            return false;
+        }
+    }
+    true
 }
 
 /// Text as lines of inline markdown, one per line of the text (blank lines kept as empty
@@ -1600,6 +1643,16 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Text that the byte scan passes is left as it is by the word-by-word escaping.
+        #[test]
+        fn plain_text_needs_no_escaping(
+            text in "([a-zA-Z0-9 ,;'\"()?%+=/^{}.:\\-]|mailto|xmpp|www|WwW\\.|www\\.|mailto:|xMpP:|a:/|://|  |[\\t\\n_*#@]|1\\.|2\\)){0,16}"
+        ) {
+            if is_plain(text.as_bytes()) {
+                proptest::prop_assert_eq!(escape_words(&text), text);
+            }
+        }
+
         #[test]
         fn copying_runs_changes_nothing(
             word in "([a-zA-Z0-9:./@$_*#]|mailto|xmpp|www|://|[\\u{80}-\\u{3000}]|\\u{202e}|\\u{200b}|\\u{9b}){0,24}"
