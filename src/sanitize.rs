@@ -97,12 +97,25 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
 }
 
 /// Where the first [`is_unsafe`] character of `text` starts: `text.find(is_unsafe)`, with
-/// the bytes of printable ASCII (the bulk of any report) passed over one at a time rather
-/// than decoded as characters.
+/// printable ASCII (the bulk of any report) passed over eight bytes at a time, or one at a
+/// time, rather than decoded as characters.
 fn first_unsafe(text: &str) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    const SPACES: u64 = u64::from_ne_bytes([0x20; 8]);
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let w = u64::from_ne_bytes(chunk.try_into().unwrap_or_default());
+            // A byte under 0x20 (the classic "has less than" test), or at 0x7f and above.
+            let below_space = w.wrapping_sub(SPACES) & !w & HIGH;
+            let del_or_above = (w.wrapping_add(ONES) | w) & HIGH;
+            if below_space | del_or_above == 0 {
+                i += 8;
+                continue;
+            }
+        }
         let b = bytes[i];
         if b.is_ascii() {
             if (b' '..0x7f).contains(&b) || b == b'\n' || b == b'\t' {
@@ -192,6 +205,15 @@ mod tests {
         #[test]
         fn the_byte_scan_finds_what_a_character_scan_finds(
             text in "([ -~]|\\n|\\t|\\r|\\u{1b}|\\u{7f}|\\u{9b}|\\u{202e}|\\u{200b}|\\u{200d}|[\\u{80}-\\u{3000}]|\\u{1f680}){0,40}"
+        ) {
+            proptest::prop_assert_eq!(first_unsafe(&text), text.find(is_unsafe));
+        }
+
+        /// Long printable runs, so that whole eight-byte words are passed over, with one
+        /// character of every kind at any offset.
+        #[test]
+        fn the_word_scan_stops_at_the_right_byte(
+            text in "[ -~]{0,40}(\\n|\\t|\\r|\\u{0}|\\u{1f}|\\u{7f}|\\u{80}|\\u{9b}|\\u{ff}|\\u{202e}|[\\u{a0}-\\u{3000}]|~)?[ -~]{0,40}"
         ) {
             proptest::prop_assert_eq!(first_unsafe(&text), text.find(is_unsafe));
         }

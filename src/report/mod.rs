@@ -119,7 +119,20 @@ pub(crate) fn round(v: f64) -> f64 {
 
 /// A number for people: no trailing zeros, at most two decimals, `-0` shown as `0`.
 pub fn format_points(v: f64) -> String {
-    let r = (v * 100.0).round() / 100.0;
+    let cents = (v * 100.0).round();
+    // Hundredths as an integer: far below 2^53, so the digits are exact (the usual case,
+    // without the float formatting machinery).
+    if cents.abs() < 1e15 {
+        let c = cents as i64;
+        let (whole, hundredths) = (c.unsigned_abs() / 100, c.unsigned_abs() % 100);
+        let sign = if c < 0 { "-" } else { "" };
+        return match hundredths {
+            0 => format!("{sign}{whole}"),
+            h if h % 10 == 0 => format!("{sign}{whole}.{}", h / 10),
+            h => format!("{sign}{whole}.{h:02}"),
+        };
+    }
+    let r = cents / 100.0;
     let r = if r == 0.0 { 0.0 } else { r };
     let s = format!("{r:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -138,6 +151,31 @@ pub fn format_signed(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The formatting without the integer shortcut.
+    fn format_points_reference(v: f64) -> String {
+        let r = (v * 100.0).round() / 100.0;
+        let r = if r == 0.0 { 0.0 } else { r };
+        let s = format!("{r:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+
+    use proptest::prelude::Strategy;
+
+    proptest::proptest! {
+        #[test]
+        fn points_read_as_with_float_formatting(
+            v in proptest::prop_oneof![
+                -1e3..1e3f64,
+                -1e16..1e16f64,
+                (-100_000i64..100_000).prop_map(|c| c as f64 / 100.0),
+                (-100_000i64..100_000).prop_map(|c| c as f64 / 1000.0),
+                proptest::num::f64::ANY,
+            ]
+        ) {
+            proptest::prop_assert_eq!(format_points(v), format_points_reference(v));
+        }
+    }
 
     #[test]
     fn points_read_well() {
