@@ -19,7 +19,7 @@ use crate::plan::Plan;
 use crate::robustness::{self, Robustness};
 
 /// Relative difference under which two scores count as equal.
-const TIE_EPSILON: f64 = 1e-9;
+pub(crate) const TIE_EPSILON: f64 = 1e-9;
 
 /// One applied effect: an answer giving points to an alternative (or a path) on a
 /// criterion.

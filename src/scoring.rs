@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use crate::answers::Answer;
 use crate::flow;
 use crate::model::{Condition, Effect, Test, Tree};
-use crate::recommend::{Outcome, Verdict, surely_verdict, verdict_of};
+use crate::recommend::{Outcome, TIE_EPSILON, Verdict, surely_verdict, verdict_of};
 
 /// A visibility condition with its tests resolved to (question, test number on it).
 #[derive(Debug, Clone)]
@@ -90,6 +90,29 @@ struct Base {
     scores: Vec<f64>,
     /// Per alternative, how many shown answers rule it out.
     excluding: Vec<i64>,
+    /// The alternatives ruled out of the verdict (not all of them are).
+    ruled_out: Vec<usize>,
+    /// The verdict's alternative when one alternative wins.
+    leader: Option<usize>,
+    /// The others are ruled out.
+    alone: bool,
+    /// The largest score magnitude of the alternatives in the running.
+    largest: f64,
+}
+
+/// What a change does to the lead of the base's winner `L`, in a few numbers that bound
+/// any independent combination of two changes (see [`Scorer::quickly_kept`]). Only
+/// alternatives in the running count.
+#[derive(Debug, Clone)]
+struct Lead {
+    /// `L`'s smallest lead over another alternative with this change alone, evaluated.
+    lead: f64,
+    /// The smallest change of `L`'s lead over another alternative.
+    gain: f64,
+    /// The largest change of a score.
+    reach: f64,
+    /// The largest of `weighed`.
+    weighed: f64,
 }
 
 /// A bound on rounding: any computation of a score of the tree that adds at most `K`
@@ -131,6 +154,13 @@ pub(crate) struct Change {
     /// Both answers only weigh criteria (priorities) and nothing is shown or hidden: two
     /// such changes of one question combine when they weigh different criteria.
     weighs_only: bool,
+    /// `slots` and `reweighs` folded into bits (the low and the high half): changes whose
+    /// masks do not meet share neither.
+    mask: u64,
+    /// A summary for [`Scorer::quickly_kept`], when the change rules nothing in or out
+    /// and one alternative wins the base (its numbers infinite when no other is in the
+    /// running).
+    lead: Option<Lead>,
     /// Per alternative, the score minus the base's.
     scores: Vec<f64>,
     /// Per alternative, the rounding magnitude weighed by the weights with this change.
@@ -343,7 +373,24 @@ impl<'t> Scorer<'t> {
                 }
             }
         }
+        let all = excluding.iter().all(|&x| x > 0);
+        let ruled_out = (0..excluding.len())
+            .filter(|&a| excluding[a] > 0 && !all)
+            .collect();
+        let running = |a: &usize| excluding[*a] == 0 || all;
+        let leader = match out.verdict {
+            Verdict::Alternative(l) => Some(l),
+            Verdict::Tie(_) => None,
+        };
+        let alone = (0..excluding.len()).filter(running).count() == 1;
+        let largest = (0..excluding.len())
+            .filter(running)
+            .fold(0.0f64, |m, a| m.max(out.scores[a].abs()));
         self.base = Base {
+            leader,
+            alone,
+            largest,
+            ruled_out,
             state: state.to_vec(),
             points: self.points.clone(),
             weights: self.weights.clone(),
@@ -548,15 +595,36 @@ impl<'t> Scorer<'t> {
                 excluding[a] += d;
             }
         }
-        let excluding = (excluding.into_iter().enumerate())
+        let excluding: Vec<(usize, i64)> = (excluding.into_iter().enumerate())
             .filter(|x| x.1 != 0)
             .collect();
         let weighs_only = moved.is_empty()
             && [old, new]
                 .iter()
                 .all(|e| e.effects.is_empty() && e.excludes.is_empty());
+        let mask = (slots.iter().map(|s| 1u64 << (s % 32)))
+            .chain(reweighs.iter().map(|c| 1u64 << (32 + c % 32)))
+            .fold(0, |m, b| m | b);
+        let weighed = weighed(&bound.magnitude, &self.weights);
+        let lead = self.base.leader.filter(|_| excluding.is_empty()).map(|l| {
+            let others =
+                || (0..scores.len()).filter(|&a| a != l && !self.base.ruled_out.contains(&a));
+            let running = || (0..scores.len()).filter(|a| !self.base.ruled_out.contains(a));
+            Lead {
+                lead: others()
+                    .map(|a| outcome.scores[l] - outcome.scores[a])
+                    .fold(f64::INFINITY, f64::min),
+                gain: others()
+                    .map(|a| scores[l] - scores[a])
+                    .fold(f64::INFINITY, f64::min),
+                reach: running().map(|a| scores[a].abs()).fold(0.0, f64::max),
+                weighed: weighed.iter().copied().fold(0.0, f64::max),
+            }
+        });
         Some(Change {
             question,
+            mask,
+            lead,
             points,
             weights,
             reweighs,
@@ -566,7 +634,7 @@ impl<'t> Scorer<'t> {
             moved,
             weighs_only,
             scores,
-            weighed: weighed(&bound.magnitude, &self.weights),
+            weighed,
         })
     }
 
@@ -588,24 +656,19 @@ impl<'t> Scorer<'t> {
     pub(crate) fn combined(&mut self, changes: &[&Change]) -> Option<(&[f64], f64)> {
         let bound = self.bound.as_ref()?;
         for (n, x) in changes.iter().enumerate() {
-            for y in &changes[..n] {
-                let apart = (x.question != y.question || (x.weighs_only && y.weighs_only))
-                    && !(x.gates && y.gates)
-                    && !x.moved.contains(&y.question)
-                    && !y.moved.contains(&x.question);
-                let shared_weight = x.reweighs.iter().any(|c| y.reweighs.contains(c));
-                if !apart || shared_weight || x.slots.iter().any(|s| y.slots.contains(s)) {
-                    return None;
-                }
+            if changes[..n].iter().any(|y| !x.independent_of(y)) {
+                return None;
             }
         }
         let n_crit = self.n_crit;
         let scores = &mut self.scratch_scores;
-        scores.clone_from(&self.base.scores);
+        scores.clear();
+        scores.extend_from_slice(&self.base.scores);
         // Sum of the magnitudes weighed by the base's and by each change's weights.
         let mut weighed = 0.0f64;
+        let times = (changes.len() + 1) as f64;
         for (a, s) in scores.iter_mut().enumerate() {
-            let mut w = (changes.len() + 1) as f64 * bound.base_weighed[a];
+            let mut w = times * bound.base_weighed[a];
             for c in changes {
                 *s += c.scores[a];
                 w += c.weighed[a];
@@ -627,17 +690,23 @@ impl<'t> Scorer<'t> {
         if weighed.is_nan() || weighed >= 1e300 {
             return None;
         }
-        let excluding = &mut self.scratch_excluding;
-        excluding.clone_from(&self.base.excluding);
-        for c in changes {
-            for &(a, d) in &c.excluding {
-                excluding[a] += d;
+        if changes.iter().all(|c| c.excluding.is_empty()) {
+            for &a in &self.base.ruled_out {
+                scores[a] = f64::NEG_INFINITY;
             }
-        }
-        let all = excluding.iter().all(|&x| x > 0);
-        for (s, &x) in scores.iter_mut().zip(excluding.iter()) {
-            if x > 0 && !all {
-                *s = f64::NEG_INFINITY;
+        } else {
+            let excluding = &mut self.scratch_excluding;
+            excluding.clone_from(&self.base.excluding);
+            for c in changes {
+                for &(a, d) in &c.excluding {
+                    excluding[a] += d;
+                }
+            }
+            let all = excluding.iter().all(|&x| x > 0);
+            for (s, &x) in scores.iter_mut().zip(excluding.iter()) {
+                if x > 0 && !all {
+                    *s = f64::NEG_INFINITY;
+                }
             }
         }
         // The evaluations' rounding and this computation's, with a margin of two or more
@@ -651,8 +720,58 @@ impl<'t> Scorer<'t> {
     /// judged from [`Scorer::combined`]: no scores within its bound would give another.
     /// `false` means "not known", not "another verdict".
     pub(crate) fn surely(&mut self, changes: &[&Change], verdict: &Verdict) -> bool {
+        if let [x, y] = changes
+            && self.quickly_kept(x, y, verdict)
+        {
+            return true;
+        }
         self.combined(changes)
             .is_some_and(|(scores, error)| surely_verdict(scores, error, verdict))
+    }
+
+    /// A sufficient test for [`Scorer::surely`] of two changes, in a few operations: the
+    /// base's winner `L` keeps a lead above the tie threshold over every other alternative,
+    /// bounding from below the lead that [`Scorer::combined`] would compute (the smaller
+    /// lead of one change alone plus the smaller gain of the other, less twice the cross
+    /// terms' magnitudes: a change of weight times a change of points on the criterion)
+    /// and from above the scale,
+    /// with the same rounding bound and a margin of `1e-12` of the magnitudes for the
+    /// rounding of this test itself.
+    pub(crate) fn quickly_kept(&self, x: &Change, y: &Change, verdict: &Verdict) -> bool {
+        let (Some(bound), Some(l), Some(lx), Some(ly)) =
+            (&self.bound, self.base.leader, &x.lead, &y.lead)
+        else {
+            return false;
+        };
+        if *verdict != Verdict::Alternative(l) || !x.independent_of(y) {
+            return false;
+        }
+        if self.base.alone {
+            // Neither change rules anything in or out: the only alternative left wins.
+            return true;
+        }
+        // Each cross term's magnitude, over every alternative: a bound on how much they
+        // move any score and, twice, any lead.
+        let n_crit = self.n_crit;
+        let crossing = |x: &Change, y: &Change| -> f64 {
+            let mut sum = 0.0;
+            for &(c, dw) in &x.weights {
+                for &(cell, dp) in &y.points {
+                    if cell % n_crit == c {
+                        sum += (dp * dw).abs();
+                    }
+                }
+            }
+            sum
+        };
+        let cross = crossing(x, y) + crossing(y, x);
+        let lead = (lx.lead + ly.gain).max(ly.lead + lx.gain) - 2.0 * cross;
+        let scale = (self.base.largest + lx.reach + ly.reach + cross).max(1.0);
+        let weighed =
+            3.0 * bound.base_weighed.iter().copied().fold(0.0, f64::max) + lx.weighed + ly.weighed;
+        let error = 4.0 * 4.0f64.powi(3) * bound.gamma * weighed;
+        let margin = 1e-12 * (scale + lead.abs() + cross);
+        lead - margin > TIE_EPSILON * (scale + error) + 3.0 * error
     }
 
     /// Decides which questions the answer set `state` shows (see [`Scorer::shown`]).
@@ -680,6 +799,22 @@ impl<'t> Scorer<'t> {
             }
             Cond::Never => false,
         }
+    }
+}
+
+impl Change {
+    /// Whether the two changes can be combined by [`Scorer::combined`].
+    fn independent_of(&self, other: &Change) -> bool {
+        let (x, y) = (self, other);
+        if (x.question == y.question && !(x.weighs_only && y.weighs_only)) || (x.gates && y.gates) {
+            return false;
+        }
+        if x.moved.contains(&y.question) || y.moved.contains(&x.question) {
+            return false;
+        }
+        x.mask & y.mask == 0
+            || (!x.reweighs.iter().any(|c| y.reweighs.contains(c))
+                && !x.slots.iter().any(|s| y.slots.contains(s)))
     }
 }
 
@@ -1070,9 +1205,9 @@ levels = [{ label = "Low", multiplier = 0.5 }, { label = "Normal", multiplier = 
     }
 
     /// Single changes of a base answer set, then every pair and triple of them (of
-    /// distinct questions): where
-    /// [`Scorer::combined`] computes the scores, each is within its bound of the evaluated
-    /// one, and the same alternatives are ruled out.
+    /// distinct questions): where [`Scorer::combined`] computes the scores, each is within
+    /// its bound of the evaluated one, and the same alternatives are ruled out; where
+    /// [`Scorer::quickly_kept`] says a pair keeps the verdict, it does.
     fn combined_within_bound(
         tree: &Tree,
         base: &[u32],
@@ -1086,6 +1221,7 @@ levels = [{ label = "Low", multiplier = 0.5 }, { label = "Normal", multiplier = 
             .map(|(q, &v)| answer(tree, q, v))
             .collect();
         let state = scorer.state(&answers);
+        let base = scorer.outcome(&state).verdict;
         scorer.set_base(&state);
         let mut changes = Vec::new();
         for (n, &v) in others.iter().enumerate() {
@@ -1116,13 +1252,24 @@ levels = [{ label = "Low", multiplier = 0.5 }, { label = "Normal", multiplier = 
                 continue;
             }
             let refs: Vec<&Change> = set.iter().map(|&i| &changes[i].2).collect();
-            let Some((scores, error)) = scorer.combined(&refs).map(|(s, e)| (s.to_vec(), e)) else {
-                continue;
-            };
             let mut combined = state.clone();
             for &i in &set {
                 combined[changes[i].0] = changes[i].1;
             }
+            if let [x, y] = refs[..]
+                && scorer.quickly_kept(x, y, &base)
+            {
+                prop_assert_eq!(
+                    &scorer.outcome(&combined).verdict,
+                    &base,
+                    "quickly kept: {:?}",
+                    set
+                );
+                judged += 1;
+            }
+            let Some((scores, error)) = scorer.combined(&refs).map(|(s, e)| (s.to_vec(), e)) else {
+                continue;
+            };
             let exact = scorer.outcome(&combined);
             let all = exact.excluded.iter().all(|&x| x);
             for (a, (&got, &want)) in scores.iter().zip(&exact.scores).enumerate() {
