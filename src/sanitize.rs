@@ -116,19 +116,23 @@ fn first_unsafe(text: &str) -> Option<usize> {
                 continue;
             }
         }
-        let b = bytes[i];
-        if b.is_ascii() {
-            if (b' '..0x7f).contains(&b) || b == b'\n' || b == b'\t' {
-                i += 1;
-                continue;
+        // Those eight bytes (or the rest) one at a time, characters decoded.
+        let stop = (i + 8).min(bytes.len());
+        while i < stop {
+            let b = bytes[i];
+            if b.is_ascii() {
+                if (b' '..0x7f).contains(&b) || b == b'\n' || b == b'\t' {
+                    i += 1;
+                    continue;
+                }
+                return Some(i);
             }
-            return Some(i);
+            let c = text[i..].chars().next()?;
+            if is_unsafe(c) {
+                return Some(i);
+            }
+            i += c.len_utf8();
         }
-        let c = text[i..].chars().next()?;
-        if is_unsafe(c) {
-            return Some(i);
-        }
-        i += c.len_utf8();
     }
     None
 }
