@@ -12,7 +12,9 @@ pub type Span = Range<usize>;
 pub struct Source {
     name: String,
     text: String,
-    line_starts: Vec<usize>,
+    /// Where each line starts, built the first time a position or a line is asked for: a
+    /// valid file is read without one.
+    line_starts: OnceLock<Vec<usize>>,
     /// How many characters start before each multiple of [`BLOCK`] bytes, built the first
     /// time a column is asked for far into a long line, so that columns cost no more than
     /// a block each however long the line (a tree written on one line can have thousands
@@ -44,16 +46,21 @@ impl fmt::Display for Position {
 impl Source {
     /// Wraps `text`, read from the file (or other origin) called `name`.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         Source {
             name: name.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: OnceLock::new(),
             block_chars: OnceLock::new(),
         }
+    }
+
+    /// Where each line starts (the first at 0).
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
+        })
     }
 
     /// The file name or origin given to [`Source::new`].
@@ -69,8 +76,9 @@ impl Source {
     /// Line and column of a byte offset (clamped to the text).
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = line_starts[line];
         let column = if offset - start <= BLOCK {
             char_starts(&self.text.as_bytes()[start..offset])
         } else {
@@ -106,14 +114,11 @@ impl Source {
 
     /// The byte offset where a 1-based line starts, and its text without the line break.
     pub fn line_at(&self, line: usize) -> (usize, &str) {
-        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+        let line_starts = self.line_starts();
+        let Some(&start) = line_starts.get(line.wrapping_sub(1)) else {
             return (self.text.len(), "");
         };
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let end = line_starts.get(line).copied().unwrap_or(self.text.len());
         let text = self
             .text
             .get(start..end)
