@@ -744,10 +744,13 @@ fn validate(files: &[PathBuf], questions: Option<&Path>) -> Result<(), Failure> 
 /// Whether a file is a tool catalog: it has a top-level `[catalog]` table. Decided on the
 /// lines alone, so that a file with a syntax error still gets the right kind of check.
 fn is_catalog(source: &Source) -> bool {
-    source
-        .text()
-        .lines()
-        .any(|l| l.trim_start().starts_with("[catalog]"))
+    // A line that starts with `[catalog]`, after blanks: found by searching the text for
+    // the header, so that a large tree is not walked line by line.
+    let text = source.text();
+    memchr::memmem::find_iter(text.as_bytes(), b"[catalog]").any(|at| {
+        let line_start = memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |i| i + 1);
+        text[line_start..at].trim_start().is_empty()
+    })
 }
 
 fn read_stdin() -> Result<Source, Failure> {

@@ -663,6 +663,28 @@ fn validate_accepts_a_valid_catalog_as_a_tool_catalog() {
     assert!(stdout.contains("tool catalog, 3 tools"), "{stdout}");
 }
 
+/// `validate` tells a catalog from a tree by a `[catalog]` header at the start of a line
+/// (after blanks), not by the word anywhere in the text.
+#[test]
+fn validate_tells_a_catalog_by_its_header_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = fs::read_to_string(fixtures().join("valid/small.toml")).unwrap();
+    let indented = dir.path().join("indented.toml");
+    fs::write(
+        &indented,
+        small.replacen("[catalog]", "# not [catalog] here\r\n \t[catalog]", 1),
+    )
+    .unwrap();
+    let (stdout, _) = expect_code(wizard().arg("validate").arg(&indented), 0);
+    assert!(stdout.contains(": tool catalog, 3 tools"), "{stdout}");
+
+    let tree = dir.path().join("tree.toml");
+    let text = fs::read_to_string(root().join("questions/mlops.toml")).unwrap();
+    fs::write(&tree, format!("# a tree, though it says [catalog]\n{text}")).unwrap();
+    let (stdout, _) = expect_code(wizard().arg("validate").arg(&tree), 0);
+    assert!(stdout.contains(" questions, "), "{stdout}");
+}
+
 #[test]
 fn recommend_with_tools_uses_that_catalog() {
     let small = fixtures().join("valid/small.toml");
