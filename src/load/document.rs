@@ -23,6 +23,51 @@ const LIMIT: u32 = 80;
 /// the 10,000-question tree, for the same instructions.
 pub(crate) const BATCH: usize = 4 * 1024;
 
+/// What a bare key or a basic string without escapes decodes to, found with one pass over
+/// its bytes; `None` for any other token, which `toml_parser`'s decoder then reads (and
+/// reports, if it is wrong). Nearly every key and string of a tree is one of these.
+fn plain(token: &str, encoding: Option<Encoding>) -> Option<&str> {
+    let bytes = token.as_bytes();
+    match encoding {
+        None => {
+            (!bytes.is_empty() && bytes.iter().all(|&b| BARE_KEY[usize::from(b)])).then_some(token)
+        }
+        Some(Encoding::BasicString) => {
+            let inner = token.strip_prefix('"')?.strip_suffix('"')?;
+            inner
+                .bytes()
+                .all(|b| UNESCAPED[usize::from(b)])
+                .then_some(inner)
+        }
+        _ => None,
+    }
+}
+
+/// The bytes of a bare key: `A-Z a-z 0-9 - _`.
+const BARE_KEY: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+        b += 1;
+    }
+    table
+};
+
+/// The bytes that stand for themselves in a basic string: tab, space, printable ASCII but
+/// `"` and `\`, and every byte of a non-ASCII character.
+const UNESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c == b'\t' || (c >= 0x20 && c != b'"' && c != b'\\' && c != 0x7F);
+        b += 1;
+    }
+    table
+};
+
 /// A value and where it is.
 #[derive(Debug)]
 pub(crate) struct Item<'i> {
@@ -348,9 +393,16 @@ impl<'i> Builder<'i> {
     }
 
     fn decode_key(&mut self, span: Span, encoding: Option<Encoding>) -> Key<'i> {
-        let raw = self.raw(span, encoding);
-        let mut name = Cow::Borrowed("");
-        raw.decode_key(&mut name, &mut self.error);
+        let text = &self.text[span.start()..span.end()];
+        let name = match plain(text, encoding) {
+            Some(name) => Cow::Borrowed(name),
+            None => {
+                let mut name = Cow::Borrowed("");
+                self.raw(span, encoding)
+                    .decode_key(&mut name, &mut self.error);
+                name
+            }
+        };
         Key {
             name,
             span: span.start()..span.end(),
@@ -358,6 +410,14 @@ impl<'i> Builder<'i> {
     }
 
     fn decode_scalar(&mut self, span: Span, encoding: Option<Encoding>) -> Item<'i> {
+        if encoding == Some(Encoding::BasicString)
+            && let Some(text) = plain(&self.text[span.start()..span.end()], encoding)
+        {
+            return Item {
+                value: Value::String(Cow::Borrowed(text)),
+                span: span.start()..span.end(),
+            };
+        }
         let raw = self.raw(span, encoding);
         let mut decoded = Cow::Borrowed("");
         let kind = raw.decode_scalar(&mut decoded, &mut self.error);
@@ -1009,6 +1069,89 @@ mod tests {
                 (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text}"),
                 (a, b) => panic!("{text}\n{a:?}\n{b:?}"),
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod plain_tokens {
+    use std::borrow::Cow;
+
+    use proptest::prelude::*;
+    use toml_parser::decoder::Encoding;
+    use toml_parser::{ParseError, Raw, Span};
+
+    use super::plain;
+
+    /// What `toml_parser`'s decoder makes of a key or a string token, and whether it
+    /// reported an error.
+    fn decoded(token: &str, encoding: Option<Encoding>, key: bool) -> (String, bool) {
+        let raw = Raw::new_unchecked(token, encoding, Span::new_unchecked(0, token.len()));
+        let mut out = Cow::Borrowed("");
+        let mut errors: Vec<ParseError> = Vec::new();
+        if key {
+            raw.decode_key(&mut out, &mut errors);
+        } else {
+            let _ = raw.decode_scalar(&mut out, &mut errors);
+        }
+        (out.into_owned(), !errors.is_empty())
+    }
+
+    /// Tokens made mostly of the bytes that decide: quotes, backslashes, control
+    /// characters, key characters and a non-ASCII letter.
+    fn token() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "a", "Z", "0", "-", "_", ".", " ", "\t", "\"", "\\", "\\n", "\u{7f}", "\u{1}", "é",
+                "=", "'",
+            ]),
+            0..8,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        /// Where the quick reading gives a value, it is the decoder's, with no error.
+        #[test]
+        fn plain_tokens_read_as_the_decoder_reads_them(body in token(), quoted in any::<bool>()) {
+            let (token, encoding) = if quoted {
+                (format!("\"{body}\""), Some(Encoding::BasicString))
+            } else {
+                (body.clone(), None)
+            };
+            if let Some(value) = plain(&token, encoding) {
+                for key in [true, false] {
+                    if !key && encoding.is_none() {
+                        continue; // a bare token as a value is a number, a date or a boolean
+                    }
+                    prop_assert_eq!(decoded(&token, encoding, key), (value.to_string(), false));
+                }
+            }
+        }
+    }
+
+    /// The quick reading covers the keys and strings of ordinary trees, and leaves
+    /// escapes, quotes and control characters to the decoder.
+    #[test]
+    fn escapes_and_odd_bytes_are_left_to_the_decoder() {
+        let basic = Some(Encoding::BasicString);
+        assert_eq!(plain("questions", None), Some("questions"));
+        assert_eq!(plain("a-b_9", None), Some("a-b_9"));
+        assert_eq!(plain("\"Is it é?\"", basic), Some("Is it é?"));
+        assert_eq!(plain("\"\"", basic), Some(""));
+        for (token, encoding) in [
+            ("", None),
+            ("a.b", None),
+            ("a b", None),
+            ("é", None),
+            ("\"a\\nb\"", basic),
+            ("\"a\u{1}\"", basic),
+            ("\"a\u{7f}\"", basic),
+            ("\"a", basic),
+            ("\"", basic),
+            ("'a'", Some(Encoding::LiteralString)),
+        ] {
+            assert_eq!(plain(token, encoding), None, "{token:?}");
         }
     }
 }
