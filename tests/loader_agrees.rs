@@ -163,6 +163,15 @@ fn hand_picked_texts_load_the_same_both_ways() {
         "a = \"x\r\"",
         "# comment \u{7}\nformat = 1",
         "a = 1\r\nb = 2\r",
+        // `[[questions]]` entries are read as each completes: one extended after another
+        // table, quoted headers, an inline array, and mixes the parser refuses.
+        "[tree]\nid = 't'\ntitle = 't'\nversion = '1'\n[[questions]]\nid = 'a'\nkind = 'single'\nprompt = 'p'\nhelp = 'h'\n[[criteria]]\nid = 'c'\ntitle = 'c'\n[[questions.options]]\nid = 'x'\nlabel = 'x'\n[[questions.options]]\nid = 'y'\nlabel = 'y'\n[[questions]]\nid = 'b'\nkind = 'yes_no'\nprompt = 'p'\nhelp = 'h'\n[[ \"questions\" ]]\nid = 'c'\nkind = 'text'\nprompt = 'p'\nhelp = 'h'\n",
+        "[tree]\nid = 't'\ntitle = 't'\nversion = '1'\nquestions = [{ id = 'a', kind = 'text', prompt = 'p', help = 'h' }, { id = 'b', kind = 'yes_no', prompt = 'p', help = 'h' }]",
+        "[[questions]]\nid = 'a'\nkind = 'text'\nprompt = 'p'\nhelp = 'h'\n[[questions]]\nid = 'b'\nkind = 'nope'\nprompt = 'p'\nhelp = 'h'\n[[criteria]]\nid = 1",
+        "questions = []\n[[questions]]\nid = 'a'",
+        "[questions]\nid = 'a'",
+        "[[questions]]\nid = 'a'\n[questions]\nid = 'b'",
+        "[[questions]]\nid = 'a'\n[[questions]]\nid = 'b'\n[questions.x]\n[questions.x]",
     ];
     let failures: Vec<String> = cases
         .iter()

@@ -67,6 +67,11 @@ pub(crate) fn from_document<'de, T: de::Deserialize<'de>>(root: Table<'de>) -> R
     })
 }
 
+/// Deserializes `T` from one value of a document, as it would be deserialized in its place.
+pub(crate) fn from_item<'de, T: de::Deserialize<'de>>(item: Item<'de>) -> Result<T, Error> {
+    T::deserialize(ValueDeserializer::new(item))
+}
+
 /// Deserializes one value.
 pub(crate) struct ValueDeserializer<'de> {
     value: Value<'de>,

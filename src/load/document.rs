@@ -197,15 +197,42 @@ pub(crate) enum Parsed<'i> {
 
 /// Parses `text` into a document, cutting the tokens into batches of about `batch`.
 pub(crate) fn parse(text: &str, batch: usize) -> Parsed<'_> {
+    parse_taking(text, batch, None)
+}
+
+/// Entries of a top-level array of tables that are handed over as soon as they are
+/// complete, instead of staying in the document: `key` names the array, and `take` gets
+/// each entry, in order, once the next `[[key]]` header or the end of the text shows that
+/// nothing more can be added to it. The document keeps an empty array under `key`.
+pub(crate) struct Taking<'t, 'i> {
+    pub(crate) key: &'static str,
+    pub(crate) take: &'t mut dyn FnMut(Item<'i>),
+}
+
+/// [`parse`], handing the entries of one array of tables to `taking` as they complete,
+/// so that they are read while their text is still in the caches and their part of the
+/// document is freed at once. Meant for documents without errors: after an error, which
+/// entries were handed over is unspecified.
+pub(crate) fn parse_taking<'i>(
+    text: &'i str,
+    batch: usize,
+    mut taking: Option<Taking<'_, 'i>>,
+) -> Parsed<'i> {
     let mut builder = Builder::new(text);
+    builder.taking = taking.as_ref().map(|t| t.key);
     let mut grammar = FirstError::default();
     let source = toml_parser::Source::new(text);
     let mut tokens: Vec<Token> = Vec::with_capacity(batch.min(text.len() / 4 + 16) + 1);
     let mut depth: i64 = 0;
     let mut after_newline = true;
-    let run = |tokens: &mut Vec<Token>, builder: &mut Builder<'_>, grammar: &mut FirstError| {
+    let mut run = |tokens: &mut Vec<Token>, builder: &mut Builder<'i>, grammar: &mut FirstError| {
         toml_parser::parser::parse_document(tokens, builder, grammar);
         tokens.clear();
+        if let Some(taking) = taking.as_mut() {
+            for item in builder.taken.drain(..) {
+                (taking.take)(item);
+            }
+        }
     };
     for token in source.lex() {
         match token.kind() {
@@ -226,7 +253,21 @@ pub(crate) fn parse(text: &str, batch: usize) -> Parsed<'_> {
     if let Some((message, span)) = grammar.0 {
         return Parsed::Error(SyntaxError { message, span });
     }
-    builder.finish()
+    let (mut parsed, taken) = builder.finish();
+    if let (Parsed::Document(root), Some(taking)) = (&mut parsed, taking) {
+        for item in taken {
+            (taking.take)(item);
+        }
+        // The last entry is complete at the end of the text.
+        if let Ok(at) = root.find(taking.key)
+            && let Value::Array(array) = &mut root.entries[at].1.value
+            && array.of_tables
+            && let Some(last) = array.items.pop()
+        {
+            (taking.take)(last);
+        }
+    }
+    parsed
 }
 
 /// Parses `text` with the `toml` crate's own document parser and turns its document into
@@ -343,6 +384,10 @@ struct Builder<'i> {
     /// `RecursionGuard` counts it (which this builder does the work of, with
     /// `ValidateWhitespace`'s, so that each event is one call).
     depth: i64,
+    /// The key of the top-level array of tables whose complete entries go to `taken`.
+    taking: Option<&'static str>,
+    /// Complete entries of that array, to be handed over (see [`Taking`]).
+    taken: Vec<Item<'i>>,
 }
 
 impl<'i> Builder<'i> {
@@ -363,6 +408,8 @@ impl<'i> Builder<'i> {
             error: FirstError::default(),
             unsure: false,
             depth: 0,
+            taking: None,
+            taken: Vec::new(),
         }
     }
 
@@ -371,7 +418,8 @@ impl<'i> Builder<'i> {
         self.error.0.is_none() && !self.unsure
     }
 
-    fn finish(mut self) -> Parsed<'i> {
+    /// The document, and the entries the last table completed (see [`Taking`]).
+    fn finish(mut self) -> (Parsed<'i>, Vec<Item<'i>>) {
         if self.live() {
             if !matches!(self.mode, Mode::Top) || !self.open.is_empty() {
                 self.unsure = true;
@@ -379,13 +427,14 @@ impl<'i> Builder<'i> {
                 self.finish_table();
             }
         }
-        if let Some((message, span)) = self.error.0 {
-            return Parsed::Error(SyntaxError { message, span });
-        }
-        if self.unsure {
-            return Parsed::Unsure;
-        }
-        Parsed::Document(self.root)
+        let parsed = if let Some((message, span)) = self.error.0 {
+            Parsed::Error(SyntaxError { message, span })
+        } else if self.unsure {
+            Parsed::Unsure
+        } else {
+            Parsed::Document(self.root)
+        };
+        (parsed, self.taken)
     }
 
     fn raw(&self, span: Span, encoding: Option<Encoding>) -> Raw<'i> {
@@ -534,7 +583,16 @@ impl<'i> Builder<'i> {
             };
             let entry = &mut parent.entries[at].1;
             match &mut entry.value {
-                Value::Array(array) if array.of_tables => array.items.push(item),
+                Value::Array(array) if array.of_tables => {
+                    // A new entry: the one before it can no longer be extended.
+                    if self.header_path.is_empty()
+                        && self.taking == Some(key.name.as_ref())
+                        && let Some(done) = array.items.pop()
+                    {
+                        self.taken.push(done);
+                    }
+                    array.items.push(item);
+                }
                 _ => {
                     let old = Span::new_unchecked(entry.span.start, entry.span.end);
                     self.error.report_error(

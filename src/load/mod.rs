@@ -47,7 +47,7 @@ impl Tree {
 
     /// Parses and validates a tree from a [`Source`].
     pub fn from_source(source: &Source) -> Result<Tree, LoadError> {
-        let raw: RawFile = read(source)?;
+        let raw = read_tree(source, document::BATCH)?;
         build(source, raw)
     }
 
@@ -88,8 +88,42 @@ fn read_in_batches<'s, T: Deserialize<'s>>(
 /// small file into many batches.
 #[doc(hidden)]
 pub fn tree_in_batches(source: &Source, batch: usize) -> Result<Tree, LoadError> {
-    let raw: RawFile = read_in_batches(source, batch)?;
+    let raw = read_tree(source, batch)?;
     build(source, raw)
+}
+
+/// Reads the raw tree, deserializing each `[[questions]]` entry as soon as the parser has
+/// read all of it (see [`document::Taking`]), which keeps the document of a large tree
+/// small. Serde meets every value exactly as [`read`] would, so the result is the same;
+/// when anything is wrong the file is read again by [`read`], which reports the first
+/// mistake in serde's order.
+fn read_tree(source: &Source, batch: usize) -> Result<RawFile, LoadError> {
+    let mut questions = Vec::new();
+    let mut failed = false;
+    let mut take = |item: document::Item<'_>| {
+        if !failed {
+            match de::from_item::<Spanned<RawQuestion>>(item) {
+                Ok(question) => questions.push(question),
+                Err(_) => failed = true,
+            }
+        }
+    };
+    let taking = document::Taking {
+        key: "questions",
+        take: &mut take,
+    };
+    if let document::Parsed::Document(root) =
+        document::parse_taking(source.text(), batch, Some(taking))
+        && !failed
+        && let Ok(mut raw) = de::from_document::<RawFile>(root)
+    {
+        // Serde saw no entries in a `[[questions]]` array: they were taken above. (An
+        // inline `questions = [...]` has none taken and is read by serde as usual.)
+        questions.append(&mut raw.questions);
+        raw.questions = questions;
+        return Ok(raw);
+    }
+    read_in_batches(source, batch)
 }
 
 /// Turns the raw file into the tree and checks its meaning.
