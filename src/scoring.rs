@@ -1124,18 +1124,22 @@ levels = [{ label = "Low", multiplier = 0.5 }, { label = "Normal", multiplier = 
         }
     }
 
+    /// One answer per question of `tree`, from `picks` taken in turn (see [`answer`]).
+    fn answer_set(tree: &Tree, picks: &[u32]) -> Vec<Option<Answer>> {
+        tree.questions
+            .iter()
+            .zip(picks.iter().cycle())
+            .map(|(q, &v)| answer(tree, q, v))
+            .collect()
+    }
+
     /// Scores several answer sets with one scorer (its buffers reused) and compares each
     /// with the straightforward computation, bit for bit.
     fn agree(tree: &Tree, sets: &[Vec<u32>]) -> Result<(), TestCaseError> {
         let mut scorer = Scorer::new(tree);
         let mut previous: Option<Vec<usize>> = None;
         for picks in sets {
-            let answers: Vec<Option<Answer>> = tree
-                .questions
-                .iter()
-                .zip(picks.iter().cycle())
-                .map(|(q, &v)| answer(tree, q, v))
-                .collect();
+            let answers = answer_set(tree, picks);
             let refs: Vec<Option<&Answer>> = answers.iter().map(Option::as_ref).collect();
             let want = outcome(tree, &refs);
             let state = scorer.state(&answers);
@@ -1218,12 +1222,7 @@ levels = [{ label = "Low", multiplier = 0.5 }, { label = "Normal", multiplier = 
         others: &[u32],
     ) -> Result<(), TestCaseError> {
         let mut scorer = Scorer::new(tree);
-        let answers: Vec<Option<Answer>> = tree
-            .questions
-            .iter()
-            .zip(base.iter().cycle())
-            .map(|(q, &v)| answer(tree, q, v))
-            .collect();
+        let answers = answer_set(tree, base);
         let state = scorer.state(&answers);
         let base = scorer.outcome(&state).verdict;
         scorer.set_base(&state);
