@@ -23,24 +23,21 @@ const LIMIT: u32 = 80;
 /// the 10,000-question tree, for the same instructions.
 pub(crate) const BATCH: usize = 4 * 1024;
 
-/// What a bare key or a basic string without escapes decodes to, found with one pass over
-/// its bytes; `None` for any other token, which `toml_parser`'s decoder then reads (and
-/// reports, if it is wrong). Nearly every key and string of a tree is one of these.
-fn plain(token: &str, encoding: Option<Encoding>) -> Option<&str> {
-    let bytes = token.as_bytes();
-    match encoding {
-        None => {
-            (!bytes.is_empty() && bytes.iter().all(|&b| BARE_KEY[usize::from(b)])).then_some(token)
-        }
-        Some(Encoding::BasicString) => {
-            let inner = token.strip_prefix('"')?.strip_suffix('"')?;
-            inner
-                .bytes()
-                .all(|b| UNESCAPED[usize::from(b)])
-                .then_some(inner)
-        }
-        _ => None,
-    }
+/// A bare key, if `token` is one: read in one pass over its bytes. Anything else goes to
+/// `toml_parser`'s decoder, which reads it (and reports it, if it is wrong).
+fn bare_key(token: &str) -> Option<&str> {
+    (!token.is_empty() && token.bytes().all(|b| BARE_KEY[usize::from(b)])).then_some(token)
+}
+
+/// What a basic string token (`"..."`) without escapes stands for, found in one pass over
+/// its bytes; `None` for any other, which `toml_parser`'s decoder then reads. Nearly every
+/// key and string of a tree is a bare key or one of these.
+fn basic_string(token: &str) -> Option<&str> {
+    let inner = token.strip_prefix('"')?.strip_suffix('"')?;
+    inner
+        .bytes()
+        .all(|b| UNESCAPED[usize::from(b)])
+        .then_some(inner)
 }
 
 /// The bytes of a bare key: `A-Z a-z 0-9 - _`.
@@ -443,7 +440,12 @@ impl<'i> Builder<'i> {
 
     fn decode_key(&mut self, span: Span, encoding: Option<Encoding>) -> Key<'i> {
         let text = &self.text[span.start()..span.end()];
-        let name = match plain(text, encoding) {
+        let plain = match encoding {
+            None => bare_key(text),
+            Some(Encoding::BasicString) => basic_string(text),
+            _ => None,
+        };
+        let name = match plain {
             Some(name) => Cow::Borrowed(name),
             None => {
                 let mut name = Cow::Borrowed("");
@@ -460,7 +462,7 @@ impl<'i> Builder<'i> {
 
     fn decode_scalar(&mut self, span: Span, encoding: Option<Encoding>) -> Item<'i> {
         if encoding == Some(Encoding::BasicString)
-            && let Some(text) = plain(&self.text[span.start()..span.end()], encoding)
+            && let Some(text) = basic_string(&self.text[span.start()..span.end()])
         {
             return Item {
                 value: Value::String(Cow::Borrowed(text)),
@@ -1139,7 +1141,7 @@ mod plain_tokens {
     use toml_parser::decoder::Encoding;
     use toml_parser::{ParseError, Raw, Span};
 
-    use super::plain;
+    use super::{bare_key, basic_string};
 
     /// What `toml_parser`'s decoder makes of a key or a string token, and whether it
     /// reported an error.
@@ -1177,13 +1179,15 @@ mod plain_tokens {
             } else {
                 (body.clone(), None)
             };
-            if let Some(value) = plain(&token, encoding) {
-                for key in [true, false] {
-                    if !key && encoding.is_none() {
-                        continue; // a bare token as a value is a number, a date or a boolean
+            if quoted {
+                if let Some(value) = basic_string(&token) {
+                    for key in [true, false] {
+                        prop_assert_eq!(decoded(&token, encoding, key), (value.to_string(), false));
                     }
-                    prop_assert_eq!(decoded(&token, encoding, key), (value.to_string(), false));
                 }
+            } else if let Some(value) = bare_key(&token) {
+                // (A bare token as a value is a number, a date or a boolean: not read here.)
+                prop_assert_eq!(decoded(&token, encoding, true), (value.to_string(), false));
             }
         }
     }
@@ -1192,24 +1196,15 @@ mod plain_tokens {
     /// escapes, quotes and control characters to the decoder.
     #[test]
     fn escapes_and_odd_bytes_are_left_to_the_decoder() {
-        let basic = Some(Encoding::BasicString);
-        assert_eq!(plain("questions", None), Some("questions"));
-        assert_eq!(plain("a-b_9", None), Some("a-b_9"));
-        assert_eq!(plain("\"Is it é?\"", basic), Some("Is it é?"));
-        assert_eq!(plain("\"\"", basic), Some(""));
-        for (token, encoding) in [
-            ("", None),
-            ("a.b", None),
-            ("a b", None),
-            ("é", None),
-            ("\"a\\nb\"", basic),
-            ("\"a\u{1}\"", basic),
-            ("\"a\u{7f}\"", basic),
-            ("\"a", basic),
-            ("\"", basic),
-            ("'a'", Some(Encoding::LiteralString)),
-        ] {
-            assert_eq!(plain(token, encoding), None, "{token:?}");
+        assert_eq!(bare_key("questions"), Some("questions"));
+        assert_eq!(bare_key("a-b_9"), Some("a-b_9"));
+        assert_eq!(basic_string("\"Is it é?\""), Some("Is it é?"));
+        assert_eq!(basic_string("\"\""), Some(""));
+        for token in ["", "a.b", "a b", "é", "\"a\""] {
+            assert_eq!(bare_key(token), None, "{token:?}");
+        }
+        for token in ["\"a\\nb\"", "\"a\u{1}\"", "\"a\u{7f}\"", "\"a", "\"", "'a'"] {
+            assert_eq!(basic_string(token), None, "{token:?}");
         }
     }
 }
