@@ -17,6 +17,9 @@ use mlops_wizard::{Problem, Tree};
 use proptest::collection::vec;
 use proptest::prelude::*;
 
+#[path = "../benches/support/tree_gen.rs"]
+mod tree_gen;
+
 /// What a load gives: the tree, or every problem with its rendered text.
 #[derive(Debug, PartialEq)]
 enum Outcome {
@@ -190,6 +193,40 @@ fn hand_picked_texts_load_the_same_both_ways() {
 
 // ---------------------------------------------------------------------------------------
 // Generated trees and mutations.
+
+/// A text of more than a quarter megabyte is lexed on a thread of its own while it is
+/// parsed: a large tree, valid or with a mistake near its start, in its middle or at its
+/// end, loads as the reference loads it.
+#[test]
+fn large_trees_lexed_apart_load_the_same_both_ways() {
+    let text = tree_gen::generate(300, 11);
+    assert!(
+        text.len() > 384 * 1024,
+        "large enough: {} bytes",
+        text.len()
+    );
+    check("large.toml", &text).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let effects: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].starts_with("points = "))
+        .collect();
+    for at in [
+        effects[effects.len() / 20],
+        effects[effects.len() / 2],
+        effects[effects.len() - 1],
+    ] {
+        for broken in [
+            "points = = 1.0",
+            "points = \"many\"",
+            "points = 1.0\npoints = 2.0",
+        ] {
+            let mut changed = lines.clone();
+            changed[at] = broken;
+            check("large.toml", &changed.join("\n")).unwrap();
+        }
+    }
+    check("large.toml", &text[..text.len() - 40]).unwrap();
+}
 
 /// The choices behind a generated valid tree.
 #[derive(Debug, Clone)]

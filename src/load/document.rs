@@ -4,10 +4,12 @@
 //! text when they have no escapes.
 //!
 //! The tokens are lexed and parsed in batches, cut where a line at the top level starts
-//! with `[`, so the tokens of a large file are never all held at once.
+//! with `[`, so the tokens of a large file are never all held at once. A large text is
+//! lexed on a thread of its own, a few batches ahead of the parser.
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::mpsc;
 
 use toml_parser::decoder::{Encoding, ScalarKind};
 use toml_parser::lexer::{Token, TokenKind};
@@ -218,35 +220,20 @@ pub(crate) fn parse_taking<'i>(
     let mut builder = Builder::new(text);
     builder.taking = taking.as_ref().map(|t| t.key);
     let mut grammar = FirstError::default();
-    let source = toml_parser::Source::new(text);
-    let mut tokens: Vec<Token> = Vec::with_capacity(batch.min(text.len() / 4 + 16) + 1);
-    let mut depth: i64 = 0;
-    let mut after_newline = true;
-    let mut run = |tokens: &mut Vec<Token>, builder: &mut Builder<'i>, grammar: &mut FirstError| {
-        toml_parser::parser::parse_document(tokens, builder, grammar);
-        tokens.clear();
+    let mut run = |tokens: &[Token]| {
+        toml_parser::parser::parse_document(tokens, &mut builder, &mut grammar);
         if let Some(taking) = taking.as_mut() {
             for item in builder.taken.drain(..) {
                 (taking.take)(item);
             }
         }
     };
-    for token in source.lex() {
-        match token.kind() {
-            TokenKind::LeftSquareBracket => {
-                if depth == 0 && after_newline && tokens.len() >= batch {
-                    run(&mut tokens, &mut builder, &mut grammar);
-                }
-                depth += 1;
-            }
-            TokenKind::LeftCurlyBracket => depth += 1,
-            TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => depth -= 1,
-            _ => {}
-        }
-        after_newline = token.kind() == TokenKind::Newline;
-        tokens.push(token);
+    if text.len() < LEX_APART || !lex_apart(text, batch, &mut run) {
+        lex_in_batches(text, batch, |tokens| {
+            run(tokens);
+            tokens.clear();
+        });
     }
-    run(&mut tokens, &mut builder, &mut grammar);
     if let Some((message, span)) = grammar.0 {
         return Parsed::Error(SyntaxError { message, span });
     }
@@ -265,6 +252,68 @@ pub(crate) fn parse_taking<'i>(
         }
     }
     parsed
+}
+
+/// Texts shorter than this are lexed on the thread that parses them: starting a thread
+/// costs more than lexing them (about 20 instructions a byte) takes.
+const LEX_APART: usize = 256 * 1024;
+
+/// How many batches of tokens the lexer may be ahead of the parser.
+const BATCHES_AHEAD: usize = 4;
+
+/// Lexes `text`, handing the tokens to `run` in batches of about `batch`, cut where a line
+/// at the top level starts with `[`. `run` may keep nothing of the vector it is given,
+/// and must leave it empty.
+fn lex_in_batches(text: &str, batch: usize, mut run: impl FnMut(&mut Vec<Token>)) {
+    let mut tokens: Vec<Token> = Vec::with_capacity(batch.min(text.len() / 4 + 16) + 1);
+    let mut depth: i64 = 0;
+    let mut after_newline = true;
+    for token in toml_parser::Source::new(text).lex() {
+        match token.kind() {
+            TokenKind::LeftSquareBracket => {
+                if depth == 0 && after_newline && tokens.len() >= batch {
+                    run(&mut tokens);
+                }
+                depth += 1;
+            }
+            TokenKind::LeftCurlyBracket => depth += 1,
+            TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => depth -= 1,
+            _ => {}
+        }
+        after_newline = token.kind() == TokenKind::Newline;
+        tokens.push(token);
+    }
+    run(&mut tokens);
+}
+
+/// Lexes `text` on a thread of its own while `run` parses the batches on this one, in
+/// order: the lexer is a fifth of the work of loading a large tree, and the two share
+/// nothing but the batches. False, with nothing run, when no thread could be started.
+fn lex_apart(text: &str, batch: usize, run: &mut dyn FnMut(&[Token])) -> bool {
+    std::thread::scope(|scope| {
+        let (full, batches) = mpsc::sync_channel::<Vec<Token>>(BATCHES_AHEAD);
+        let (empty, spares) = mpsc::channel::<Vec<Token>>();
+        let lexer = std::thread::Builder::new()
+            .name("toml lexer".into())
+            .spawn_scoped(scope, move || {
+                lex_in_batches(text, batch, |tokens| {
+                    let spare = spares
+                        .try_recv()
+                        .unwrap_or_else(|_| Vec::with_capacity(tokens.capacity()));
+                    // The parser stops receiving only when it is done with every batch.
+                    let _ = full.send(std::mem::replace(tokens, spare));
+                });
+            });
+        if lexer.is_err() {
+            return false;
+        }
+        for mut tokens in batches {
+            run(&tokens);
+            tokens.clear();
+            let _ = empty.send(tokens);
+        }
+        true
+    })
 }
 
 /// Parses `text` with the `toml` crate's own document parser and turns its document into
