@@ -22,6 +22,47 @@ pub struct Source {
     block_chars: OnceLock<Vec<usize>>,
 }
 
+/// A text being read and the name it goes by, with a [`Source`] made from it only when a
+/// position in it is asked for: a valid text passed by reference is read without a copy.
+#[derive(Debug)]
+pub(crate) enum Origin<'a> {
+    /// A source that exists already.
+    Source(&'a Source),
+    /// A borrowed text; its source is made (the text copied) the first time it is needed.
+    Text {
+        name: &'a str,
+        text: &'a str,
+        source: OnceLock<Source>,
+    },
+}
+
+impl<'a> Origin<'a> {
+    /// A borrowed text called `name`.
+    pub(crate) fn text_named(name: &'a str, text: &'a str) -> Self {
+        Origin::Text {
+            name,
+            text,
+            source: OnceLock::new(),
+        }
+    }
+
+    /// The whole text.
+    pub(crate) fn text(&self) -> &'a str {
+        match self {
+            Origin::Source(source) => source.text(),
+            Origin::Text { text, .. } => text,
+        }
+    }
+
+    /// The text as a [`Source`], to place problems in.
+    pub(crate) fn source(&self) -> &Source {
+        match self {
+            Origin::Source(source) => source,
+            Origin::Text { name, text, source } => source.get_or_init(|| Source::new(*name, *text)),
+        }
+    }
+}
+
 /// The step of [`Source`]'s character index, in bytes.
 const BLOCK: usize = 256;
 

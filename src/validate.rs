@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::error::{Problem, ProblemKind};
 use crate::model::{Condition, Kind, Question, Test, Tree};
-use crate::source::{Source, Span};
+use crate::source::{Origin, Source, Span};
 
 /// Scale questions may have at most this many steps.
 pub const MAX_SCALE_STEPS: i64 = 100;
@@ -22,10 +22,10 @@ pub(crate) struct Checked {
 }
 
 /// Checks a freshly built tree and returns every problem found.
-pub(crate) fn check(tree: &Tree, source: &Source) -> Checked {
+pub(crate) fn check(tree: &Tree, origin: &Origin<'_>) -> Checked {
     let mut c = Checker {
         tree,
-        source,
+        origin,
         problems: Vec::new(),
         warnings: Vec::new(),
     };
@@ -55,9 +55,10 @@ pub(crate) fn condition_problems(
     owner: &str,
     cond: &Condition,
 ) -> Vec<Problem> {
+    let origin = Origin::Source(source);
     let mut c = Checker {
         tree,
-        source,
+        origin: &origin,
         problems: Vec::new(),
         warnings: Vec::new(),
     };
@@ -67,7 +68,7 @@ pub(crate) fn condition_problems(
 
 struct Checker<'a> {
     tree: &'a Tree,
-    source: &'a Source,
+    origin: &'a Origin<'a>,
     problems: Vec<Problem>,
     warnings: Vec<Problem>,
 }
@@ -83,11 +84,11 @@ pub fn is_valid_id(id: &str) -> bool {
 impl<'a> Checker<'a> {
     fn problem(&mut self, span: &Span, kind: ProblemKind, id: Option<&str>, msg: String) {
         self.problems
-            .push(Problem::at(self.source, span, kind, id, msg));
+            .push(Problem::at(self.origin.source(), span, kind, id, msg));
     }
 
     fn line(&self, span: &Span) -> usize {
-        self.source.position(span.start).line
+        self.origin.source().position(span.start).line
     }
 
     fn completeness(&mut self) {
@@ -793,7 +794,7 @@ impl<'a> Checker<'a> {
                             o.id, q.id, t.criteria[c].id
                         );
                         self.warnings.push(Problem::at(
-                            self.source,
+                            self.origin.source(),
                             &o.span,
                             ProblemKind::NoEffect,
                             Some(&q.id),

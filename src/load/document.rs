@@ -1144,7 +1144,7 @@ mod tests {
     use super::parse_with_toml;
     use crate::error::LoadError;
     use crate::load::{RawFile, build, de, reference};
-    use crate::source::Source;
+    use crate::source::{Origin, Source};
 
     /// The path for [`super::Parsed::Unsure`] gives what the `toml` crate gives, on every
     /// tree fixture and a few broken texts.
@@ -1169,7 +1169,7 @@ mod tests {
             let got = match parse_with_toml(source.text()) {
                 Ok(doc) => de::from_document::<RawFile>(doc)
                     .map_err(|e| LoadError::syntax(&source, e.span, &e.message))
-                    .and_then(|raw| build(&source, raw)),
+                    .and_then(|raw| build(&Origin::Source(&source), raw)),
                 Err(e) => Err(LoadError::syntax(&source, e.span, &e.message)),
             };
             let expected = reference::tree(&source);

@@ -17,7 +17,7 @@ use crate::model::{
     PlanPath, Priorities, PriorityLevel, Question, Risk, RuleOut, Scale, Stage, Test, Tree,
     TreeMeta, WeightEffect,
 };
-use crate::source::{Source, Span};
+use crate::source::{Origin, Source, Span};
 use crate::validate;
 
 mod de;
@@ -41,14 +41,12 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 impl Tree {
     /// Parses and validates a tree from TOML text; `name` is used in error messages.
     pub fn parse(name: &str, text: &str) -> Result<Tree, LoadError> {
-        let source = Source::new(name, text);
-        Self::from_source(&source)
+        from_origin(&Origin::text_named(name, text), document::BATCH)
     }
 
     /// Parses and validates a tree from a [`Source`].
     pub fn from_source(source: &Source) -> Result<Tree, LoadError> {
-        let raw = read_tree(source, document::BATCH)?;
-        build(source, raw)
+        from_origin(&Origin::Source(source), document::BATCH)
     }
 
     /// Reads, parses and validates a tree file.
@@ -61,26 +59,26 @@ impl Tree {
 /// Reads a `T` from the TOML text of `source` through the events of `toml_parser`, with
 /// the messages and spans the `toml` crate would give.
 pub(crate) fn read<'s, T: Deserialize<'s>>(source: &'s Source) -> Result<T, LoadError> {
-    read_in_batches(source, document::BATCH)
+    read_in_batches(&Origin::Source(source), document::BATCH)
 }
 
 /// [`read`], lexing about `batch` tokens at a time.
 fn read_in_batches<'s, T: Deserialize<'s>>(
-    source: &'s Source,
+    origin: &Origin<'s>,
     batch: usize,
 ) -> Result<T, LoadError> {
-    let parsed = match document::parse(source.text(), batch) {
+    let text = origin.text();
+    let parsed = match document::parse(text, batch) {
         document::Parsed::Document(root) => Ok(root),
         document::Parsed::Error(e) => Err(e),
         // Events that valid TOML does not give, with no error from the parser: the `toml`
         // crate's parser decides.
-        document::Parsed::Unsure => document::parse_with_toml(source.text()),
+        document::Parsed::Unsure => document::parse_with_toml(text),
     };
+    let syntax = |e_span, message: &str| LoadError::syntax(origin.source(), e_span, message);
     match parsed {
-        Ok(root) => {
-            de::from_document(root).map_err(|e| LoadError::syntax(source, e.span, &e.message))
-        }
-        Err(e) => Err(LoadError::syntax(source, e.span, &e.message)),
+        Ok(root) => de::from_document(root).map_err(|e| syntax(e.span, &e.message)),
+        Err(e) => Err(syntax(e.span, &e.message)),
     }
 }
 
@@ -88,8 +86,14 @@ fn read_in_batches<'s, T: Deserialize<'s>>(
 /// small file into many batches.
 #[doc(hidden)]
 pub fn tree_in_batches(source: &Source, batch: usize) -> Result<Tree, LoadError> {
-    let raw = read_tree(source, batch)?;
-    build(source, raw)
+    from_origin(&Origin::Source(source), batch)
+}
+
+/// Reads, builds and checks the tree written in `origin`, lexing about `batch` tokens at a
+/// time.
+fn from_origin(origin: &Origin<'_>, batch: usize) -> Result<Tree, LoadError> {
+    let raw = read_tree(origin, batch)?;
+    build(origin, raw)
 }
 
 /// Reads the raw tree, deserializing each `[[questions]]` entry as soon as the parser has
@@ -97,7 +101,7 @@ pub fn tree_in_batches(source: &Source, batch: usize) -> Result<Tree, LoadError>
 /// small. Serde meets every value exactly as [`read`] would, so the result is the same;
 /// when anything is wrong the file is read again by [`read`], which reports the first
 /// mistake in serde's order.
-fn read_tree(source: &Source, batch: usize) -> Result<RawFile, LoadError> {
+fn read_tree(origin: &Origin<'_>, batch: usize) -> Result<RawFile, LoadError> {
     let mut questions = Vec::new();
     let mut failed = false;
     let mut take = |item: document::Item<'_>| {
@@ -113,7 +117,7 @@ fn read_tree(source: &Source, batch: usize) -> Result<RawFile, LoadError> {
         take: &mut take,
     };
     if let document::Parsed::Document(root) =
-        document::parse_taking(source.text(), batch, Some(taking))
+        document::parse_taking(origin.text(), batch, Some(taking))
         && !failed
         && let Ok(mut raw) = de::from_document::<RawFile>(root)
     {
@@ -123,13 +127,13 @@ fn read_tree(source: &Source, batch: usize) -> Result<RawFile, LoadError> {
         raw.questions = questions;
         return Ok(raw);
     }
-    read_in_batches(source, batch)
+    read_in_batches(origin, batch)
 }
 
 /// Turns the raw file into the tree and checks its meaning.
-fn build(source: &Source, raw: RawFile) -> Result<Tree, LoadError> {
+fn build(origin: &Origin<'_>, raw: RawFile) -> Result<Tree, LoadError> {
     let mut builder = Builder {
-        source,
+        origin,
         problems: Vec::new(),
         index: Index::default(),
         facts: Vec::new(),
@@ -137,13 +141,13 @@ fn build(source: &Source, raw: RawFile) -> Result<Tree, LoadError> {
     };
     let mut tree = builder.tree(raw);
     let mut problems = builder.problems;
-    let checked = validate::check(&tree, source);
+    let checked = validate::check(&tree, origin);
     problems.extend(checked.errors);
     if problems.is_empty() {
         tree.warnings = checked.warnings;
         Ok(tree)
     } else {
-        Err(LoadError::invalid(source, problems))
+        Err(LoadError::invalid(origin.source(), problems))
     }
 }
 
@@ -612,7 +616,7 @@ pub(crate) struct RawMitigation {
 // From the raw file to the model, noting shape problems that serde cannot see.
 
 struct Builder<'s> {
-    source: &'s Source,
+    origin: &'s Origin<'s>,
     problems: Vec<Problem>,
     /// Filled as the alternatives, criteria, stages and paths are built, so effects can be
     /// resolved.
@@ -625,7 +629,7 @@ struct Builder<'s> {
 impl Builder<'_> {
     fn problem(&mut self, span: &Span, kind: ProblemKind, id: Option<&str>, msg: String) {
         self.problems
-            .push(Problem::at(self.source, span, kind, id, msg));
+            .push(Problem::at(self.origin.source(), span, kind, id, msg));
     }
 
     /// Notes an empty required text; `what` names it ("the title of `x`"). The name is
@@ -1345,8 +1349,9 @@ pub(crate) fn foreign_condition(
     owner: &str,
     problems: &mut Vec<Problem>,
 ) -> Option<Condition> {
+    let origin = Origin::Source(source);
     let mut builder = Builder {
-        source,
+        origin: &origin,
         problems: Vec::new(),
         index: Index::default(),
         facts: Vec::new(),

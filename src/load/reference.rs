@@ -5,11 +5,11 @@
 use super::{RawFile, build};
 use crate::error::LoadError;
 use crate::model::Tree;
-use crate::source::Source;
+use crate::source::{Origin, Source};
 
 /// Parses and validates a tree through the `toml` crate.
 pub fn tree(source: &Source) -> Result<Tree, LoadError> {
     let raw: RawFile =
         toml::from_str(source.text()).map_err(|e| LoadError::from_toml(source, &e))?;
-    build(source, raw)
+    build(&Origin::Source(source), raw)
 }
