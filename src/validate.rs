@@ -21,14 +21,25 @@ pub(crate) struct Checked {
     pub warnings: Vec<Problem>,
 }
 
-/// Checks a freshly built tree and returns every problem found.
+/// Trees of this many questions and more are checked on two threads (see [`check_apart`]);
+/// below it, starting a thread costs more than it saves.
+const CHECK_APART: usize = 2_000;
+
+/// Checks a freshly built tree and returns every problem found. The errors come in no
+/// particular order (they are sorted before they are shown); the warnings in the order
+/// they were found.
 pub(crate) fn check(tree: &Tree, origin: &Origin<'_>) -> Checked {
-    let mut c = Checker {
-        tree,
-        origin,
-        problems: Vec::new(),
-        warnings: Vec::new(),
-    };
+    if tree.questions.len() >= CHECK_APART
+        && let Some(checked) = check_apart(tree, origin)
+    {
+        return checked;
+    }
+    check_here(tree, origin)
+}
+
+/// [`check`], every pass on this thread.
+fn check_here(tree: &Tree, origin: &Origin<'_>) -> Checked {
+    let mut c = Checker::new(tree, origin);
     c.completeness();
     c.ids();
     c.kinds_and_effects();
@@ -40,10 +51,43 @@ pub(crate) fn check(tree: &Tree, origin: &Origin<'_>) -> Checked {
     c.winnable(&possible);
     c.weights_stay_finite();
     c.no_effect_options();
-    Checked {
-        errors: c.problems,
-        warnings: c.warnings,
-    }
+    c.checked()
+}
+
+/// [`check`] on two threads: the passes share nothing but the tree, and split into two
+/// groups of about the same cost on large generated trees (the ids, and the chain from
+/// the conditions' cycles to the alternatives that cannot win, on a thread of its own; the
+/// rest here). Only `no_effect_options` gives warnings, so their order is kept. `None`
+/// when no thread could be started.
+fn check_apart(tree: &Tree, origin: &Origin<'_>) -> Option<Checked> {
+    std::thread::scope(|scope| {
+        let other = std::thread::Builder::new()
+            .name("tree check".into())
+            .spawn_scoped(scope, || {
+                let mut c = Checker::new(tree, origin);
+                c.ids();
+                let cycle_of = c.cycles();
+                let possible = c.conditions(&cycle_of);
+                c.winnable(&possible);
+                c.checked()
+            })
+            .ok()?;
+        let mut c = Checker::new(tree, origin);
+        c.completeness();
+        c.kinds_and_effects();
+        c.risks();
+        c.other_conditions();
+        c.uninformed_criteria();
+        c.weights_stay_finite();
+        c.no_effect_options();
+        let mut checked = c.checked();
+        let theirs = other
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        checked.errors.extend(theirs.errors);
+        checked.warnings.extend(theirs.warnings);
+        Some(checked)
+    })
 }
 
 /// The problems of a condition over `tree`'s questions, written in `source`; `what` names
@@ -56,12 +100,7 @@ pub(crate) fn condition_problems(
     cond: &Condition,
 ) -> Vec<Problem> {
     let origin = Origin::Source(source);
-    let mut c = Checker {
-        tree,
-        origin: &origin,
-        problems: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let mut c = Checker::new(tree, &origin);
     c.free_condition(what, owner, cond);
     c.problems
 }
@@ -82,6 +121,22 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 impl<'a> Checker<'a> {
+    fn new(tree: &'a Tree, origin: &'a Origin<'a>) -> Self {
+        Checker {
+            tree,
+            origin,
+            problems: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn checked(self) -> Checked {
+        Checked {
+            errors: self.problems,
+            warnings: self.warnings,
+        }
+    }
+
     fn problem(&mut self, span: &Span, kind: ProblemKind, id: Option<&str>, msg: String) {
         self.problems
             .push(Problem::at(self.origin.source(), span, kind, id, msg));
@@ -1108,6 +1163,42 @@ mod tests {
             .collect();
         comps.sort();
         assert_eq!(comps, vec![vec![0, 1, 2], vec![3], vec![4]]);
+    }
+
+    /// Both ways of checking find the same errors and the same warnings in the same order,
+    /// on every tree fixture, valid and invalid, and on the built-in tree.
+    #[test]
+    fn checked_on_two_threads_as_on_one() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut paths = vec![root.join("questions/mlops.toml")];
+        for folder in ["valid", "invalid"] {
+            let dir = root.join("tests/fixtures/trees").join(folder);
+            for entry in std::fs::read_dir(&dir).expect("the fixtures") {
+                paths.push(entry.expect("a fixture").path());
+            }
+        }
+        let (mut compared, mut with_errors, mut with_warnings) = (0, 0, 0);
+        for path in &paths {
+            let text = std::fs::read_to_string(path).expect("a fixture's text");
+            let source = Source::new(path.display().to_string(), text);
+            let Some(tree) = crate::load::built_unchecked(&source) else {
+                continue;
+            };
+            let origin = Origin::Source(&source);
+            let mut here = check_here(&tree, &origin);
+            let mut apart = check_apart(&tree, &origin).expect("a thread starts");
+            here.errors.sort();
+            apart.errors.sort();
+            assert_eq!(here.errors, apart.errors, "{}", path.display());
+            assert_eq!(here.warnings, apart.warnings, "{}", path.display());
+            compared += 1;
+            with_errors += usize::from(!here.errors.is_empty());
+            with_warnings += usize::from(!here.warnings.is_empty());
+        }
+        assert!(
+            compared >= 50 && with_errors >= 30 && with_warnings >= 1,
+            "{compared} trees compared, {with_errors} with errors, {with_warnings} with warnings"
+        );
     }
 
     #[test]

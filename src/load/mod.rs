@@ -130,15 +130,18 @@ fn read_tree(origin: &Origin<'_>, batch: usize) -> Result<RawFile, LoadError> {
     read_in_batches(origin, batch)
 }
 
+/// The tree written in `source`, built but not checked, for the tests of the checks;
+/// `None` when it cannot be read.
+#[cfg(test)]
+pub(crate) fn built_unchecked(source: &Source) -> Option<Tree> {
+    let origin = Origin::Source(source);
+    let raw = read_tree(&origin, document::BATCH).ok()?;
+    Some(Builder::new(&origin).tree(raw))
+}
+
 /// Turns the raw file into the tree and checks its meaning.
 fn build(origin: &Origin<'_>, raw: RawFile) -> Result<Tree, LoadError> {
-    let mut builder = Builder {
-        origin,
-        problems: Vec::new(),
-        index: Index::default(),
-        facts: Vec::new(),
-        fact_index: HashMap::new(),
-    };
+    let mut builder = Builder::new(origin);
     let mut tree = builder.tree(raw);
     let mut problems = builder.problems;
     let checked = validate::check(&tree, origin);
@@ -626,7 +629,17 @@ struct Builder<'s> {
     fact_index: HashMap<String, usize>,
 }
 
-impl Builder<'_> {
+impl<'s> Builder<'s> {
+    fn new(origin: &'s Origin<'s>) -> Self {
+        Builder {
+            origin,
+            problems: Vec::new(),
+            index: Index::default(),
+            facts: Vec::new(),
+            fact_index: HashMap::new(),
+        }
+    }
+
     fn problem(&mut self, span: &Span, kind: ProblemKind, id: Option<&str>, msg: String) {
         self.problems
             .push(Problem::at(self.origin.source(), span, kind, id, msg));
@@ -1350,13 +1363,7 @@ pub(crate) fn foreign_condition(
     problems: &mut Vec<Problem>,
 ) -> Option<Condition> {
     let origin = Origin::Source(source);
-    let mut builder = Builder {
-        origin: &origin,
-        problems: Vec::new(),
-        index: Index::default(),
-        facts: Vec::new(),
-        fact_index: HashMap::new(),
-    };
+    let mut builder = Builder::new(&origin);
     let mut cond = builder.condition(raw, owner);
     problems.append(&mut builder.problems);
     if let Some(c) = cond.as_mut() {
