@@ -17,6 +17,8 @@ pub struct Plan {
     pub stages: Vec<StagePlan>,
     /// Answers that ruled paths out (besides those of ruled-out alternatives).
     pub ruled_out: Vec<PathExclusion>,
+    /// Whether the tree's `[plan] licence_concern` condition holds for these answers.
+    pub licence_concern: bool,
 }
 
 /// What the plan says of one stage.
@@ -241,5 +243,6 @@ pub fn plan(tree: &Tree, eval: &Evaluation, excluded: &[bool]) -> Option<Plan> {
     Some(Plan {
         stages,
         ruled_out: eval.paths_ruled_out.clone(),
+        licence_concern: eval.licence_concern,
     })
 }

@@ -13,6 +13,8 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 use mlops_wizard::catalog::{Catalog, LicenceRisk, MAX_EXAMPLES, PROPRIETARY, Tool};
+use mlops_wizard::flow::{self, Flow};
+use mlops_wizard::recommend::Recommendation;
 use mlops_wizard::{Answer, Answers, LoadError, Problem, ProblemKind, Tree};
 
 use ProblemKind::{
@@ -583,6 +585,37 @@ fn with_a_licence_concern_examples_are_ordered_by_licence_change_risk() {
         reordered > 0,
         "the concern changes the examples somewhere in the built-in catalog"
     );
+}
+
+/// The plan carries whether the tree's licence concern holds, as the flow of the answers
+/// decides it; both values occur.
+#[test]
+fn the_plan_says_whether_the_licence_concern_holds() {
+    let (tree, _) = built_in();
+    let cond = tree
+        .licence_concern
+        .as_ref()
+        .expect("the built-in tree has a licence concern");
+    let mut seen = [false; 2];
+    for risk in [None, Some("low"), Some("medium"), Some("high")] {
+        let mut answers = on_cloud(Some("aws"));
+        if let Some(r) = risk {
+            answers
+                .values
+                .insert("licence_change_risk".into(), Answer::Choice(r.into()));
+        }
+        let flow = Flow::new(&tree, &answers);
+        let shown: Vec<bool> = (0..tree.questions.len())
+            .map(|i| flow.is_shown(i))
+            .collect();
+        let holds = flow::holds(&tree, cond, &answers, &shown);
+        let rec = Recommendation::new(&tree, &answers);
+        let plan = rec.plan.as_ref().expect("the built-in tree has a plan");
+        assert_eq!(plan.licence_concern, holds, "{risk:?}");
+        assert_eq!(holds, matches!(risk, Some("medium" | "high")), "{risk:?}");
+        seen[usize::from(holds)] = true;
+    }
+    assert_eq!(seen, [true, true]);
 }
 
 // ---------------------------------------------------------------------------------------

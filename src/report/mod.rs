@@ -65,13 +65,10 @@ impl<'a> ReportInput<'a> {
 
     /// Whether licence changes concern the user (the tree's `[plan] licence_concern`).
     pub fn licence_concern(&self) -> bool {
-        self.tree.licence_concern.as_ref().is_some_and(|c| {
-            let flow = crate::flow::Flow::new(self.tree, self.answers);
-            let shown: Vec<bool> = (0..self.tree.questions.len())
-                .map(|i| flow.is_shown(i))
-                .collect();
-            crate::flow::holds(self.tree, c, self.answers, &shown)
-        })
+        self.recommendation
+            .plan
+            .as_ref()
+            .is_some_and(|p| p.licence_concern)
     }
 
     /// Example tools for a stage of the plan, on its recommended path.
