@@ -39,11 +39,11 @@ pub fn to_markdown(input: &ReportInput<'_>) -> String {
 /// line break at the end: sections that have nothing to say leave no gaps.
 pub(crate) fn tidy(md: &str) -> String {
     let mut out = String::with_capacity(md.len());
-    let mut fence: Option<String> = None;
+    let mut fence: Option<&str> = None;
     let mut blank = false;
     for line in md.lines() {
-        let ticks: String = line.chars().take_while(|c| *c == '`').collect();
-        match &fence {
+        let ticks = &line[..line.len() - line.trim_start_matches('`').len()];
+        match fence {
             Some(f) if ticks.len() >= f.len() && line.trim_end() == ticks => fence = None,
             Some(_) => {}
             None if ticks.len() >= 3 => fence = Some(ticks),
@@ -1611,6 +1611,18 @@ fn escape_chars(word: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs of blank lines fold into one outside fenced blocks and stay inside them; a
+    /// fence closes only on a line of at least as many backticks and nothing else.
+    #[test]
+    fn tidy_folds_blank_lines_outside_fences() {
+        let md = "# A\n\n\n\ntext\n  \n\n````\nx\n\n\n```\n`not a fence\n\n````  \n\n\nend\n\n\n";
+        assert_eq!(
+            tidy(md),
+            "# A\n\ntext\n\n````\nx\n\n\n```\n`not a fence\n\n````  \n\nend\n"
+        );
+        assert_eq!(tidy("``\n\n\nx"), "``\n\nx\n");
+    }
 
     /// [`escape_chars`] a character at a time, as it was written first: the reference the
     /// run-copying version must agree with.
