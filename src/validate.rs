@@ -40,46 +40,26 @@ pub(crate) fn check(tree: &Tree, origin: &Origin<'_>) -> Checked {
 /// [`check`], every pass on this thread.
 fn check_here(tree: &Tree, origin: &Origin<'_>) -> Checked {
     let mut c = Checker::new(tree, origin);
-    c.completeness();
-    c.ids();
-    c.kinds_and_effects();
-    let cycle_of = c.cycles();
-    let possible = c.conditions(&cycle_of);
-    c.risks();
-    c.other_conditions();
-    c.uninformed_criteria();
-    c.winnable(&possible);
-    c.weights_stay_finite();
-    c.no_effect_options();
+    c.ids_and_reach();
+    c.the_other_passes();
     c.checked()
 }
 
-/// [`check`] on two threads: the passes share nothing but the tree, and split into two
-/// groups of about the same cost on large generated trees (the ids, and the chain from
-/// the conditions' cycles to the alternatives that cannot win, on a thread of its own; the
-/// rest here). Only `no_effect_options` gives warnings, so their order is kept. `None`
-/// when no thread could be started.
+/// [`check`] on two threads: the passes share nothing but the tree, and their two groups
+/// cost about the same on large generated trees ([`Checker::ids_and_reach`] on a thread of
+/// its own, [`Checker::the_other_passes`] here). `None` when no thread could be started.
 fn check_apart(tree: &Tree, origin: &Origin<'_>) -> Option<Checked> {
     std::thread::scope(|scope| {
         let other = std::thread::Builder::new()
             .name("tree check".into())
             .spawn_scoped(scope, || {
                 let mut c = Checker::new(tree, origin);
-                c.ids();
-                let cycle_of = c.cycles();
-                let possible = c.conditions(&cycle_of);
-                c.winnable(&possible);
+                c.ids_and_reach();
                 c.checked()
             })
             .ok()?;
         let mut c = Checker::new(tree, origin);
-        c.completeness();
-        c.kinds_and_effects();
-        c.risks();
-        c.other_conditions();
-        c.uninformed_criteria();
-        c.weights_stay_finite();
-        c.no_effect_options();
+        c.the_other_passes();
         let mut checked = c.checked();
         let theirs = other
             .join()
@@ -135,6 +115,28 @@ impl<'a> Checker<'a> {
             errors: self.problems,
             warnings: self.warnings,
         }
+    }
+
+    /// The ids, and the chain from the conditions' cycles to the alternatives that cannot
+    /// win: one of the two groups of passes [`check`] runs, each on its own thread for a
+    /// large tree.
+    fn ids_and_reach(&mut self) {
+        self.ids();
+        let cycle_of = self.cycles();
+        let possible = self.conditions(&cycle_of);
+        self.winnable(&possible);
+    }
+
+    /// Every pass [`Checker::ids_and_reach`] leaves out. The only warnings come from
+    /// `no_effect_options`, here, so they keep their order however the groups are run.
+    fn the_other_passes(&mut self) {
+        self.completeness();
+        self.kinds_and_effects();
+        self.risks();
+        self.other_conditions();
+        self.uninformed_criteria();
+        self.weights_stay_finite();
+        self.no_effect_options();
     }
 
     fn problem(&mut self, span: &Span, kind: ProblemKind, id: Option<&str>, msg: String) {
