@@ -131,9 +131,15 @@ fn every_fixture_loads_the_same_both_ways() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// The parts of a small valid tree, for texts that order them in different ways.
+const ALTS: &str = "[[alternatives]]\nid = 'o'\ntitle = 'O'\n[[alternatives]]\nid = 'p'\ntitle = 'P'\n[[criteria]]\nid = 'c'\ntitle = 'C'\n";
+const HEAD: &str = "format = 1\n[tree]\nid = 't'\ntitle = 't'\nversion = '1'\n[[alternatives]]\nid = 'o'\ntitle = 'O'\n[[alternatives]]\nid = 'p'\ntitle = 'P'\n[[criteria]]\nid = 'c'\ntitle = 'C'\n";
+const QUESTION: &str = "[[questions]]\nid = 'a'\nkind = 'single'\nprompt = 'p'\nhelp = 'h'\n[[questions.options]]\nid = 'x'\nlabel = 'x'\neffects = [{ alternative = 'o', criterion = 'c', points = 1, reason = 'r' }]\n[[questions.options]]\nid = 'y'\nlabel = 'y'\neffects = [{ alternative = 'p', criterion = 'c', points = 1, reason = 'r' }]\n";
+const RISK: &str = "[[risks]]\nid = 'r'\napplies_to = 'o'\ntitle = 'R'\nmitigation = 'M'\n";
+
 #[test]
 fn hand_picked_texts_load_the_same_both_ways() {
-    let cases = [
+    let cases: &[&str] = &[
         "",
         "[tree]",
         "[tree]\nid = 1",
@@ -175,6 +181,26 @@ fn hand_picked_texts_load_the_same_both_ways() {
         "[questions]\nid = 'a'",
         "[[questions]]\nid = 'a'\n[questions]\nid = 'b'",
         "[[questions]]\nid = 'a'\n[[questions]]\nid = 'b'\n[questions.x]\n[questions.x]",
+        // The head (all before the first `[[questions]]`) is built before the questions,
+        // and each question as it completes. Parts after the questions: the ones built
+        // after them anyway (risks, conflicts, plan), parts of the head (read again as a
+        // whole), a part in both places, mistakes, and empty texts everywhere, whose
+        // problems must come in the same order.
+        &format!(
+            "{HEAD}{QUESTION}{RISK}[[conflicts]]\nid = 'k'\nwhen = {{ question = 'a', answered = true }}\nmessage = 'm'\n[plan]\nlicence_concern = {{ question = 'a', answered = true }}\n"
+        ),
+        &format!("{HEAD}{QUESTION}[tree]\nid = 't'\ntitle = 't'\nversion = '1'\n"),
+        &format!("{HEAD}{QUESTION}[[alternatives]]\nid = 'later'\ntitle = 'Later'\n"),
+        &format!("{HEAD}{QUESTION}[[stages]]\nid = 's'\ntitle = 'S'\n"),
+        &format!("{HEAD}{RISK}{QUESTION}{RISK}"),
+        &format!("{HEAD}[plan]\n{QUESTION}[plan]\n"),
+        &format!("{HEAD}{QUESTION}[alternatives.extra]\nx = 1\n"),
+        &format!("{HEAD}{QUESTION}[[risks]]\nid = 1\n"),
+        &format!("{HEAD}{QUESTION}[surprise]\n"),
+        &format!("{HEAD}{QUESTION}questions = []\n"),
+        &format!(
+            "[tree]\nid = 't'\ntitle = ''\nversion = '1'\n{ALTS}[[questions]]\nid = 'a'\nkind = 'text'\nprompt = ''\nhelp = 'h'\n[[risks]]\nid = 'r'\napplies_to = 'o'\ntitle = ''\n"
+        ),
     ];
     let failures: Vec<String> = cases
         .iter()
@@ -385,6 +411,9 @@ enum Mutation {
     Insert(usize, char),
     /// Cuts the text at a byte position.
     Truncate(usize),
+    /// Moves a table (a header line and the lines up to the next header) to before
+    /// another header, or to the end: sections read before or after the questions.
+    MoveTable(usize, usize),
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -405,6 +434,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         )
             .prop_map(|(at, c)| Mutation::Insert(at, c)),
         (0..5000usize).prop_map(Mutation::Truncate),
+        (i.clone(), i.clone()).prop_map(|(a, b)| Mutation::MoveTable(a, b)),
     ]
 }
 
@@ -464,6 +494,21 @@ fn apply(lines: &mut Vec<String>, m: &Mutation) -> Option<String> {
                 at -= 1;
             }
             return Some(text[..at].to_string());
+        }
+        Mutation::MoveTable(from, to) => {
+            let headers: Vec<usize> = (0..n).filter(|&i| lines[i].starts_with('[')).collect();
+            if headers.is_empty() {
+                return None;
+            }
+            let k = from % headers.len();
+            let end = headers.get(k + 1).copied().unwrap_or(n);
+            let table: Vec<String> = lines.drain(headers[k]..end).collect();
+            let rest: Vec<usize> = (0..lines.len())
+                .filter(|&i| lines[i].starts_with('['))
+                .chain([lines.len()])
+                .collect();
+            let at = rest[to % rest.len()];
+            lines.splice(at..at, table);
         }
     }
     None

@@ -200,18 +200,32 @@ pub(crate) fn parse(text: &str, batch: usize) -> Parsed<'_> {
 }
 
 /// Entries of a top-level array of tables that are handed over as soon as they are
-/// complete, instead of staying in the document: `key` names the array, and `take` gets
+/// complete, instead of staying in the document: `key` names the array, and `taker` gets
 /// each entry, in order, once the next `[[key]]` header or the end of the text shows that
 /// nothing more can be added to it. The document keeps an empty array under `key`.
+///
+/// Before the first entry, `taker` also gets the head: the document as it stands when the
+/// first `[[key]]` header is read, which then leaves the document. In a file whose later
+/// headers all start with `key`, the head is final by then; otherwise the document left at
+/// the end has other keys than `key`, which tells the taker that the head it got was not
+/// the whole rest of the file.
 pub(crate) struct Taking<'t, 'i> {
     pub(crate) key: &'static str,
-    pub(crate) take: &'t mut dyn FnMut(Item<'i>),
+    pub(crate) taker: &'t mut dyn Taker<'i>,
+}
+
+/// What [`Taking`] hands its parts to.
+pub(crate) trait Taker<'i> {
+    /// The document before the first `[[key]]` header.
+    fn head(&mut self, head: Table<'i>);
+    /// A complete entry of the array.
+    fn take(&mut self, item: Item<'i>);
 }
 
 /// [`parse`], handing the entries of one array of tables to `taking` as they complete,
 /// so that they are read while their text is still in the caches and their part of the
 /// document is freed at once. Meant for documents without errors: after an error, which
-/// entries were handed over is unspecified.
+/// parts were handed over is unspecified.
 pub(crate) fn parse_taking<'i>(
     text: &'i str,
     batch: usize,
@@ -223,8 +237,11 @@ pub(crate) fn parse_taking<'i>(
     let mut run = |tokens: &[Token]| {
         toml_parser::parser::parse_document(tokens, &mut builder, &mut grammar);
         if let Some(taking) = taking.as_mut() {
+            if let Some(head) = builder.head.take() {
+                taking.taker.head(head);
+            }
             for item in builder.taken.drain(..) {
-                (taking.take)(item);
+                taking.taker.take(item);
             }
         }
     };
@@ -240,7 +257,7 @@ pub(crate) fn parse_taking<'i>(
     let (mut parsed, taken) = builder.finish();
     if let (Parsed::Document(root), Some(taking)) = (&mut parsed, taking) {
         for item in taken {
-            (taking.take)(item);
+            taking.taker.take(item);
         }
         // The last entry is complete at the end of the text.
         if let Ok(at) = root.find(taking.key)
@@ -248,7 +265,7 @@ pub(crate) fn parse_taking<'i>(
             && array.of_tables
             && let Some(last) = array.items.pop()
         {
-            (taking.take)(last);
+            taking.taker.take(last);
         }
     }
     parsed
@@ -440,6 +457,10 @@ struct Builder<'i> {
     taking: Option<&'static str>,
     /// Complete entries of that array, to be handed over (see [`Taking`]).
     taken: Vec<Item<'i>>,
+    /// The document before the first header of that array, to be handed over.
+    head: Option<Table<'i>>,
+    /// Whether the head was taken out of the document.
+    head_taken: bool,
 }
 
 impl<'i> Builder<'i> {
@@ -462,6 +483,8 @@ impl<'i> Builder<'i> {
             depth: 0,
             taking: None,
             taken: Vec::new(),
+            head: None,
+            head_taken: false,
         }
     }
 
@@ -718,6 +741,15 @@ impl<'i> Builder<'i> {
         }
         self.header_path.clear();
         self.header_path.append(&mut self.keys);
+        if is_array
+            && !self.head_taken
+            && self.header_path.is_empty()
+            && let (Some(key), Some(taking)) = (&key, self.taking)
+            && key.name == taking
+        {
+            self.head_taken = true;
+            self.head = Some(std::mem::take(&mut self.root));
+        }
         let header = Header {
             key,
             span: self.header_start..span.end(),

@@ -92,42 +92,127 @@ pub fn tree_in_batches(source: &Source, batch: usize) -> Result<Tree, LoadError>
 /// Reads, builds and checks the tree written in `origin`, lexing about `batch` tokens at a
 /// time.
 fn from_origin(origin: &Origin<'_>, batch: usize) -> Result<Tree, LoadError> {
-    let raw = read_tree(origin, batch)?;
-    build(origin, raw)
+    let mut builder = Builder::new(origin);
+    let tree = match build_while_reading(&mut builder, origin, batch) {
+        Some(tree) => tree,
+        None => {
+            // Read again from the start, as serde sees the whole file: the first mistake
+            // is reported in serde's order.
+            return build(origin, read_in_batches(origin, batch)?);
+        }
+    };
+    check(origin, builder, tree)
 }
 
-/// Reads the raw tree, deserializing each `[[questions]]` entry as soon as the parser has
-/// read all of it (see [`document::Taking`]), which keeps the document of a large tree
-/// small. Serde meets every value exactly as [`read`] would, so the result is the same;
-/// when anything is wrong the file is read again by [`read`], which reports the first
-/// mistake in serde's order.
-fn read_tree(origin: &Origin<'_>, batch: usize) -> Result<RawFile, LoadError> {
-    let mut questions = Vec::new();
-    let mut failed = false;
-    let mut take = |item: document::Item<'_>| {
-        if !failed {
-            match de::from_item::<Spanned<RawQuestion>>(item) {
-                Ok(question) => questions.push(question),
-                Err(_) => failed = true,
-            }
-        }
+/// Reads and builds the tree in one pass over the text: the head of the file (everything
+/// before the first `[[questions]]`) is built as soon as it is read, then each question as
+/// soon as the parser has read all of it (see [`document::Taking`]), while its text and
+/// its raw form are still in the caches, and the raw form is freed at once. The model is
+/// the one [`Builder::tree`] makes of the whole file, problems in the same order.
+///
+/// `None` when that cannot be done, and the file must be read again as a whole: it has a
+/// mistake, or part of the head comes after the first question (a `[tree]` or
+/// `[[risks]]` below the questions, say).
+fn build_while_reading(
+    builder: &mut Builder<'_>,
+    origin: &Origin<'_>,
+    batch: usize,
+) -> Option<Tree> {
+    let mut reading = Reading {
+        builder,
+        head: None,
+        head_keys: Vec::new(),
+        questions: Vec::new(),
+        failed: false,
     };
     let taking = document::Taking {
         key: "questions",
-        take: &mut take,
+        taker: &mut reading,
     };
-    if let document::Parsed::Document(root) =
+    let document::Parsed::Document(root) =
         document::parse_taking(origin.text(), batch, Some(taking))
-        && !failed
-        && let Ok(mut raw) = de::from_document::<RawFile>(root)
-    {
-        // Serde saw no entries in a `[[questions]]` array: they were taken above. (An
-        // inline `questions = [...]` has none taken and is read by serde as usual.)
-        questions.append(&mut raw.questions);
-        raw.questions = questions;
-        return Ok(raw);
+    else {
+        return None;
+    };
+    if reading.failed {
+        return None;
     }
-    read_in_batches(origin, batch)
+    match reading.head {
+        Some(mut head) => {
+            // What came after the first question, but for the questions: nothing, or the
+            // parts the model builds after the questions anyway (risks, conflicts, plan),
+            // when the head did not have them already.
+            let mut tail = root;
+            tail.entries.retain(|(key, _)| key.name != "questions");
+            if tail
+                .entries
+                .iter()
+                .any(|(key, _)| reading.head_keys.iter().any(|k| *k == key.name))
+            {
+                return None;
+            }
+            if !tail.entries.is_empty() {
+                let tail = de::from_document::<RawTail>(tail).ok()?;
+                head.risks.extend(tail.risks);
+                head.conflicts.extend(tail.conflicts);
+                head.plan = head.plan.or(tail.plan);
+            }
+            Some(reading.builder.finish(head, reading.questions))
+        }
+        // No `[[questions]]`: the document is the whole file.
+        None => {
+            let raw = de::from_document::<RawFile>(root).ok()?;
+            Some(reading.builder.tree(raw))
+        }
+    }
+}
+
+/// The state of [`build_while_reading`], which the parser hands the head and the
+/// questions to.
+struct Reading<'b, 's> {
+    builder: &'b mut Builder<'s>,
+    head: Option<Head>,
+    /// The top-level keys of the head.
+    head_keys: Vec<String>,
+    questions: Vec<Question>,
+    /// Set at the first mistake: what follows is not read.
+    failed: bool,
+}
+
+impl<'i> document::Taker<'i> for Reading<'_, '_> {
+    fn head(&mut self, head: document::Table<'i>) {
+        // Questions in the head as well as in `[[questions]]` would be a mistake that only
+        // reading the whole file reports.
+        if head.entries.iter().any(|(key, _)| key.name == "questions") {
+            self.failed = true;
+            return;
+        }
+        self.head_keys = head
+            .entries
+            .iter()
+            .map(|(key, _)| key.name.to_string())
+            .collect();
+        match de::from_document::<RawFile>(head) {
+            Ok(raw) => {
+                self.head = Some(self.builder.head(raw).0);
+            }
+            _ => self.failed = true,
+        }
+    }
+
+    fn take(&mut self, item: document::Item<'i>) {
+        if self.failed || self.head.is_none() {
+            self.failed = true;
+            return;
+        }
+        match de::from_item::<Spanned<RawQuestion>>(item) {
+            Ok(q) => {
+                let question = self.builder.question(q.into_inner());
+                self.questions.push(question);
+            }
+            Err(_) => self.failed = true,
+        }
+    }
 }
 
 /// The tree written in `source`, built but not checked, for the tests of the checks;
@@ -135,14 +220,19 @@ fn read_tree(origin: &Origin<'_>, batch: usize) -> Result<RawFile, LoadError> {
 #[cfg(test)]
 pub(crate) fn built_unchecked(source: &Source) -> Option<Tree> {
     let origin = Origin::Source(source);
-    let raw = read_tree(&origin, document::BATCH).ok()?;
+    let raw = read_in_batches(&origin, document::BATCH).ok()?;
     Some(Builder::new(&origin).tree(raw))
 }
 
 /// Turns the raw file into the tree and checks its meaning.
 fn build(origin: &Origin<'_>, raw: RawFile) -> Result<Tree, LoadError> {
     let mut builder = Builder::new(origin);
-    let mut tree = builder.tree(raw);
+    let tree = builder.tree(raw);
+    check(origin, builder, tree)
+}
+
+/// Checks the meaning of the tree `builder` built, adding the problems it noted first.
+fn check(origin: &Origin<'_>, builder: Builder<'_>, mut tree: Tree) -> Result<Tree, LoadError> {
     let mut problems = builder.problems;
     let checked = validate::check(&tree, origin);
     problems.extend(checked.errors);
@@ -361,6 +451,18 @@ pub(crate) struct RawFile {
     #[serde(default)]
     #[schemars(with = "Vec<RawPath>")]
     paths: Vec<Spanned<RawPath>>,
+    plan: Option<RawPlan>,
+}
+
+/// The parts of a file that may follow its questions without being read again (see
+/// [`build_while_reading`]).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTail {
+    #[serde(default)]
+    risks: Vec<Spanned<RawRisk>>,
+    #[serde(default)]
+    conflicts: Vec<Spanned<RawConflict>>,
     plan: Option<RawPlan>,
 }
 
@@ -618,6 +720,20 @@ pub(crate) struct RawMitigation {
 // ---------------------------------------------------------------------------------------
 // From the raw file to the model, noting shape problems that serde cannot see.
 
+/// What [`Builder::head`] built, and the raw parts of the file to build after the
+/// questions.
+struct Head {
+    meta: TreeMeta,
+    meta_span: Span,
+    alternatives: Vec<Alternative>,
+    criteria: Vec<Criterion>,
+    stages: Vec<Stage>,
+    paths: Vec<PlanPath>,
+    risks: Vec<Spanned<RawRisk>>,
+    conflicts: Vec<Spanned<RawConflict>>,
+    plan: Option<RawPlan>,
+}
+
 struct Builder<'s> {
     origin: &'s Origin<'s>,
     problems: Vec<Problem>,
@@ -675,7 +791,21 @@ impl<'s> Builder<'s> {
         v
     }
 
+    /// Builds the tree of a whole raw file: [`Builder::head`], each question, then
+    /// [`Builder::finish`].
     fn tree(&mut self, raw: RawFile) -> Tree {
+        let (head, questions) = self.head(raw);
+        let questions = questions
+            .into_iter()
+            .map(|q| self.question(q.into_inner()))
+            .collect();
+        self.finish(head, questions)
+    }
+
+    /// Builds what comes before the questions in the model (the meta, alternatives,
+    /// criteria, stages and paths, with their index), keeps the rest of the file to build
+    /// after them, and gives back the raw questions.
+    fn head(&mut self, raw: RawFile) -> (Head, Vec<Spanned<RawQuestion>>) {
         if let Some(format) = &raw.format
             && *format.get_ref() != 1
         {
@@ -798,11 +928,33 @@ impl<'s> Builder<'s> {
             .collect();
         self.index.stages = first_index(stages.iter().map(|s| s.id.as_str()));
         self.index.paths = first_index(paths.iter().map(|p| p.id.as_str()));
-        let mut questions: Vec<Question> = raw
-            .questions
-            .into_iter()
-            .map(|q| self.question(q.into_inner()))
-            .collect();
+        let head = Head {
+            meta,
+            meta_span,
+            alternatives,
+            criteria,
+            stages,
+            paths,
+            risks: raw.risks,
+            conflicts: raw.conflicts,
+            plan: raw.plan,
+        };
+        (head, raw.questions)
+    }
+
+    /// Builds the rest of the tree once its questions are built.
+    fn finish(&mut self, head: Head, mut questions: Vec<Question>) -> Tree {
+        let Head {
+            meta,
+            meta_span,
+            alternatives,
+            criteria,
+            stages,
+            paths,
+            risks,
+            conflicts,
+            plan,
+        } = head;
         for p in questions.iter_mut().filter_map(|q| q.priorities.as_mut()) {
             p.names = p
                 .criteria
@@ -810,13 +962,11 @@ impl<'s> Builder<'s> {
                 .map(|&c| (criteria[c].id.clone(), criteria[c].title.clone()))
                 .collect();
         }
-        let risks: Vec<Risk> = raw
-            .risks
+        let risks: Vec<Risk> = risks
             .into_iter()
             .map(|r| self.risk(r.into_inner()))
             .collect();
-        let conflicts: Vec<Conflict> = raw
-            .conflicts
+        let conflicts: Vec<Conflict> = conflicts
             .into_iter()
             .filter_map(|c| {
                 let c = c.into_inner();
@@ -833,8 +983,7 @@ impl<'s> Builder<'s> {
                 })
             })
             .collect();
-        let licence_concern = raw
-            .plan
+        let licence_concern = plan
             .and_then(|p| p.licence_concern)
             .and_then(|c| self.condition(c, "plan"));
         let index = Index {
