@@ -450,15 +450,20 @@ impl Condition {
         }
     }
 
-    /// Calls `f` on every test in the condition.
-    pub fn for_each_test<'a>(&'a self, f: &mut impl FnMut(&'a str, &'a Test, &'a Span)) {
+    /// Calls `f` on every test in the condition: the id of the question it tests, that
+    /// question's position as resolved at load time (`None` if the tree has no such
+    /// question), the test and its span.
+    pub fn for_each_test<'a>(
+        &'a self,
+        f: &mut impl FnMut(&'a str, Option<usize>, &'a Test, &'a Span),
+    ) {
         match self {
             Condition::Test {
                 question,
                 test,
                 span,
-                ..
-            } => f(question, test, span),
+                at,
+            } => f(question, *at, test, span),
             Condition::All(cs, _) | Condition::Any(cs, _) => {
                 cs.iter().for_each(|c| c.for_each_test(f));
             }

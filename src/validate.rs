@@ -131,10 +131,10 @@ impl<'a> Checker<'a> {
     /// `no_effect_options`, here, so they keep their order however the groups are run.
     fn the_other_passes(&mut self) {
         self.completeness();
-        self.kinds_and_effects();
+        let informed = self.kinds_and_effects();
         self.risks();
         self.other_conditions();
-        self.uninformed_criteria();
+        self.uninformed_criteria(&informed);
         self.weights_stay_finite();
         self.no_effect_options();
     }
@@ -269,11 +269,15 @@ impl<'a> Checker<'a> {
                 t.paths.iter().map(|c| (c.id.as_str(), &c.span)).collect(),
             ),
         ];
-        for e in t.questions.iter().flat_map(Question::effects) {
-            if let Some(f) = &e.fact
-                && !is_valid_id(f)
-            {
-                self.bad_id("fact", f, &e.fact_span);
+        // Each effect that names a bad fact id is reported; the effects are walked only
+        // when one of the distinct fact ids is bad.
+        if !t.facts.iter().all(|f| is_valid_id(f)) {
+            for e in t.questions.iter().flat_map(Question::effects) {
+                if let Some(f) = &e.fact
+                    && !is_valid_id(f)
+                {
+                    self.bad_id("fact", f, &e.fact_span);
+                }
             }
         }
         for (what, items) in groups {
@@ -331,8 +335,11 @@ impl<'a> Checker<'a> {
     }
 
     /// The rules of each question kind, and the references of effects and `weight_of`.
-    fn kinds_and_effects(&mut self) {
+    /// Gives back, per criterion, whether some effect names it (for
+    /// [`Checker::uninformed_criteria`], so that the effects are walked once).
+    fn kinds_and_effects(&mut self) -> Vec<bool> {
         let t = self.tree;
+        let mut informed = vec![false; t.criteria.len()];
         for q in &t.questions {
             let id = q.id.as_str();
             match q.kind {
@@ -482,7 +489,9 @@ impl<'a> Checker<'a> {
                         ),
                     );
                 }
-                if e.criterion_at.is_none() {
+                if let Some(c) = e.criterion_at {
+                    informed[c] = true;
+                } else {
                     self.problem(
                         &e.criterion_span,
                         ProblemKind::UnknownReference,
@@ -496,6 +505,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        informed
     }
 
     fn suggest<'i>(&self, wrong: &str, ids: impl Iterator<Item = &'i str>) -> String {
@@ -588,8 +598,8 @@ impl<'a> Checker<'a> {
         for (i, q) in t.questions.iter().enumerate() {
             let Some(cond) = &q.show_if else { continue };
             let before = self.problems.len();
-            cond.for_each_test(&mut |qid, test, span| {
-                let Some(j) = t.question_index(qid) else {
+            cond.for_each_test(&mut |qid, at, test, span| {
+                let Some(j) = at else {
                     self.problem(
                         span,
                         ProblemKind::UnknownReference,
@@ -745,8 +755,8 @@ impl<'a> Checker<'a> {
     /// only earlier ones); `what` names its owner in messages.
     fn free_condition(&mut self, what: &str, owner: &str, cond: &Condition) {
         let t = self.tree;
-        cond.for_each_test(&mut |qid, test, span| match t.question(qid) {
-            Some(target) => self.check_test(&what, owner, target, test, span),
+        cond.for_each_test(&mut |qid, at, test, span| match at {
+            Some(j) => self.check_test(&what, owner, &t.questions[j], test, span),
             None => self.problem(
                 span,
                 ProblemKind::UnknownReference,
@@ -830,21 +840,24 @@ impl<'a> Checker<'a> {
         if n < 2 {
             return;
         }
+        // Per option, a row of `n` points per criterion its effects touch (`row_of` gives
+        // the row of a criterion), in the order they are first touched; reset after each
+        // option, so no allocation is made per option once the buffers have grown.
+        let mut row_of = vec![usize::MAX; t.criteria.len()];
+        let mut touched: Vec<usize> = Vec::new();
+        let mut rows: Vec<f64> = Vec::new();
         for q in &t.questions {
             for o in &q.options {
-                let mut sums: Vec<(usize, Vec<f64>)> = Vec::new();
                 for e in &o.effects {
                     let Some((a, c)) = e.target() else { continue };
-                    match sums.iter_mut().find(|(k, _)| *k == c) {
-                        Some((_, v)) => v[a] += e.points,
-                        None => {
-                            let mut v = vec![0.0; n];
-                            v[a] = e.points;
-                            sums.push((c, v));
-                        }
+                    if row_of[c] == usize::MAX {
+                        row_of[c] = touched.len();
+                        touched.push(c);
+                        rows.resize(touched.len() * n, 0.0);
                     }
+                    rows[row_of[c] * n + a] += e.points;
                 }
-                for (c, v) in sums {
+                for (&c, v) in touched.iter().zip(rows.chunks_exact(n)) {
                     if v.iter().all(|p| *p == v[0]) {
                         let msg = format!(
                             "option `{}` of question `{}` gives every alternative the same points on criterion `{}`: it has no effect on the verdict",
@@ -859,23 +872,21 @@ impl<'a> Checker<'a> {
                         ));
                     }
                 }
+                for c in touched.drain(..) {
+                    row_of[c] = usize::MAX;
+                }
+                rows.clear();
             }
         }
     }
 
-    fn uninformed_criteria(&mut self) {
+    /// Criteria no effect names; `informed` tells, per criterion, whether one does.
+    fn uninformed_criteria(&mut self, informed: &[bool]) {
         let t = self.tree;
-        let mut informed = vec![false; t.criteria.len()];
-        for e in t.questions.iter().flat_map(Question::effects) {
-            if let Some(i) = e.criterion_at {
-                informed[i] = true;
-            }
-        }
-
         if t.questions.is_empty() {
             return; // reported as an incomplete tree
         }
-        for (i, (c, informed)) in t.criteria.iter().zip(informed).enumerate() {
+        for (i, (c, &informed)) in t.criteria.iter().zip(informed).enumerate() {
             // A duplicate is reported as such; its effects count for the first.
             if !informed && t.criterion_index(&c.id) == Some(i) {
                 self.problem(

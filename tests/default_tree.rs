@@ -195,7 +195,7 @@ fn branch_combinations(t: &Tree) -> Vec<Answers> {
     let mut parents: Vec<&Question> = Vec::new();
     for q in &t.questions {
         if let Some(c) = &q.show_if {
-            c.for_each_test(&mut |id, _, _| {
+            c.for_each_test(&mut |id, _, _, _| {
                 let p = t.question(id).unwrap();
                 if !parents.iter().any(|x| x.id == p.id) {
                     parents.push(p);

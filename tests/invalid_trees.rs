@@ -443,7 +443,7 @@ fn valid_fixtures_load() {
     };
     let tested = |id: &str| {
         let mut out = Vec::new();
-        guard(id).for_each_test(&mut |q, _, _| out.push(q.to_string()));
+        guard(id).for_each_test(&mut |q, _, _, _| out.push(q.to_string()));
         out
     };
     assert_eq!(tested("mentor_budget"), ["mentor"]);
