@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::error::{Problem, ProblemKind};
-use crate::model::{Condition, Kind, Question, Test, Tree};
+use crate::model::{Condition, Effect, Kind, Question, Test, Tree};
 use crate::source::{Origin, Source, Span};
 
 /// Scale questions may have at most this many steps.
@@ -40,30 +40,33 @@ pub(crate) fn check(tree: &Tree, origin: &Origin<'_>) -> Checked {
 /// [`check`], every pass on this thread.
 fn check_here(tree: &Tree, origin: &Origin<'_>) -> Checked {
     let mut c = Checker::new(tree, origin);
-    c.ids_and_reach();
-    c.the_other_passes();
+    let possible = c.ids_and_conditions();
+    let beats = c.the_other_passes();
+    c.winnable(&possible, &beats);
     c.checked()
 }
 
 /// [`check`] on two threads: the passes share nothing but the tree, and their two groups
-/// cost about the same on large generated trees ([`Checker::ids_and_reach`] on a thread of
-/// its own, [`Checker::the_other_passes`] here). `None` when no thread could be started.
+/// cost about the same on large generated trees ([`Checker::ids_and_conditions`] on a
+/// thread of its own, [`Checker::the_other_passes`] here); the alternatives that cannot
+/// win are found from what both give. `None` when no thread could be started.
 fn check_apart(tree: &Tree, origin: &Origin<'_>) -> Option<Checked> {
     std::thread::scope(|scope| {
         let other = std::thread::Builder::new()
             .name("tree check".into())
             .spawn_scoped(scope, || {
                 let mut c = Checker::new(tree, origin);
-                c.ids_and_reach();
-                c.checked()
+                let possible = c.ids_and_conditions();
+                (possible, c.checked())
             })
             .ok()?;
         let mut c = Checker::new(tree, origin);
-        c.the_other_passes();
-        let mut checked = c.checked();
-        let theirs = other
+        let beats = c.the_other_passes();
+        let (possible, theirs) = other
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        c.winnable(&possible, &beats);
+        let mut checked = c.checked();
         checked.errors.extend(theirs.errors);
         checked.warnings.extend(theirs.warnings);
         Some(checked)
@@ -117,26 +120,27 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The ids, and the chain from the conditions' cycles to the alternatives that cannot
-    /// win: one of the two groups of passes [`check`] runs, each on its own thread for a
-    /// large tree.
-    fn ids_and_reach(&mut self) {
+    /// The ids, the conditions' cycles and the conditions; gives back, per question,
+    /// whether it can be shown. One of the two groups of passes [`check`] runs, each on
+    /// its own thread for a large tree.
+    fn ids_and_conditions(&mut self) -> Vec<bool> {
         self.ids();
         let cycle_of = self.cycles();
-        let possible = self.conditions(&cycle_of);
-        self.winnable(&possible);
+        self.conditions(&cycle_of)
     }
 
-    /// Every pass [`Checker::ids_and_reach`] leaves out. The only warnings come from
-    /// `no_effect_options`, here, so they keep their order however the groups are run.
-    fn the_other_passes(&mut self) {
+    /// The passes [`Checker::ids_and_conditions`] leaves out, but for
+    /// [`Checker::winnable`], which needs what both groups give: gives back which
+    /// alternative beats which over every question (see [`Checker::option_sums`]). The
+    /// only warnings come from here, so they keep their order however the groups are run.
+    fn the_other_passes(&mut self) -> Vec<bool> {
         self.completeness();
         let informed = self.kinds_and_effects();
         self.risks();
         self.other_conditions();
         self.uninformed_criteria(&informed);
         self.weights_stay_finite();
-        self.no_effect_options();
+        self.option_sums()
     }
 
     fn problem(&mut self, span: &Span, kind: ProblemKind, id: Option<&str>, msg: String) {
@@ -832,32 +836,29 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Warns about options whose effects give every alternative the same points on a
-    /// criterion: the report would show reasons that change nothing.
-    fn no_effect_options(&mut self) {
+    /// Sums each option's effects per criterion and alternative, in one walk for two
+    /// checks: warns about options that give every alternative the same points on a
+    /// criterion (the report would show reasons that change nothing), and gives back
+    /// which alternative beats which on some weighted criterion in some answer, over every
+    /// question, for [`Checker::winnable`] (`beats[a * n + b]`, `n` alternatives).
+    fn option_sums(&mut self) -> Vec<bool> {
         let t = self.tree;
         let n = t.alternatives.len();
         if n < 2 {
-            return;
+            return Vec::new();
         }
-        // Per option, a row of `n` points per criterion its effects touch (`row_of` gives
-        // the row of a criterion), in the order they are first touched; reset after each
-        // option, so no allocation is made per option once the buffers have grown.
-        let mut row_of = vec![usize::MAX; t.criteria.len()];
-        let mut touched: Vec<usize> = Vec::new();
-        let mut rows: Vec<f64> = Vec::new();
+        let mut beats = vec![false; n * n];
+        let (mut all, mut weighted) = (Rows::new(n, t), Rows::new(n, t));
         for q in &t.questions {
             for o in &q.options {
                 for e in &o.effects {
                     let Some((a, c)) = e.target() else { continue };
-                    if row_of[c] == usize::MAX {
-                        row_of[c] = touched.len();
-                        touched.push(c);
-                        rows.resize(touched.len() * n, 0.0);
+                    all.add(c, a, e.points);
+                    if t.criteria[c].weight > 0.0 && e.points.is_finite() {
+                        weighted.add(c, a, e.points);
                     }
-                    rows[row_of[c] * n + a] += e.points;
                 }
-                for (&c, v) in touched.iter().zip(rows.chunks_exact(n)) {
+                for (c, v) in all.rows() {
                     if v.iter().all(|p| *p == v[0]) {
                         let msg = format!(
                             "option `{}` of question `{}` gives every alternative the same points on criterion `{}`: it has no effect on the verdict",
@@ -872,12 +873,13 @@ impl<'a> Checker<'a> {
                         ));
                     }
                 }
-                for c in touched.drain(..) {
-                    row_of[c] = usize::MAX;
-                }
-                rows.clear();
+                all.clear();
+                weighted.note_beats(&mut beats);
             }
+            weighted.add_bundle(q.scale.iter().flat_map(|s| &s.effects), t);
+            weighted.note_beats(&mut beats);
         }
+        beats
     }
 
     /// Criteria no effect names; `informed` tells, per criterion, whether one does.
@@ -905,55 +907,22 @@ impl<'a> Checker<'a> {
     /// An alternative can win only if, for every other alternative, some answer gives it
     /// more points on some criterion that carries weight. Each option's effects are summed
     /// per criterion and compared pairwise: linear in the number of effects (times the
-    /// square of the number of alternatives).
-    fn winnable(&mut self, possible: &[bool]) {
+    /// square of the number of alternatives). `beats_anywhere` is that comparison over
+    /// every question ([`Checker::option_sums`]); it holds when every question can be
+    /// shown, and otherwise the questions that can be (`possible`) are walked again.
+    fn winnable(&mut self, possible: &[bool], beats_anywhere: &[bool]) {
         let t = self.tree;
         let n = t.alternatives.len();
         if n < 2 || t.questions.is_empty() {
             return; // reported as an incomplete tree
         }
-        let mut beats = vec![false; n * n];
-        // The sums of one bundle of effects: a row of `n` points per criterion it touches
-        // (`row_of` gives the row of a criterion), reset after each bundle. No allocation
-        // per bundle once the buffers have grown.
-        let mut row_of = vec![usize::MAX; t.criteria.len()];
-        let mut touched: Vec<usize> = Vec::new();
-        let mut rows: Vec<f64> = Vec::new();
-        for (q, _) in t.questions.iter().zip(possible).filter(|(_, p)| **p) {
-            let bundles = q
-                .options
-                .iter()
-                .map(|o| &o.effects)
-                .chain(q.scale.iter().map(|s| &s.effects));
-            for effects in bundles {
-                for e in effects {
-                    let Some((a, c)) = e.target() else {
-                        continue;
-                    };
-                    if t.criteria[c].weight > 0.0 && e.points.is_finite() {
-                        if row_of[c] == usize::MAX {
-                            row_of[c] = touched.len();
-                            touched.push(c);
-                            rows.resize(touched.len() * n, 0.0);
-                        }
-                        rows[row_of[c] * n + a] += e.points;
-                    }
-                }
-                for s in rows.chunks_exact(n) {
-                    for a in 0..n {
-                        for b in 0..n {
-                            if s[a] > s[b] {
-                                beats[a * n + b] = true;
-                            }
-                        }
-                    }
-                }
-                for c in touched.drain(..) {
-                    row_of[c] = usize::MAX;
-                }
-                rows.clear();
-            }
-        }
+        let walked;
+        let beats = if possible.iter().all(|&p| p) {
+            beats_anywhere
+        } else {
+            walked = beats_over(t, possible);
+            &walked
+        };
         // Duplicates are reported as such; effects count for the first of each id.
         let first = |a: usize| t.alternative_index(&t.alternatives[a].id) == Some(a);
         for (a, alt) in t.alternatives.iter().enumerate() {
@@ -972,6 +941,102 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+    }
+}
+
+/// Which alternative beats which (`beats[a * n + b]`) on some weighted criterion in some
+/// answer to the questions that can be shown (`possible`).
+fn beats_over(t: &Tree, possible: &[bool]) -> Vec<bool> {
+    let n = t.alternatives.len();
+    let mut beats = vec![false; n * n];
+    let mut weighted = Rows::new(n, t);
+    for (q, _) in t.questions.iter().zip(possible).filter(|(_, p)| **p) {
+        let bundles = q
+            .options
+            .iter()
+            .map(|o| &o.effects)
+            .chain(q.scale.iter().map(|s| &s.effects));
+        for effects in bundles {
+            weighted.add_bundle(effects, t);
+            weighted.note_beats(&mut beats);
+        }
+    }
+    beats
+}
+
+/// The sums of one bundle of effects (an option's, or a scale's): a row of `n` points
+/// (one per alternative) per criterion the bundle touches, in the order first touched.
+/// Cleared after each bundle, so nothing is allocated per bundle once the buffers have
+/// grown.
+struct Rows {
+    n: usize,
+    /// The row of each criterion, `usize::MAX` when untouched.
+    row_of: Vec<usize>,
+    touched: Vec<usize>,
+    rows: Vec<f64>,
+}
+
+impl Rows {
+    fn new(n: usize, t: &Tree) -> Self {
+        Rows {
+            n,
+            row_of: vec![usize::MAX; t.criteria.len()],
+            touched: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, c: usize, a: usize, points: f64) {
+        if self.row_of[c] == usize::MAX {
+            self.row_of[c] = self.touched.len();
+            self.touched.push(c);
+            self.rows.resize(self.touched.len() * self.n, 0.0);
+        }
+        self.rows[self.row_of[c] * self.n + a] += points;
+    }
+
+    /// Adds the effects that count for winning: on a criterion that carries weight, with
+    /// finite points.
+    fn add_bundle<'e>(&mut self, effects: impl IntoIterator<Item = &'e Effect>, t: &Tree) {
+        for e in effects {
+            if let Some((a, c)) = e.target()
+                && t.criteria[c].weight > 0.0
+                && e.points.is_finite()
+            {
+                self.add(c, a, e.points);
+            }
+        }
+    }
+
+    /// Each touched criterion and its row.
+    fn rows(&self) -> impl Iterator<Item = (usize, &[f64])> {
+        self.touched
+            .iter()
+            .copied()
+            .zip(self.rows.chunks_exact(self.n))
+    }
+
+    /// Notes in `beats` (`beats[a * n + b]`) each alternative `a` that gets more than `b`
+    /// in some row, then clears the rows.
+    fn note_beats(&mut self, beats: &mut [bool]) {
+        let n = self.n;
+        for (_, s) in self.rows() {
+            for a in 0..n {
+                for b in 0..n {
+                    if s[a] > s[b] {
+                        beats[a * n + b] = true;
+                    }
+                }
+            }
+        }
+        self.clear();
+    }
+
+    fn clear(&mut self) {
+        for c in self.touched.drain(..) {
+            self.row_of[c] = usize::MAX;
+        }
+        self.rows.clear();
     }
 }
 
@@ -1164,6 +1229,66 @@ fn list(ids: &[&str]) -> String {
 mod tests {
     use super::*;
 
+    /// The walk of the options' sums also counts a scale's effects, and leaves out
+    /// criteria without weight, for which alternative beats which.
+    #[test]
+    fn option_sums_find_who_beats_whom() {
+        let text = r#"
+[tree]
+id = "t"
+title = "T"
+version = "1"
+[[alternatives]]
+id = "a"
+title = "A"
+[[alternatives]]
+id = "b"
+title = "B"
+[[criteria]]
+id = "c"
+title = "C"
+[[criteria]]
+id = "free"
+title = "Free"
+weight = 0
+[[questions]]
+id = "q"
+kind = "single"
+prompt = "P"
+help = "H"
+[[questions.options]]
+id = "x"
+label = "X"
+effects = [{ alternative = "a", criterion = "c", points = 1, reason = "r" }, { alternative = "b", criterion = "free", points = 5, reason = "r" }]
+[[questions.options]]
+id = "y"
+label = "Y"
+effects = [{ alternative = "a", criterion = "c", points = 1, reason = "r" }]
+[[questions]]
+id = "s"
+kind = "scale"
+prompt = "P"
+help = "H"
+min = 1
+max = 5
+effects = [{ alternative = "b", criterion = "c", points = 2, reason = "r" }]
+"#;
+        let source = Source::new("t.toml", text);
+        let tree = crate::load::built_unchecked(&source).expect("the tree is read");
+        let origin = Origin::Source(&source);
+        let mut c = Checker::new(&tree, &origin);
+        // a beats b through `q`; b beats a only through the scale (not through `free`).
+        assert_eq!(c.option_sums(), vec![false, true, true, false]);
+        assert_eq!(
+            beats_over(&tree, &[true, true]),
+            vec![false, true, true, false]
+        );
+        assert_eq!(
+            beats_over(&tree, &[true, false]),
+            vec![false, true, false, false]
+        );
+    }
+
     #[test]
     fn components_find_cycles_and_leave_chains() {
         let edges = vec![vec![1], vec![2], vec![0], vec![0], vec![4]];
@@ -1203,6 +1328,18 @@ mod tests {
             here.errors.sort();
             apart.errors.sort();
             assert_eq!(here.errors, apart.errors, "{}", path.display());
+            // What the walk for the warnings finds about winning is what walking every
+            // question for it alone finds.
+            if tree.alternatives.len() >= 2 {
+                let mut c = Checker::new(&tree, &origin);
+                let all = vec![true; tree.questions.len()];
+                assert_eq!(
+                    c.option_sums(),
+                    beats_over(&tree, &all),
+                    "{}",
+                    path.display()
+                );
+            }
             assert_eq!(here.warnings, apart.warnings, "{}", path.display());
             compared += 1;
             with_errors += usize::from(!here.errors.is_empty());
