@@ -30,9 +30,9 @@ macro_rules! line {
 
 fn verdict_title(tree: &Tree, v: &Verdict) -> String {
     match v {
-        Verdict::Alternative(a) => escape_inline(&tree.alternatives[*a].title),
+        Verdict::Alternative(a) => escape_inline(&tree.alternatives[*a].title).into_owned(),
         Verdict::Tie(tied) => {
-            let names: Vec<String> = tied
+            let names: Vec<_> = tied
                 .iter()
                 .map(|&a| escape_inline(&tree.alternatives[a].title))
                 .collect();
@@ -123,7 +123,7 @@ pub fn diff_to_markdown(input: &DiffInput<'_>) -> String {
             let show = |a: &Option<crate::answers::Answer>| {
                 a.as_ref().map_or_else(
                     || "*not answered*".to_string(),
-                    |a| escape_inline(&a.describe(q)),
+                    |a| escape_inline(&a.describe(q)).into_owned(),
                 )
             };
             line!(
@@ -169,7 +169,7 @@ pub fn diff_to_markdown(input: &DiffInput<'_>) -> String {
             for s in &d.stages {
                 let path = |in_scope: bool, p: Option<usize>| match (in_scope, p) {
                     (false, _) => "out of scope".to_string(),
-                    (true, Some(p)) => escape_inline(&t.paths[p].title),
+                    (true, Some(p)) => escape_inline(&t.paths[p].title).into_owned(),
                     (true, None) => "none possible".to_string(),
                 };
                 line!(

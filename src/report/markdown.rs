@@ -5,6 +5,7 @@
 //! status, date and people. It is valid CommonMark with GitHub tables; all text from the
 //! tree and the answers is escaped, so it always reads as text, never as structure.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::{ReportInput, format_points, format_signed};
@@ -150,7 +151,7 @@ fn title(w: &mut String, r: &ReportInput<'_>) {
     }
     line!(w);
     if let Some(team) = r.team {
-        let names: Vec<String> = team
+        let names: Vec<_> = team
             .respondents
             .iter()
             .map(|p| escape_inline(&p.name))
@@ -173,16 +174,16 @@ fn title(w: &mut String, r: &ReportInput<'_>) {
 }
 
 /// The title of an alternative, escaped.
-fn alt(r: &ReportInput<'_>, a: usize) -> String {
+fn alt<'t>(r: &ReportInput<'t>, a: usize) -> Cow<'t, str> {
     escape_inline(&r.tree.alternatives[a].title)
 }
 
 /// A verdict in words, escaped: one title, or "A and B (tied)".
 fn verdict_words(r: &ReportInput<'_>, v: &Verdict) -> String {
     match v {
-        Verdict::Alternative(a) => alt(r, *a),
+        Verdict::Alternative(a) => alt(r, *a).into_owned(),
         Verdict::Tie(tied) => {
-            let names: Vec<String> = tied.iter().map(|&a| alt(r, a)).collect();
+            let names: Vec<_> = tied.iter().map(|&a| alt(r, a)).collect();
             format!("a tie between {}", names.join(" and "))
         }
     }
@@ -295,8 +296,10 @@ fn headline(r: &ReportInput<'_>) -> String {
             verdict_words(r, &rec.verdict),
             format_points(m.leader_points),
             format_points(m.runner_up_points),
-            m.runner_up
-                .map_or_else(|| "the other option".to_string(), |a| alt(r, a))
+            m.runner_up.map_or_else(
+                || "the other option".to_string(),
+                |a| alt(r, a).into_owned()
+            )
         ),
     }
 }
@@ -518,7 +521,7 @@ fn summary(w: &mut String, r: &ReportInput<'_>) {
         };
         line!(w, "**Stack plan: {summary}.**");
         line!(w);
-        let differ: Vec<String> = plan
+        let differ: Vec<_> = plan
             .stages
             .iter()
             .filter(|s| s.in_scope)
@@ -612,9 +615,9 @@ fn plan_table(w: &mut String, r: &ReportInput<'_>) {
             ("out of scope".to_string(), "—".to_string())
         } else {
             let path = match (s.path, s.tied.is_empty()) {
-                (Some(p), true) => escape_inline(&t.paths[p].title),
+                (Some(p), true) => escape_inline(&t.paths[p].title).into_owned(),
                 (Some(_), false) => {
-                    let names: Vec<String> = s
+                    let names: Vec<_> = s
                         .tied
                         .iter()
                         .map(|&p| escape_inline(&t.paths[p].title))
@@ -657,7 +660,7 @@ fn decisive_words(
     d: &crate::team::Decisive,
 ) -> String {
     let q = &r.tree.questions[d.question];
-    let by: Vec<String> =
+    let by: Vec<_> =
         d.by.iter()
             .map(|&i| escape_inline(&team.respondents[i].name))
             .collect();
@@ -760,13 +763,13 @@ fn answers_table(
         for a in &s.answers {
             let text = a.as_ref().map_or_else(
                 || "*not answered*".to_string(),
-                |a| escape_inline(&a.describe(q)),
+                |a| escape_inline(&a.describe(q)).into_owned(),
             );
             let _ = write!(row, " {text} |");
         }
         let merged = s.merged.as_ref().map_or_else(
             || "*open: a tie*".to_string(),
-            |a| escape_inline(&a.describe(q)),
+            |a| escape_inline(&a.describe(q)).into_owned(),
         );
         let last = if spread {
             let mut counts: Vec<(String, usize)> = Vec::new();
@@ -969,7 +972,7 @@ fn robustness(w: &mut String, r: &ReportInput<'_>) {
                 escape_inline(&t.questions[o.question].prompt),
                 format_points(o.swing),
                 o.toward
-                    .map_or_else(|| "neither".to_string(), |a| alt(r, a)),
+                    .map_or_else(|| "neither".to_string(), |a| alt(r, a).into_owned()),
                 if o.flips_alone { "yes" } else { "no" }
             );
         }
@@ -1194,10 +1197,10 @@ fn moved_nothing(w: &mut String, r: &ReportInput<'_>) {
     line!(w);
 }
 
-fn leaning_title(r: &ReportInput<'_>, leaning: &Leaning) -> String {
+fn leaning_title<'t>(r: &ReportInput<'t>, leaning: &Leaning) -> Cow<'t, str> {
     match leaning {
         Leaning::Alternative(a) => alt(r, *a),
-        Leaning::Even => "neither".to_string(),
+        Leaning::Even => Cow::Borrowed("neither"),
     }
 }
 
@@ -1231,7 +1234,7 @@ fn plan(w: &mut String, r: &ReportInput<'_>) {
         let chosen = match s.path {
             Some(p) if s.tied.is_empty() => format!("**{}**", escape_inline(&t.paths[p].title)),
             Some(_) => {
-                let names: Vec<String> = s
+                let names: Vec<_> = s
                     .tied
                     .iter()
                     .map(|&p| escape_inline(&t.paths[p].title))
@@ -1271,7 +1274,7 @@ fn plan(w: &mut String, r: &ReportInput<'_>) {
         }
         for x in reasons {
             let target = match x.target {
-                PlanTarget::Path(p) => escape_inline(&t.paths[p].title),
+                PlanTarget::Path(p) => escape_inline(&t.paths[p].title).into_owned(),
                 PlanTarget::Alternative(a) => format!("every path of {}", alt(r, a)),
             };
             line!(
@@ -1299,7 +1302,9 @@ fn plan(w: &mut String, r: &ReportInput<'_>) {
                         crate::catalog::LicenceRisk::SingleCompany => {
                             "one company controls it and could relicense it".to_string()
                         }
-                        crate::catalog::LicenceRisk::Changed(note) => escape_inline(note),
+                        crate::catalog::LicenceRisk::Changed(note) => {
+                            escape_inline(note).into_owned()
+                        }
                     });
                 }
                 let flags = if flags.is_empty() {
@@ -1427,7 +1432,7 @@ fn appendix(w: &mut String, r: &ReportInput<'_>) {
         let q = &t.questions[qi];
         let answer = r.answers.values.get(&q.id).map_or_else(
             || "*not answered*".to_string(),
-            |a| escape_inline(&a.describe(q)),
+            |a| escape_inline(&a.describe(q)).into_owned(),
         );
         line!(
             w,
@@ -1464,7 +1469,7 @@ fn code_span(text: &str) -> String {
     {
         format!("`{text}`")
     } else {
-        escape_inline(text)
+        escape_inline(text).into_owned()
     }
 }
 
@@ -1483,11 +1488,11 @@ fn longest_run(s: &str, c: char) -> usize {
 /// into links, mentions or math (`https://`, `www.`, `mailto:`, `@`, `$`). Bidirectional
 /// controls and invisible characters ([`sanitize::is_unsafe`]) are shown as their escape,
 /// `\u{202e}`, so the text cannot read differently from what it is.
-pub fn escape_inline(text: &str) -> String {
+pub fn escape_inline(text: &str) -> Cow<'_, str> {
     if is_plain(text.as_bytes()) {
-        return text.to_owned();
+        return Cow::Borrowed(text);
     }
-    escape_words(text)
+    Cow::Owned(escape_words(text))
 }
 
 /// [`escape_inline`] word by word, for text that [`is_plain`] does not pass.
@@ -1544,7 +1549,10 @@ fn is_plain(text: &[u8]) -> bool {
 /// Text as lines of inline markdown, one per line of the text (blank lines kept as empty
 /// strings), each escaped as [`escape_inline`] does.
 pub fn escape_multiline(text: &str) -> Vec<String> {
-    let mut lines: Vec<String> = text.lines().map(escape_inline).collect();
+    let mut lines: Vec<String> = text
+        .lines()
+        .map(|l| escape_inline(l).into_owned())
+        .collect();
     while lines.last().is_some_and(String::is_empty) {
         lines.pop();
     }
