@@ -686,16 +686,22 @@ pub fn analyse_with(
     if single_flips == 0 || tipping_points.len() < HANDFUL {
         let mut count = 0;
         let mut listed_pairs: Vec<(usize, usize)> = Vec::new();
+        // The slot of each change, and whether it may pair with others at all, looked up
+        // once rather than for each of the pairs.
+        let slots: Vec<(usize, Option<usize>)> = search.all.iter().map(Edit::slot).collect();
+        let pairs: Vec<bool> = (0..n)
+            .map(|i| !flips_alone[i] && singles[i].is_some())
+            .collect();
         for i in 0..n {
-            if flips_alone[i] || singles[i].is_none() {
+            if !pairs[i] {
                 continue;
             }
+            let (qi, level_i) = slots[i];
             for j in i + 1..n {
-                let all = &search.all;
-                if flips_alone[j] || singles[j].is_none() || all[i].slot() == all[j].slot() {
+                if !pairs[j] || slots[i] == slots[j] {
                     continue;
                 }
-                if all[i].question() == all[j].question() && all[i].slot().1.is_none() {
+                if qi == slots[j].0 && level_i.is_none() {
                     continue;
                 }
                 if search.surely_kept(&[i, j], &base_verdict) {
