@@ -464,10 +464,21 @@ impl Catalog {
         path: usize,
         concern: bool,
     ) -> Vec<&Tool> {
-        let flow = Flow::new(tree, answers);
-        let shown: Vec<bool> = (0..tree.questions.len())
-            .map(|i| flow.is_shown(i))
-            .collect();
+        let shown = shown_questions(tree, answers);
+        self.examples_shown(tree, answers, &shown, stage, path, concern)
+    }
+
+    /// [`Catalog::examples`], given which questions the answers show
+    /// ([`shown_questions`]), for callers that ask for several stages.
+    pub fn examples_shown(
+        &self,
+        tree: &Tree,
+        answers: &Answers,
+        shown: &[bool],
+        stage: usize,
+        path: usize,
+        concern: bool,
+    ) -> Vec<&Tool> {
         let mut found: Vec<&Tool> = self
             .tools
             .iter()
@@ -475,7 +486,7 @@ impl Catalog {
             .filter(|t| {
                 t.when
                     .as_ref()
-                    .is_none_or(|c| crate::flow::holds(tree, c, answers, &shown))
+                    .is_none_or(|c| crate::flow::holds(tree, c, answers, shown))
             })
             .collect();
         if concern {
@@ -567,4 +578,13 @@ pub(crate) struct RawTool {
     checked: Option<Spanned<String>>,
     #[schemars(with = "Option<RawCondition>")]
     when: Option<Spanned<RawCondition>>,
+}
+
+/// Per question, whether `answers` show it: what the tools' `when` conditions are judged
+/// with.
+pub fn shown_questions(tree: &Tree, answers: &Answers) -> Vec<bool> {
+    let flow = Flow::new(tree, answers);
+    (0..tree.questions.len())
+        .map(|i| flow.is_shown(i))
+        .collect()
 }

@@ -250,6 +250,8 @@ struct JsonRisk<'a> {
 /// Writes the JSON report, pretty-printed, ending in a newline.
 pub fn to_json(input: &ReportInput<'_>) -> String {
     let (t, rec) = (input.tree, input.recommendation);
+    // Which questions the answers show, for every stage's example tools.
+    let shown = crate::catalog::shown_questions(t, input.answers);
     let alt_id = |a: usize| t.alternatives[a].id.as_str();
     let path_id = |p: usize| t.paths[p].id.as_str();
     let by_alt = |values: &[f64]| -> BTreeMap<&str, f64> {
@@ -458,7 +460,7 @@ pub fn to_json(input: &ReportInput<'_>) -> String {
                         })
                         .collect(),
                     tools: input
-                        .examples(s)
+                        .examples_shown(s, &shown)
                         .into_iter()
                         .map(|tool| JsonTool {
                             id: &tool.id,

@@ -607,6 +607,7 @@ fn assumptions(r: &ReportInput<'_>) -> String {
 fn plan_table(w: &mut String, r: &ReportInput<'_>) {
     let (t, rec) = (r.tree, r.recommendation);
     let Some(plan) = &rec.plan else { return };
+    let shown = crate::catalog::shown_questions(t, r.answers);
     line!(w, "| Stage | Path | Examples |");
     line!(w, "| --- | --- | --- |");
     for s in &plan.stages {
@@ -627,7 +628,7 @@ fn plan_table(w: &mut String, r: &ReportInput<'_>) {
                 (None, _) => "none possible".to_string(),
             };
             let tools: Vec<String> = r
-                .examples(s)
+                .examples_shown(s, &shown)
                 .iter()
                 .map(|tool| {
                     let flag = if r.catalog.is_some_and(|c| !tool.licence_risks(c).is_empty()) {
@@ -1207,6 +1208,7 @@ fn leaning_title<'t>(r: &ReportInput<'t>, leaning: &Leaning) -> Cow<'t, str> {
 fn plan(w: &mut String, r: &ReportInput<'_>) {
     let (t, rec) = (r.tree, r.recommendation);
     let Some(plan) = &rec.plan else { return };
+    let shown = crate::catalog::shown_questions(t, r.answers);
     line!(w, "## Stack plan");
     line!(w);
     line!(
@@ -1286,7 +1288,7 @@ fn plan(w: &mut String, r: &ReportInput<'_>) {
                 escape_inline(&x.text)
             );
         }
-        let tools = r.examples(s);
+        let tools = r.examples_shown(s, &shown);
         if !tools.is_empty() {
             line!(w);
             line!(w, "Example tools:");

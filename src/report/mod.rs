@@ -73,10 +73,20 @@ impl<'a> ReportInput<'a> {
 
     /// Example tools for a stage of the plan, on its recommended path.
     pub fn examples(&self, stage: &StagePlan) -> Vec<&'a Tool> {
+        self.examples_shown(
+            stage,
+            &crate::catalog::shown_questions(self.tree, self.answers),
+        )
+    }
+
+    /// [`ReportInput::examples`], given which questions the answers show
+    /// ([`crate::catalog::shown_questions`]), for a report that lists every stage's.
+    pub fn examples_shown(&self, stage: &StagePlan, shown: &[bool]) -> Vec<&'a Tool> {
         match (self.catalog, stage.path) {
-            (Some(c), Some(p)) if stage.in_scope => c.examples(
+            (Some(c), Some(p)) if stage.in_scope => c.examples_shown(
                 self.tree,
                 self.answers,
+                shown,
                 stage.stage,
                 p,
                 self.licence_concern(),
