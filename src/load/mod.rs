@@ -93,15 +93,12 @@ pub fn tree_in_batches(source: &Source, batch: usize) -> Result<Tree, LoadError>
 /// time.
 fn from_origin(origin: &Origin<'_>, batch: usize) -> Result<Tree, LoadError> {
     let mut builder = Builder::new(origin);
-    let tree = match build_while_reading(&mut builder, origin, batch) {
-        Some(tree) => tree,
-        None => {
-            // Read again from the start, as serde sees the whole file: the first mistake
-            // is reported in serde's order.
-            return build(origin, read_in_batches(origin, batch)?);
-        }
-    };
-    check(origin, builder, tree)
+    match build_while_reading(&mut builder, origin, batch) {
+        Some(tree) => check(origin, builder, tree),
+        // Read again from the start, as serde sees the whole file: the first mistake is
+        // reported in serde's order.
+        None => build(origin, read_in_batches(origin, batch)?),
+    }
 }
 
 /// Reads and builds the tree in one pass over the text: the head of the file (everything
@@ -183,15 +180,15 @@ impl<'i> document::Taker<'i> for Reading<'_, '_> {
     fn head(&mut self, head: document::Table<'i>) {
         // Questions in the head as well as in `[[questions]]` would be a mistake that only
         // reading the whole file reports.
-        if head.entries.iter().any(|(key, _)| key.name == "questions") {
-            self.failed = true;
-            return;
-        }
         self.head_keys = head
             .entries
             .iter()
             .map(|(key, _)| key.name.to_string())
             .collect();
+        if self.head_keys.iter().any(|k| k == "questions") {
+            self.failed = true;
+            return;
+        }
         match de::from_document::<RawFile>(head) {
             Ok(raw) => {
                 self.head = Some(self.builder.head(raw).0);

@@ -598,12 +598,13 @@ fn verdict(talk: &mut Talk<'_>, walk: &Walk<'_>) -> std::io::Result<()> {
             catalog: walk.catalog.as_ref(),
             team: None,
         };
+        let shown = crate::catalog::shown_questions(tree, &answers);
         for s in plan.stages.iter().filter(|s| s.in_scope) {
             let path = s
                 .path
                 .map_or("no path possible", |p| tree.paths[p].title.as_str());
             let tools: Vec<String> = input
-                .examples(s)
+                .examples_shown(s, &shown)
                 .iter()
                 .take(2)
                 .map(|t| t.name.clone())

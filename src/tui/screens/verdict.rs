@@ -566,6 +566,7 @@ fn plan(app: &App, width: u16) -> Vec<Line<'static>> {
         )];
     };
     let input = report_input(app);
+    let shown = crate::catalog::shown_questions(input.tree, input.answers);
     let mut lines = Vec::new();
     if let Some(s) = words::plan_summary(&app.tree, rec) {
         lines.push(Line::styled(s, theme.title));
@@ -610,7 +611,7 @@ fn plan(app: &App, width: u16) -> Vec<Line<'static>> {
             (true, None) => ("no path possible".to_string(), theme.warn),
         };
         let tools: Vec<String> = input
-            .examples(s)
+            .examples_shown(s, &shown)
             .iter()
             .take(2)
             .map(|t| t.name.clone())
