@@ -235,6 +235,11 @@ impl<'t> Scorer<'t> {
         }
     }
 
+    /// Makes room for `additional` more entries at once, rather than growing by copies.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.entries.reserve(additional);
+    }
+
     /// The entry numbers of answers by position.
     pub(crate) fn state(&mut self, answers: &[Option<Answer>]) -> Vec<usize> {
         answers
