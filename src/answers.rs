@@ -283,11 +283,12 @@ impl Answers {
         let in_tree = tree
             .questions
             .iter()
-            .filter_map(|q| Some((&q.id, self.values.get(&q.id)?)));
+            .filter_map(|q| Some((q.id.as_str(), self.values.get(q.id.as_str())?)));
         let others = self
             .values
             .iter()
-            .filter(|(id, _)| tree.question_index(id).is_none());
+            .filter(|(id, _)| tree.question_index(id).is_none())
+            .map(|(id, a)| (id.as_str(), a));
         for (id, answer) in in_tree.chain(others) {
             let _ = writeln!(out, "{} = {}", toml_key(id), value_toml(answer));
         }
@@ -305,7 +306,7 @@ impl Answers {
             "\n# Answers to questions that the answers above hide: they do not count, and\n# come back if the questions are shown again.\n[hidden]\n",
         );
         for q in &tree.questions {
-            if let Some(a) = hidden.get(&q.id) {
+            if let Some(a) = hidden.get(q.id.as_str()) {
                 let _ = writeln!(out, "{} = {}", toml_key(&q.id), value_toml(a));
             }
         }
@@ -314,8 +315,8 @@ impl Answers {
 
     /// Fills `[meta]` with the tree's id and version.
     pub fn stamp(&mut self, tree: &Tree) {
-        self.meta.tree = Some(tree.meta.id.clone());
-        self.meta.tree_version = Some(tree.meta.version.clone());
+        self.meta.tree = Some(tree.meta.id.to_string());
+        self.meta.tree_version = Some(tree.meta.version.to_string());
     }
 }
 

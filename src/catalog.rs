@@ -13,7 +13,7 @@ use crate::answers::Answers;
 use crate::error::{LoadError, Problem, ProblemKind};
 use crate::flow::Flow;
 use crate::load::RawCondition;
-use crate::model::{Condition, Tree};
+use crate::model::{Condition, Text, Tree};
 use crate::source::{Source, Span};
 use crate::validate::is_valid_id;
 
@@ -31,35 +31,37 @@ pub const MAX_EXAMPLES: usize = 4;
 
 /// A loaded, validated catalog.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Catalog {
     /// The date the entries were checked, `YYYY-MM-DD`.
-    pub checked: String,
+    pub checked: Text,
     /// Licence ids that are source-available rather than open source.
-    pub source_available: Vec<String>,
+    pub source_available: Vec<Text>,
     pub tools: Vec<Tool>,
 }
 
 /// One tool (or managed offering) of the catalog.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Tool {
-    pub id: String,
-    pub name: String,
+    pub id: Text,
+    pub name: Text,
     /// Positions of the tree's stages the tool serves.
     pub stages: Vec<usize>,
     /// Position of the tree's path the tool belongs to.
     pub path: usize,
     /// An SPDX licence id of the software, or [`PROPRIETARY`].
-    pub licence: String,
+    pub licence: Text,
     pub governance: Governance,
     /// Who governs it: the foundation, company or cloud vendor.
-    pub steward: String,
+    pub steward: Text,
     /// A past relicensing, or an open-core structure.
-    pub licence_change: Option<String>,
-    pub homepage: String,
+    pub licence_change: Option<Text>,
+    pub homepage: Text,
     /// For a managed offering: the id of the open-source tool it runs.
-    pub based_on: Option<String>,
+    pub based_on: Option<Text>,
     /// The date the entry was checked, `YYYY-MM-DD`.
-    pub checked: String,
+    pub checked: Text,
     /// The tool is an example only when this holds (for example, a service of one cloud
     /// for projects on that cloud).
     pub when: Option<Condition>,
@@ -140,13 +142,17 @@ impl Tool {
             Some(p) => {
                 if p.has_source() {
                     out.extend(p.own_risks(catalog));
-                    out.extend(p.licence_change.clone().map(LicenceRisk::Changed));
+                    out.extend(
+                        p.licence_change
+                            .as_deref()
+                            .map(|c| LicenceRisk::Changed(c.to_string())),
+                    );
                 }
             }
             None => out.extend(self.own_risks(catalog)),
         }
         if let Some(note) = &self.licence_change {
-            out.push(LicenceRisk::Changed(note.clone()));
+            out.push(LicenceRisk::Changed(note.to_string()));
         }
         out
     }
@@ -408,17 +414,17 @@ impl Catalog {
             let text = |v: Option<Spanned<String>>| v.map(Spanned::into_inner).unwrap_or_default();
             tools.push(Tool {
                 when,
-                id,
-                name: text(t.name),
+                id: id.into(),
+                name: text(t.name).into(),
                 stages,
                 path,
-                licence: text(t.licence),
+                licence: text(t.licence).into(),
                 governance: t.governance.unwrap_or(Governance::Company),
-                steward: text(t.steward),
-                licence_change: t.licence_change,
-                homepage: text(t.homepage),
-                based_on: t.based_on.map(Spanned::into_inner),
-                checked: text(t.checked),
+                steward: text(t.steward).into(),
+                licence_change: t.licence_change.map(Text::from),
+                homepage: text(t.homepage).into(),
+                based_on: t.based_on.map(Spanned::into_inner).map(Text::from),
+                checked: text(t.checked).into(),
                 span,
             });
         }
@@ -435,8 +441,13 @@ impl Catalog {
             return Err(LoadError::invalid(source, problems));
         }
         Ok(Catalog {
-            checked,
-            source_available: raw.catalog.source_available,
+            checked: checked.into(),
+            source_available: raw
+                .catalog
+                .source_available
+                .into_iter()
+                .map(Text::from)
+                .collect(),
             tools,
         })
     }

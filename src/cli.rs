@@ -916,7 +916,7 @@ pub fn show_config(
     // The examples name the tree in effect; one that does not load is named by its file.
     let tree_path = questions.or(config.questions.as_deref());
     let tree_id = match load_tree(tree_path) {
-        Ok(tree) => tree.meta.id,
+        Ok(tree) => tree.meta.id.to_string(),
         Err(_) => tree_path
             .and_then(Path::file_stem)
             .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),

@@ -63,7 +63,10 @@ impl Diff {
             .iter()
             .enumerate()
             .filter_map(|(qi, q)| {
-                let (a, b) = (old_answers.values.get(&q.id), new_answers.values.get(&q.id));
+                let (a, b) = (
+                    old_answers.values.get(q.id.as_str()),
+                    new_answers.values.get(q.id.as_str()),
+                );
                 (a != b).then(|| AnswerChange {
                     question: qi,
                     old: a.cloned(),

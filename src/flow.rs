@@ -4,7 +4,7 @@
 //! questions, so one pass in order decides everything, and every walk ends.
 
 use crate::answers::{Answer, Answers};
-use crate::model::{Condition, Test, Tree};
+use crate::model::{Condition, Test, Text, Tree};
 
 /// Which questions of a tree are shown for a given set of answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,7 +129,7 @@ pub fn holds(tree: &Tree, cond: &Condition, answers: &Answers, shown: &[bool]) -
 
 /// Whether one test of a condition holds for an answer.
 pub(crate) fn test_holds(test: &Test, answer: &Answer) -> bool {
-    let chosen = |o: &String| answer.chose(o);
+    let chosen = |o: &Text| answer.chose(o);
     match test {
         Test::Answered => true,
         Test::AnyOf(opts) => opts.iter().any(chosen),

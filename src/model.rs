@@ -3,6 +3,7 @@
 //! [`crate::load`] builds a [`Tree`], and only from a file that passed [`crate::validate`],
 //! so code that holds a `Tree` may rely on its references.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::error::Problem;
@@ -16,8 +17,154 @@ pub fn is_blank(text: &str) -> bool {
         .all(|c| c.is_whitespace() || c.is_control() || crate::sanitize::is_invisible(c))
 }
 
+/// A text of the model (an id, a title, a reason): borrowed from the binary for the
+/// built-in tree and catalog, which are read from their compiled form without copying a
+/// string, and owned for a tree or catalog loaded from a file. It reads as a `str`.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Text(Cow<'static, str>);
+
+impl Text {
+    /// The text as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text(Cow::Owned(s))
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text(Cow::Owned(s.to_owned()))
+    }
+}
+
+impl From<Text> for String {
+    fn from(t: Text) -> String {
+        t.0.into_owned()
+    }
+}
+
+impl From<Text> for Cow<'static, str> {
+    fn from(t: Text) -> Cow<'static, str> {
+        t.0
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Text> for str {
+    fn eq(&self, other: &Text) -> bool {
+        *self == *other.0
+    }
+}
+
+impl PartialEq<Text> for &str {
+    fn eq(&self, other: &Text) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<Text> for String {
+    fn eq(&self, other: &Text) -> bool {
+        **self == *other.0
+    }
+}
+
+impl serde::Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// Only from data that lives as long as the program (the compiled built-in tree and
+/// catalog): then each text borrows its bytes instead of being copied.
+impl<'de> serde::Deserialize<'de> for Text
+where
+    'de: 'static,
+{
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor
+        where
+            'de: 'static,
+        {
+            type Value = Text;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+
+            fn visit_string<E>(self, v: String) -> Result<Text, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(Visitor)
+    }
+}
+
 /// A loaded, validated question tree.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Tree {
     pub meta: TreeMeta,
     pub alternatives: Vec<Alternative>,
@@ -34,7 +181,7 @@ pub struct Tree {
     /// with a licence-change risk are then listed last.
     pub licence_concern: Option<Condition>,
     /// Fact ids named by effects, in order of first mention.
-    pub facts: Vec<String>,
+    pub facts: Vec<Text>,
     /// Problems that do not stop the tree from loading, such as an option whose effects
     /// give every alternative the same points. Not kept in the compiled form of the
     /// built-in tree, which has none (the build fails otherwise).
@@ -47,50 +194,55 @@ pub struct Tree {
 
 /// Id lookups, built once at load time.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub(crate) struct Index {
-    pub questions: HashMap<String, usize>,
-    pub alternatives: HashMap<String, usize>,
-    pub criteria: HashMap<String, usize>,
-    pub stages: HashMap<String, usize>,
-    pub paths: HashMap<String, usize>,
+    pub questions: HashMap<Text, usize>,
+    pub alternatives: HashMap<Text, usize>,
+    pub criteria: HashMap<Text, usize>,
+    pub stages: HashMap<Text, usize>,
+    pub paths: HashMap<Text, usize>,
 }
 
 /// The `[tree]` table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct TreeMeta {
-    pub id: String,
-    pub title: String,
-    pub version: String,
-    pub description: String,
+    pub id: Text,
+    pub title: Text,
+    pub version: Text,
+    pub description: Text,
 }
 
 /// One of the things being decided between.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Alternative {
-    pub id: String,
-    pub title: String,
-    pub summary: String,
-    pub strengths: Vec<String>,
-    pub weaknesses: Vec<String>,
+    pub id: Text,
+    pub title: Text,
+    pub summary: Text,
+    pub strengths: Vec<Text>,
+    pub weaknesses: Vec<Text>,
     pub span: Span,
 }
 
 /// A ground of the decision, with its default weight.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Criterion {
-    pub id: String,
-    pub title: String,
-    pub description: String,
+    pub id: Text,
+    pub title: Text,
+    pub description: Text,
     pub weight: f64,
     pub span: Span,
 }
 
 /// A stage of the lifecycle that the stack plan recommends a path for.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Stage {
-    pub id: String,
-    pub title: String,
-    pub description: String,
+    pub id: Text,
+    pub title: Text,
+    pub description: Text,
     /// The stage is out of the project's scope when this holds.
     pub out_of_scope_if: Option<Condition>,
     pub span: Span,
@@ -99,11 +251,12 @@ pub struct Stage {
 /// A way to build a stage (for example open source run by the team), belonging to one
 /// alternative: the points of that alternative count for it, plus effects on the path.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct PlanPath {
-    pub id: String,
-    pub title: String,
-    pub summary: String,
-    pub alternative: String,
+    pub id: Text,
+    pub title: Text,
+    pub summary: Text,
+    pub alternative: Text,
     pub span: Span,
     /// The position of the alternative, resolved at load time.
     pub(crate) alternative_at: Option<usize>,
@@ -118,6 +271,7 @@ impl PlanPath {
 
 /// The kind of answer a question takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub enum Kind {
     /// Exactly one option.
     Single,
@@ -154,12 +308,13 @@ impl Kind {
 
 /// A question of the tree.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Question {
-    pub id: String,
+    pub id: Text,
     pub kind: Kind,
-    pub prompt: String,
-    pub help: String,
-    pub section: Option<String>,
+    pub prompt: Text,
+    pub help: Text,
+    pub section: Option<Text>,
     pub show_if: Option<Condition>,
     /// The options of a choice question; empty otherwise.
     pub options: Vec<AnswerOption>,
@@ -226,10 +381,11 @@ impl Question {
 
 /// An option of a choice question.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct AnswerOption {
-    pub id: String,
-    pub label: String,
-    pub description: Option<String>,
+    pub id: Text,
+    pub label: Text,
+    pub description: Option<Text>,
     pub effects: Vec<Effect>,
     /// Criteria whose weight this answer multiplies.
     pub weights: Vec<WeightEffect>,
@@ -241,21 +397,23 @@ pub struct AnswerOption {
 /// An answer that rules an alternative (or a path of the plan) out, with the reason shown
 /// to the user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct RuleOut {
     /// The alternative ruled out: it cannot be the verdict, nor any of its paths.
-    pub alternative: Option<String>,
+    pub alternative: Option<Text>,
     /// The path ruled out: the plan does not recommend it.
-    pub path: Option<String>,
-    pub reason: String,
+    pub path: Option<Text>,
+    pub reason: Text,
     pub span: Span,
 }
 
 /// An answer that multiplies a criterion's weight, with the reason shown to the user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct WeightEffect {
-    pub criterion: String,
+    pub criterion: Text,
     pub multiplier: f64,
-    pub reason: String,
+    pub reason: Text,
     pub span: Span,
     pub(crate) criterion_at: Option<usize>,
 }
@@ -269,13 +427,14 @@ impl WeightEffect {
 
 /// The range of a scale question and what its answer does.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Scale {
     pub min: i64,
     pub max: i64,
     /// One label per value from `min` to `max`, or empty.
-    pub labels: Vec<String>,
+    pub labels: Vec<Text>,
     /// The criterion whose weight the answer scales.
-    pub weight_of: Option<String>,
+    pub weight_of: Option<Text>,
     /// Effects at `max`, scaled down linearly to nothing at `min`.
     pub effects: Vec<Effect>,
 }
@@ -284,7 +443,7 @@ impl Scale {
     /// The label of a value, if labels are given and the value is in range.
     pub fn label(&self, value: i64) -> Option<&str> {
         let i = usize::try_from(value.checked_sub(self.min)?).ok()?;
-        self.labels.get(i).map(String::as_str)
+        self.labels.get(i).map(Text::as_str)
     }
 
     /// Where `value` sits in the range, from 0.0 at `min` to 1.0 at `max`.
@@ -295,6 +454,7 @@ impl Scale {
 
 /// The importance levels of a priorities question and the criteria it weighs.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Priorities {
     /// Level 1 first.
     pub levels: Vec<PriorityLevel>,
@@ -303,7 +463,7 @@ pub struct Priorities {
     /// Positions of the criteria asked about, in tree order.
     pub criteria: Vec<usize>,
     /// The ids and titles of those criteria, in the same order.
-    pub names: Vec<(String, String)>,
+    pub names: Vec<(Text, Text)>,
 }
 
 impl Priorities {
@@ -338,28 +498,30 @@ impl Priorities {
 
 /// One importance level: its label and the multiplier it applies to a criterion's weight.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct PriorityLevel {
-    pub label: String,
+    pub label: Text,
     pub multiplier: f64,
 }
 
 /// Points for an alternative (or for a path of the stack plan) on a criterion, with the
 /// reason shown to the user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Effect {
     /// The alternative the points go to; they then count for the verdict and for every
     /// path of the alternative. `None` for an effect on a path.
-    pub alternative: Option<String>,
+    pub alternative: Option<Text>,
     /// The path of the stack plan the points go to; they then count for the plan only.
-    pub path: Option<String>,
-    pub criterion: String,
+    pub path: Option<Text>,
+    pub criterion: Text,
     pub points: f64,
-    pub reason: String,
+    pub reason: Text,
     /// Answers that express the same fact share a fact id: within one criterion and
     /// alternative (or path), only the strongest of them counts.
-    pub fact: Option<String>,
+    pub fact: Option<Text>,
     /// The stages of the plan the effect concerns (empty: every stage).
-    pub stages: Vec<String>,
+    pub stages: Vec<Text>,
     pub span: Span,
     /// Where the alternative (or path) and the criterion are named, for errors about them.
     pub alternative_span: Span,
@@ -408,10 +570,11 @@ impl Effect {
 
 /// When a question is asked (or a risk applies), over earlier answers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub enum Condition {
     /// A test on one question's answer.
     Test {
-        question: String,
+        question: Text,
         test: Test,
         span: Span,
         /// The position of the question, resolved at load time (`None` if unknown).
@@ -426,11 +589,12 @@ pub enum Condition {
 /// What a [`Condition::Test`] checks. Any test of a question that was not shown or not
 /// answered is false.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub enum Test {
     /// Answered with one of these options (for `multiple`, at least one chosen).
-    AnyOf(Vec<String>),
+    AnyOf(Vec<Text>),
     /// Answered, with none of these options.
-    NoneOf(Vec<String>),
+    NoneOf(Vec<Text>),
     /// A scale answer within the bounds (inclusive).
     Range {
         at_least: Option<i64>,
@@ -494,7 +658,7 @@ impl Condition {
     }
 
     /// Resolves the question positions of every test with `index`.
-    pub(crate) fn resolve(&mut self, index: &HashMap<String, usize>) {
+    pub(crate) fn resolve(&mut self, index: &HashMap<Text, usize>) {
         match self {
             Condition::Test { question, at, .. } => *at = index.get(question).copied(),
             Condition::All(cs, _) | Condition::Any(cs, _) => {
@@ -506,17 +670,18 @@ impl Condition {
 
 /// A risk of one outcome, with what to do about it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Risk {
-    pub id: String,
+    pub id: Text,
     /// The alternative (or path of the plan) the risk belongs to.
-    pub applies_to: String,
+    pub applies_to: Text,
     pub when: Option<Condition>,
     /// The risk does not apply when this holds.
     pub unless: Option<Condition>,
-    pub title: String,
-    pub description: String,
+    pub title: Text,
+    pub description: Text,
     /// The mitigation that always applies (may be empty when `mitigations` are given).
-    pub mitigation: String,
+    pub mitigation: Text,
     /// Mitigations that apply only under conditions.
     pub mitigations: Vec<Mitigation>,
     pub span: Span,
@@ -525,8 +690,9 @@ pub struct Risk {
 /// A mitigation shown only when its conditions allow (for example, not "buy support"
 /// when there is no budget).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Mitigation {
-    pub text: String,
+    pub text: Text,
     pub when: Option<Condition>,
     pub unless: Option<Condition>,
     pub span: Span,
@@ -535,10 +701,11 @@ pub struct Mitigation {
 /// Answers that contradict each other: when the condition holds, the message is shown and
 /// the verdict's robustness is at most low.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Conflict {
-    pub id: String,
+    pub id: Text,
     pub when: Condition,
-    pub message: String,
+    pub message: Text,
     pub span: Span,
 }
 

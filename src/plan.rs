@@ -162,7 +162,7 @@ pub fn plan(tree: &Tree, eval: &Evaluation, excluded: &[bool]) -> Option<Plan> {
                         target,
                         criterion: c.criterion,
                         points: weighted,
-                        text: e.reason.clone(),
+                        text: e.reason.to_string(),
                         counted: true,
                     };
                     let list = &mut per_path[p];

@@ -83,12 +83,12 @@ impl WeightChange {
         let q = &tree.questions[self.question];
         match self.source {
             WeightSource::Scale(v) => Answer::Scale(v).describe(q),
-            WeightSource::Option { option, .. } => q.options[option].label.clone(),
+            WeightSource::Option { option, .. } => q.options[option].label.to_string(),
             WeightSource::Priority(level) => q
                 .priorities
                 .as_ref()
                 .and_then(|p| p.level(level))
-                .map_or_else(|| level.to_string(), |l| l.label.clone()),
+                .map_or_else(|| level.to_string(), |l| l.label.to_string()),
         }
     }
 
@@ -460,7 +460,7 @@ impl Evaluation {
                                     question: qi,
                                     option: oi,
                                     alternative: a,
-                                    reason: r.reason.clone(),
+                                    reason: r.reason.to_string(),
                                 });
                             }
                             if let Some(p) = r.path.as_deref().and_then(|p| tree.path_index(p)) {
@@ -468,7 +468,7 @@ impl Evaluation {
                                     question: qi,
                                     option: oi,
                                     path: p,
-                                    reason: r.reason.clone(),
+                                    reason: r.reason.to_string(),
                                 });
                             }
                         }
@@ -620,7 +620,7 @@ impl Evaluation {
                 option: c.option,
                 alternative: a,
                 points: weighted,
-                text: c.effect(tree).reason.clone(),
+                text: c.effect(tree).reason.to_string(),
                 fact: c.fact,
                 counted: true,
             };

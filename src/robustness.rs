@@ -176,7 +176,7 @@ impl AnswerChange {
                 let p = tree.questions[*question].priorities.as_ref();
                 let label = |l: i64| {
                     p.and_then(|p| p.level(l))
-                        .map_or_else(|| l.to_string(), |x| x.label.clone())
+                        .map_or_else(|| l.to_string(), |x| x.label.to_string())
                 };
                 (label(*to), label(*from))
             }
@@ -308,7 +308,7 @@ fn edited_answers(tree: &Tree, base: &[Option<Answer>], edits: &[&Edit]) -> Edit
                 if let Some(p) = chosen.iter().position(|c| c == id) {
                     chosen.remove(p);
                 } else {
-                    chosen.push(id.clone());
+                    chosen.push(id.to_string());
                     chosen.sort_by_key(|c| q.options.iter().position(|o| &o.id == c));
                 }
                 out.push((*question, Answer::Choices(chosen)));
@@ -322,7 +322,7 @@ fn edited_answers(tree: &Tree, base: &[Option<Answer>], edits: &[&Edit]) -> Edit
                     Some(Answer::Priorities(l)) => l,
                     _ => Default::default(),
                 };
-                levels.insert(tree.criteria[*criterion].id.clone(), *level);
+                levels.insert(tree.criteria[*criterion].id.to_string(), *level);
                 out.push((*question, Answer::Priorities(levels)));
             }
         }
@@ -517,7 +517,7 @@ fn edits(tree: &Tree, base: &[Option<Answer>]) -> Vec<Edit> {
                 for o in q.options.iter().filter(|o| &o.id != c) {
                     out.push(Edit::Set {
                         question: qi,
-                        to: Answer::Choice(o.id.clone()),
+                        to: Answer::Choice(o.id.to_string()),
                     });
                 }
             }
@@ -934,7 +934,7 @@ fn possible_answers(q: &Question) -> Vec<Answer> {
         Kind::Single | Kind::YesNo => q
             .options
             .iter()
-            .map(|o| Answer::Choice(o.id.clone()))
+            .map(|o| Answer::Choice(o.id.to_string()))
             .collect(),
         Kind::Multiple if q.options.len() <= MAX_SUBSET_OPTIONS => (1u32..1 << q.options.len())
             .map(|mask| {
@@ -943,7 +943,7 @@ fn possible_answers(q: &Question) -> Vec<Answer> {
                         .iter()
                         .enumerate()
                         .filter(|(i, _)| mask & (1 << i) != 0)
-                        .map(|(_, o)| o.id.clone())
+                        .map(|(_, o)| o.id.to_string())
                         .collect(),
                 )
             })
@@ -951,7 +951,7 @@ fn possible_answers(q: &Question) -> Vec<Answer> {
         Kind::Multiple => q
             .options
             .iter()
-            .map(|o| Answer::Choices(vec![o.id.clone()]))
+            .map(|o| Answer::Choices(vec![o.id.to_string()]))
             .collect(),
         Kind::Scale => q
             .scale

@@ -1089,26 +1089,25 @@ levels = [{ label = "Low", multiplier = 0.5 }, { label = "Normal", multiplier = 
             3 => Some(Answer::Text("t".into())),
             4 => Some(Answer::Scale(i64::from(v >> 4) % 8 - 1)),
             5 => Some(Answer::Choice("unknown".into())),
-            6 => q
-                .options
-                .first()
-                .map(|o| Answer::Choices(vec![o.id.clone(), o.id.clone(), "unknown".into()])),
+            6 => q.options.first().map(|o| {
+                Answer::Choices(vec![o.id.to_string(), o.id.to_string(), "unknown".into()])
+            }),
             7 => Some(Answer::Priorities(
                 tree.criteria
                     .iter()
                     .enumerate()
                     .filter(|(c, _)| i >> c & 1 == 1)
-                    .map(|(c, x)| (x.id.clone(), (i >> (c + 3)) as i64 % 4))
+                    .map(|(c, x)| (x.id.to_string(), (i >> (c + 3)) as i64 % 4))
                     .collect::<BTreeMap<_, _>>(),
             )),
             _ => Some(match q.kind {
-                Kind::Single | Kind::YesNo => Answer::Choice(q.options[i % n].id.clone()),
+                Kind::Single | Kind::YesNo => Answer::Choice(q.options[i % n].id.to_string()),
                 Kind::Multiple => Answer::Choices(
                     q.options
                         .iter()
                         .enumerate()
                         .filter(|(k, _)| i >> k & 1 == 1)
-                        .map(|(_, o)| o.id.clone())
+                        .map(|(_, o)| o.id.to_string())
                         .collect(),
                 ),
                 Kind::Scale => Answer::Scale(
@@ -1122,7 +1121,7 @@ levels = [{ label = "Low", multiplier = 0.5 }, { label = "Normal", multiplier = 
                         .iter()
                         .enumerate()
                         .filter(|(c, _)| i >> c & 1 == 1)
-                        .map(|(c, x)| (x.id.clone(), 1 + (i >> (c + 2)) as i64 % 5))
+                        .map(|(c, x)| (x.id.to_string(), 1 + (i >> (c + 2)) as i64 % 5))
                         .collect(),
                 ),
             }),
@@ -1193,7 +1192,7 @@ levels = [{ label = "Low", multiplier = 0.5 }, { label = "Normal", multiplier = 
                 let level = i64::from(v >> 8) % (p.max_level() + 2);
                 let mark = scorer.len();
                 let before = scorer.add(q, Some(&Answer::Priorities(levels.clone())));
-                levels.insert(tree.criteria[c].id.clone(), level);
+                levels.insert(tree.criteria[c].id.to_string(), level);
                 let mut changed = state.clone();
                 changed[q] = scorer.relevel(before, q, c, level);
                 let got = scorer.outcome(&changed);

@@ -116,14 +116,14 @@ impl Team {
         for (qi, q) in tree.questions.iter().enumerate() {
             let answers: Vec<Option<Answer>> = respondents
                 .iter()
-                .map(|r| r.answers.values.get(&q.id).cloned())
+                .map(|r| r.answers.values.get(q.id.as_str()).cloned())
                 .collect();
             if answers.iter().all(Option::is_none) {
                 continue;
             }
             let (value, agreement) = merge_question(tree, qi, &respondents, &answers);
             if let Some(v) = &value {
-                merged.values.insert(q.id.clone(), v.clone());
+                merged.values.insert(q.id.to_string(), v.clone());
             }
             spreads.push(Spread {
                 question: qi,
@@ -210,7 +210,7 @@ fn merge_question(
             let leaders: Vec<usize> = (0..counts.len()).filter(|&i| counts[i] == best).collect();
             match leaders.as_slice() {
                 [one] => (
-                    Some(Answer::Choice(q.options[*one].id.clone())),
+                    Some(Answer::Choice(q.options[*one].id.to_string())),
                     agreement(false),
                 ),
                 _ => (None, agreement(true)),
@@ -225,12 +225,14 @@ fn merge_question(
                 .filter(|o| {
                     let k = given
                         .iter()
-                        .filter(|a| matches!(a, Answer::Choices(cs) if cs.contains(&o.id)))
+                        .filter(
+                            |a| matches!(a, Answer::Choices(cs) if cs.iter().any(|c| *c == o.id)),
+                        )
                         .count();
                     tie |= 2 * k == n;
                     2 * k > n
                 })
-                .map(|o| o.id.clone())
+                .map(|o| o.id.to_string())
                 .collect();
             (Some(Answer::Choices(ticked)), agreement(tie))
         }
@@ -260,7 +262,7 @@ fn merge_question(
                 values.sort_unstable();
                 let median = values[(values.len() - 1) / 2];
                 if median != p.default {
-                    levels.insert(id.clone(), median);
+                    levels.insert(id.to_string(), median);
                 }
             }
             (Some(Answer::Priorities(levels)), agreement(false))
@@ -313,7 +315,7 @@ fn decisive(
             }
             tried.push(a);
             let mut changed = merged.clone();
-            changed.values.insert(q.id.clone(), a.clone());
+            changed.values.insert(q.id.to_string(), a.clone());
             let changed = Flow::new(tree, &changed).effective(tree, &changed);
             let verdict = Recommendation::quick(tree, &changed).verdict;
             if verdict != rec.verdict {

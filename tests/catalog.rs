@@ -502,7 +502,7 @@ fn examples_follow_when_and_stay_on_their_stage_and_path() {
         catalog
             .examples(&tree, answers, training, proprietary, false)
             .iter()
-            .map(|t| t.id.clone())
+            .map(|t| t.id.to_string())
             .collect()
     };
     let aws = ids(&on_cloud(Some("aws")));

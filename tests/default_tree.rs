@@ -213,7 +213,7 @@ fn branch_combinations(t: &Tree) -> Vec<Answers> {
                             .iter()
                             .enumerate()
                             .filter(|(i, _)| mask & (1 << i) != 0)
-                            .map(|(_, o)| o.id.clone())
+                            .map(|(_, o)| o.id.to_string())
                             .collect(),
                     )
                 })
@@ -221,7 +221,7 @@ fn branch_combinations(t: &Tree) -> Vec<Answers> {
         } else {
             p.options
                 .iter()
-                .map(|o| Answer::Choice(o.id.clone()))
+                .map(|o| Answer::Choice(o.id.to_string()))
                 .collect()
         };
         let mut next = Vec::new();
@@ -229,7 +229,7 @@ fn branch_combinations(t: &Tree) -> Vec<Answers> {
             next.push(partial.clone()); // unanswered
             for a in &answers {
                 let mut x = partial.clone();
-                x.insert(p.id.clone(), a.clone());
+                x.insert(p.id.to_string(), a.clone());
                 next.push(x);
             }
         }
@@ -273,7 +273,7 @@ fn recommend(answers: &[(&str, &str)]) -> (Tree, Recommendation) {
 fn verdict(answers: &[(&str, &str)]) -> String {
     let (t, rec) = recommend(answers);
     match rec.verdict {
-        Verdict::Alternative(i) => t.alternatives[i].id.clone(),
+        Verdict::Alternative(i) => t.alternatives[i].id.to_string(),
         Verdict::Tie(_) => "tie".into(),
     }
 }

@@ -1281,13 +1281,13 @@ fn derive_answer(q: &Question, v: u32) -> Answer {
     const TEXTS: [&str; 4] = ["", "Project *X*", "# heading\n| a | b |", "plain notes"];
     let v = v as usize;
     match q.kind {
-        Kind::Single | Kind::YesNo => Answer::Choice(q.options[v % q.options.len()].id.clone()),
+        Kind::Single | Kind::YesNo => Answer::Choice(q.options[v % q.options.len()].id.to_string()),
         Kind::Multiple => Answer::Choices(
             q.options
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| (v >> i) & 1 == 1)
-                .map(|(_, o)| o.id.clone())
+                .map(|(_, o)| o.id.to_string())
                 .collect(),
         ),
         Kind::Scale => {
@@ -1345,9 +1345,12 @@ fn json(tree: &Tree, answers: &Answers, rec: &Recommendation) -> String {
 
 fn verdict_ids(tree: &Tree, v: &Verdict) -> Vec<String> {
     match v {
-        Verdict::Alternative(a) => vec![tree.alternatives[*a].id.clone()],
+        Verdict::Alternative(a) => vec![tree.alternatives[*a].id.to_string()],
         Verdict::Tie(t) => {
-            let mut ids: Vec<String> = t.iter().map(|&a| tree.alternatives[a].id.clone()).collect();
+            let mut ids: Vec<String> = t
+                .iter()
+                .map(|&a| tree.alternatives[a].id.to_string())
+                .collect();
             ids.insert(0, "tie".to_string());
             ids
         }
@@ -1547,19 +1550,19 @@ proptest! {
             let q = &tree.questions[i];
             match action {
                 0 => {
-                    answers.values.insert(q.id.clone(), derive_answer(q, value));
+                    answers.values.insert(q.id.to_string(), derive_answer(q, value));
                 }
                 1 => {
-                    answers.values.remove(&q.id);
+                    answers.values.remove(q.id.as_str());
                 }
                 2 => {}
                 3 => {
                     let other = &tree.questions[target as usize % n];
-                    answers.values.insert(other.id.clone(), derive_answer(other, value));
+                    answers.values.insert(other.id.to_string(), derive_answer(other, value));
                 }
                 _ => {
                     let other = &tree.questions[target as usize % n];
-                    answers.values.remove(&other.id);
+                    answers.values.remove(other.id.as_str());
                 }
             }
             flow = Flow::new(&tree, &answers);
@@ -1715,9 +1718,9 @@ proptest! {
         let q = &tree.questions[pick % tree.questions.len()];
         let mut changed = answers.clone();
         if remove {
-            changed.values.remove(&q.id);
+            changed.values.remove(q.id.as_str());
         } else {
-            changed.values.insert(q.id.clone(), derive_answer(q, value));
+            changed.values.insert(q.id.to_string(), derive_answer(q, value));
         }
         if Flow::new(&tree, &answers) != Flow::new(&tree, &changed) {
             // The change shows or hides other questions: out of scope for this property.
@@ -2272,7 +2275,7 @@ proptest! {
         let keys: BTreeSet<&str> = scores.keys().map(String::as_str).collect();
         prop_assert_eq!(&keys, &alt_ids);
         for (alt, s) in tree.alternatives.iter().zip(&rec.scores) {
-            let j = scores[&alt.id].as_f64().expect("a number");
+            let j = scores[alt.id.as_str()].as_f64().expect("a number");
             prop_assert!((j - s).abs() <= 1e-4 * s.abs().max(1.0), "score of {}: {} vs {}", alt.id, j, s);
         }
         let leaders: Vec<&str> = v["leaders"]

@@ -197,7 +197,7 @@ fn answers_for(tree: &Tree, picks: &[(bool, u32)]) -> Answers {
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| v >> i & 1 == 1)
-                    .map(|(_, o)| o.id.clone())
+                    .map(|(_, o)| o.id.to_string())
                     .collect(),
             ),
             Kind::Priorities => {
@@ -205,15 +205,15 @@ fn answers_for(tree: &Tree, picks: &[(bool, u32)]) -> Answers {
                 let mut levels = BTreeMap::new();
                 for (k, &c) in p.criteria.iter().enumerate() {
                     levels.insert(
-                        tree.criteria[c].id.clone(),
+                        tree.criteria[c].id.to_string(),
                         1 + i64::from((v >> (2 * k)) % 3),
                     );
                 }
                 Answer::Priorities(levels)
             }
-            _ => Answer::Choice(q.options[v as usize % q.options.len()].id.clone()),
+            _ => Answer::Choice(q.options[v as usize % q.options.len()].id.to_string()),
         };
-        a.values.insert(q.id.clone(), answer);
+        a.values.insert(q.id.to_string(), answer);
     }
     Flow::new(tree, &a).effective(tree, &a)
 }
@@ -278,10 +278,10 @@ fn all_changes(tree: &Tree, answers: &Answers) -> Vec<Change> {
         if !q.is_scored() {
             continue;
         }
-        match (q.kind, answers.values.get(&q.id)) {
+        match (q.kind, answers.values.get(q.id.as_str())) {
             (Kind::Single | Kind::YesNo, Some(Answer::Choice(c))) => {
                 for o in q.options.iter().filter(|o| &o.id != c) {
-                    out.push(Change::Set(qi, Answer::Choice(o.id.clone())));
+                    out.push(Change::Set(qi, Answer::Choice(o.id.to_string())));
                 }
             }
             (Kind::Multiple, Some(Answer::Choices(_))) => {
@@ -310,18 +310,19 @@ fn apply(tree: &Tree, answers: &Answers, changes: &[&Change]) -> Option<Answers>
     for c in changes {
         match c {
             Change::Set(q, to) => {
-                a.values.insert(tree.questions[*q].id.clone(), to.clone());
+                a.values
+                    .insert(tree.questions[*q].id.to_string(), to.clone());
             }
             Change::Toggle(q, o) => {
                 let q = &tree.questions[*q];
                 let id = q.options[*o].id.clone();
-                let Some(Answer::Choices(cs)) = a.values.get_mut(&q.id) else {
+                let Some(Answer::Choices(cs)) = a.values.get_mut(q.id.as_str()) else {
                     return None;
                 };
                 if let Some(i) = cs.iter().position(|x| *x == id) {
                     cs.remove(i);
                 } else {
-                    cs.push(id);
+                    cs.push(id.to_string());
                     cs.sort_by_key(|x| q.options.iter().position(|o| &o.id == x));
                 }
             }
@@ -329,10 +330,10 @@ fn apply(tree: &Tree, answers: &Answers, changes: &[&Change]) -> Option<Answers>
                 let id = tree.questions[*q].id.clone();
                 let entry = a
                     .values
-                    .entry(id)
+                    .entry(id.to_string())
                     .or_insert_with(|| Answer::Priorities(BTreeMap::new()));
                 if let Answer::Priorities(levels) = entry {
-                    levels.insert(tree.criteria[*c].id.clone(), *l);
+                    levels.insert(tree.criteria[*c].id.to_string(), *l);
                 }
             }
         }
@@ -355,7 +356,7 @@ fn from_report(tree: &Tree, changes: &[AnswerChange]) -> Vec<Change> {
                     let o = q
                         .options
                         .iter()
-                        .position(|o| f.contains(&o.id) != t.contains(&o.id))
+                        .position(|o| f.iter().any(|x| *x == o.id) != t.iter().any(|x| *x == o.id))
                         .expect("a toggle changes one option");
                     Change::Toggle(*question, o)
                 }
@@ -384,7 +385,7 @@ fn open_can_flip(tree: &Tree, answers: &Answers, base: &Verdict) -> bool {
     let open: Vec<usize> = (0..tree.questions.len())
         .filter(|&i| {
             let q = &tree.questions[i];
-            !answers.values.contains_key(&q.id)
+            !answers.values.contains_key(q.id.as_str())
                 && q.is_scored()
                 && !matches!(q.kind, Kind::Priorities | Kind::Text)
         })
@@ -408,7 +409,7 @@ fn open_can_flip(tree: &Tree, answers: &Answers, base: &Verdict) -> bool {
                             .iter()
                             .enumerate()
                             .filter(|(k, _)| m >> k & 1 == 1)
-                            .map(|(_, o)| o.id.clone())
+                            .map(|(_, o)| o.id.to_string())
                             .collect(),
                     )
                 })
@@ -416,12 +417,12 @@ fn open_can_flip(tree: &Tree, answers: &Answers, base: &Verdict) -> bool {
         } else {
             q.options
                 .iter()
-                .map(|o| Answer::Choice(o.id.clone()))
+                .map(|o| Answer::Choice(o.id.to_string()))
                 .collect()
         };
         for ans in answers {
             let mut next = a.clone();
-            next.values.insert(q.id.clone(), ans);
+            next.values.insert(q.id.to_string(), ans);
             stack.push((i + 1, next));
         }
     }

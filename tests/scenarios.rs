@@ -170,7 +170,7 @@ fn load(tree: &Tree, file: &str) -> Answers {
 
 fn verdict_id(tree: &Tree, v: &Verdict) -> String {
     match v {
-        Verdict::Alternative(a) => tree.alternatives[*a].id.clone(),
+        Verdict::Alternative(a) => tree.alternatives[*a].id.to_string(),
         Verdict::Tie(_) => "tie".to_string(),
     }
 }
@@ -182,7 +182,7 @@ fn plan_id(tree: &Tree, rec: &Recommendation) -> String {
         .expect("the built-in tree plans")
         .summary()
     {
-        PlanSummary::Uniform(p) => tree.paths[p].id.clone(),
+        PlanSummary::Uniform(p) => tree.paths[p].id.to_string(),
         PlanSummary::Hybrid => "hybrid".into(),
         PlanSummary::Undecided => "undecided".into(),
         PlanSummary::Empty => "empty".into(),

@@ -71,7 +71,7 @@ fn qidx(app: &App, id: &str) -> usize {
 }
 
 fn current_id(app: &App) -> String {
-    app.current().id.clone()
+    app.current().id.to_string()
 }
 
 /// Opens a question through the go-to list, filtering it by the question's prompt.

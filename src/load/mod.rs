@@ -14,7 +14,7 @@ use toml::Spanned;
 use crate::error::{LoadError, Problem, ProblemKind};
 use crate::model::{
     Alternative, AnswerOption, Condition, Conflict, Criterion, Effect, Index, Kind, Mitigation,
-    PlanPath, Priorities, PriorityLevel, Question, Risk, RuleOut, Scale, Stage, Test, Tree,
+    PlanPath, Priorities, PriorityLevel, Question, Risk, RuleOut, Scale, Stage, Test, Text, Tree,
     TreeMeta, WeightEffect,
 };
 use crate::source::{Origin, Source, Span};
@@ -738,7 +738,7 @@ struct Builder<'s> {
     /// resolved.
     index: Index,
     /// Fact ids in order of first mention, and their positions.
-    facts: Vec<String>,
+    facts: Vec<Text>,
     fact_index: HashMap<String, usize>,
 }
 
@@ -760,7 +760,7 @@ impl<'s> Builder<'s> {
 
     /// Notes an empty required text; `what` names it ("the title of `x`"). The name is
     /// only built when the text is empty: a large tree has hundreds of thousands of texts.
-    fn text(&mut self, value: Spanned<String>, what: impl FnOnce() -> String, id: &str) -> String {
+    fn text(&mut self, value: Spanned<String>, what: impl FnOnce() -> String, id: &str) -> Text {
         if crate::model::is_blank(value.get_ref()) {
             let span = value.span();
             self.problem(
@@ -770,7 +770,7 @@ impl<'s> Builder<'s> {
                 format!("{} is empty", what()),
             );
         }
-        value.into_inner()
+        value.into_inner().into()
     }
 
     /// Notes a number that is not finite or outside `range`; `what` describes it.
@@ -820,7 +820,7 @@ impl<'s> Builder<'s> {
         let meta = raw.tree.into_inner();
         let tree_id = meta.id.get_ref().clone();
         let meta = TreeMeta {
-            id: tree_id.clone(),
+            id: tree_id.clone().into(),
             title: self.text(
                 meta.title,
                 || format!("the title of tree `{tree_id}`"),
@@ -831,7 +831,7 @@ impl<'s> Builder<'s> {
                 || format!("the version of tree `{tree_id}`"),
                 &tree_id,
             ),
-            description: meta.description,
+            description: meta.description.into(),
         };
         let alternatives: Vec<Alternative> = raw
             .alternatives
@@ -842,10 +842,10 @@ impl<'s> Builder<'s> {
                 let id = a.id.into_inner();
                 Alternative {
                     title: self.text(a.title, || format!("the title of alternative `{id}`"), &id),
-                    id,
-                    summary: a.summary,
-                    strengths: a.strengths,
-                    weaknesses: a.weaknesses,
+                    id: id.into(),
+                    summary: a.summary.into(),
+                    strengths: a.strengths.into_iter().map(Text::from).collect(),
+                    weaknesses: a.weaknesses.into_iter().map(Text::from).collect(),
                     span,
                 }
             })
@@ -867,8 +867,8 @@ impl<'s> Builder<'s> {
                 };
                 Criterion {
                     title: self.text(c.title, || format!("the title of criterion `{id}`"), &id),
-                    id,
-                    description: c.description,
+                    id: id.into(),
+                    description: c.description.into(),
                     weight,
                     span,
                 }
@@ -885,10 +885,10 @@ impl<'s> Builder<'s> {
                 let id = s.id.into_inner();
                 Stage {
                     title: self.text(s.title, || format!("the title of stage `{id}`"), &id),
-                    description: s.description,
+                    description: s.description.into(),
                     out_of_scope_if: s.out_of_scope_if.and_then(|c| self.condition(c, &id)),
                     span,
-                    id,
+                    id: id.into(),
                 }
             })
             .collect();
@@ -901,7 +901,7 @@ impl<'s> Builder<'s> {
                 let id = p.id.into_inner();
                 let alternative_span = p.alternative.span();
                 let alternative = p.alternative.into_inner();
-                let alternative_at = self.index.alternatives.get(&alternative).copied();
+                let alternative_at = self.index.alternatives.get(alternative.as_str()).copied();
                 if alternative_at.is_none() {
                     let known = list_ids(self.index.alternatives.keys());
                     self.problem(
@@ -915,11 +915,11 @@ impl<'s> Builder<'s> {
                 }
                 PlanPath {
                     title: self.text(p.title, || format!("the title of path `{id}`"), &id),
-                    summary: p.summary,
-                    alternative,
+                    summary: p.summary.into(),
+                    alternative: alternative.into(),
                     alternative_at,
                     span,
-                    id,
+                    id: id.into(),
                 }
             })
             .collect();
@@ -976,7 +976,7 @@ impl<'s> Builder<'s> {
                     when: when?,
                     message,
                     span,
-                    id,
+                    id: id.into(),
                 })
             })
             .collect();
@@ -1076,8 +1076,14 @@ impl<'s> Builder<'s> {
             Scale {
                 min,
                 max,
-                labels: q.labels.map(Spanned::into_inner).unwrap_or_default(),
-                weight_of: q.weight_of.map(Spanned::into_inner),
+                labels: q
+                    .labels
+                    .map(Spanned::into_inner)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(Text::from)
+                    .collect(),
+                weight_of: q.weight_of.map(Spanned::into_inner).map(Text::from),
                 effects,
             }
         });
@@ -1090,9 +1096,9 @@ impl<'s> Builder<'s> {
             prompt: self.text(q.prompt, || format!("the prompt of question `{id}`"), &id),
             help: self.text(q.help, || format!("the help text of question `{id}`"), &id),
             show_if: q.show_if.and_then(|c| self.condition(c, &id)),
-            id,
+            id: id.into(),
             kind,
-            section: q.section,
+            section: q.section.map(Text::from),
             options,
             scale,
             priorities,
@@ -1109,7 +1115,7 @@ impl<'s> Builder<'s> {
                 || format!("the label of option `{oid}` of question `{qid}`"),
                 qid,
             ),
-            description: o.description,
+            description: o.description.map(Text::from),
             effects: o.effects.into_iter().map(|e| self.effect(e, qid)).collect(),
             weights: o
                 .weights
@@ -1124,13 +1130,13 @@ impl<'s> Builder<'s> {
                     let criterion_span = w.criterion.span();
                     let criterion = w.criterion.into_inner();
                     WeightEffect {
-                        criterion_at: self.index.criteria.get(&criterion).copied(),
+                        criterion_at: self.index.criteria.get(criterion.as_str()).copied(),
                         reason: self.text(
                             w.reason,
                             || format!("the reason of a weight on `{criterion}` in question `{qid}`"),
                             qid,
                         ),
-                        criterion,
+                        criterion: criterion.into(),
                         multiplier,
                         span: criterion_span,
                     }
@@ -1160,8 +1166,8 @@ impl<'s> Builder<'s> {
                     }
                     RuleOut {
                         span,
-                        alternative: r.alternative.map(Spanned::into_inner),
-                        path: r.path.map(Spanned::into_inner),
+                        alternative: r.alternative.map(Spanned::into_inner).map(Text::from),
+                        path: r.path.map(Spanned::into_inner).map(Text::from),
                         reason: self.text(
                             r.reason,
                             || format!("the reason of a `rules_out` in question `{qid}`"),
@@ -1170,7 +1176,7 @@ impl<'s> Builder<'s> {
                     }
                 })
                 .collect(),
-            id: oid,
+            id: oid.into(),
             span,
         }
     }
@@ -1230,7 +1236,7 @@ impl<'s> Builder<'s> {
             Some(list) => {
                 let mut out = Vec::new();
                 for c in list.into_inner() {
-                    match self.index.criteria.get(c.get_ref()) {
+                    match self.index.criteria.get(c.get_ref().as_str()) {
                         Some(&i) if !out.contains(&i) => out.push(i),
                         Some(_) => self.problem(
                             &c.span(),
@@ -1295,19 +1301,19 @@ impl<'s> Builder<'s> {
                         format!("risk `{id}` needs a `mitigation` or at least one `[[risks.mitigations]]`"),
                     );
                 }
-                String::new()
+                Text::default()
             }
         };
         Risk {
-            applies_to: r.applies_to.into_inner(),
+            applies_to: r.applies_to.into_inner().into(),
             when: r.when.and_then(|c| self.condition(c, &id)),
             unless: r.unless.and_then(|c| self.condition(c, &id)),
             title: self.text(r.title, || format!("the title of risk `{id}`"), &id),
             mitigation,
             mitigations,
-            description: r.description,
+            description: r.description.into(),
             span,
-            id,
+            id: id.into(),
         }
     }
 
@@ -1362,7 +1368,7 @@ impl<'s> Builder<'s> {
                 None => {
                     let i = self.facts.len();
                     self.fact_index.insert(f.clone(), i);
-                    self.facts.push(f);
+                    self.facts.push(f.into());
                     i
                 }
             }
@@ -1371,7 +1377,7 @@ impl<'s> Builder<'s> {
         let mut stages = Vec::new();
         let mut stages_at = Vec::new();
         for s in e.stages.unwrap_or_default() {
-            match self.index.stages.get(s.get_ref()) {
+            match self.index.stages.get(s.get_ref().as_str()) {
                 Some(&i) => stages_at.push(i),
                 None => {
                     let known = list_ids(self.index.stages.keys());
@@ -1393,18 +1399,20 @@ impl<'s> Builder<'s> {
         Effect {
             alternative_at: alternative
                 .as_ref()
-                .and_then(|a| self.index.alternatives.get(a).copied()),
-            path_at: path.as_ref().and_then(|p| self.index.paths.get(p).copied()),
-            criterion_at: self.index.criteria.get(&criterion).copied(),
+                .and_then(|a| self.index.alternatives.get(a.as_str()).copied()),
+            path_at: path
+                .as_ref()
+                .and_then(|p| self.index.paths.get(p.as_str()).copied()),
+            criterion_at: self.index.criteria.get(criterion.as_str()).copied(),
             fact_at,
             stages_at,
-            alternative,
-            path,
-            criterion,
+            alternative: alternative.map(Text::from),
+            path: path.map(Text::from),
+            criterion: criterion.into(),
             points,
             reason,
             fact,
-            stages,
+            stages: stages.into_iter().map(Text::from).collect(),
             span: if span.is_empty() {
                 alternative_span.clone()
             } else {
@@ -1443,7 +1451,7 @@ impl<'s> Builder<'s> {
         }
         let question = c.question?;
         let qid = question.get_ref().clone();
-        let ids = |v: Vec<Spanned<String>>| v.into_iter().map(Spanned::into_inner).collect();
+        let ids = |v: Vec<Spanned<String>>| v.into_iter().map(|s| s.into_inner().into()).collect();
         let range = c.at_least.is_some() || c.at_most.is_some();
         let tests = usize::from(c.any_of.is_some())
             + usize::from(c.none_of.is_some())
@@ -1477,7 +1485,7 @@ impl<'s> Builder<'s> {
             return None;
         };
         Some(Condition::Test {
-            question: qid,
+            question: qid.into(),
             test,
             span: question.span(),
             at: None,
@@ -1553,17 +1561,17 @@ fn resolve_conditions(tree: &mut Tree) {
 }
 
 /// Maps each id to the position of its first occurrence.
-fn first_index<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> HashMap<String, usize> {
+fn first_index<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> HashMap<Text, usize> {
     let mut map = HashMap::with_capacity(ids.len());
     for (i, id) in ids.enumerate() {
-        map.entry(id.to_string()).or_insert(i);
+        map.entry(Text::from(id)).or_insert(i);
     }
     map
 }
 
 /// Ids for a message, sorted and quoted: "`a`, `b`".
-fn list_ids<'a>(ids: impl Iterator<Item = &'a String>) -> String {
-    let mut v: Vec<&str> = ids.map(String::as_str).collect();
+fn list_ids<'a>(ids: impl Iterator<Item = &'a Text>) -> String {
+    let mut v: Vec<&str> = ids.map(Text::as_str).collect();
     v.sort_unstable();
     if v.is_empty() {
         return "none".to_string();

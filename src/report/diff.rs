@@ -259,7 +259,7 @@ pub fn diff_to_json(input: &DiffInput<'_>) -> String {
             .collect()
     };
     let verdict_id = |v: &Verdict| match v {
-        Verdict::Alternative(a) => t.alternatives[*a].id.clone(),
+        Verdict::Alternative(a) => t.alternatives[*a].id.to_string(),
         Verdict::Tie(_) => "tie".to_string(),
     };
     let report = JsonDiff {

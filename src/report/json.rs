@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{ReportInput, round};
 use crate::catalog::LicenceRisk;
+use crate::model::Text;
 use crate::plan::{PlanSummary, PlanTarget};
 use crate::recommend::Verdict;
 use crate::robustness::AnswerChange;
@@ -226,8 +227,8 @@ struct JsonAlternative<'a> {
     id: &'a str,
     title: &'a str,
     summary: &'a str,
-    strengths: &'a [String],
-    weaknesses: &'a [String],
+    strengths: &'a [Text],
+    weaknesses: &'a [Text],
 }
 
 #[derive(Serialize)]

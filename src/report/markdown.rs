@@ -205,7 +205,7 @@ fn answered(r: &ReportInput<'_>, q: usize) -> String {
     let a = r
         .answers
         .values
-        .get(&question.id)
+        .get(question.id.as_str())
         .map_or_else(String::new, |a| a.describe(question));
     format!("{}: *{}*", prompt(r, q), escape_inline(&a))
 }
@@ -554,7 +554,7 @@ fn assumptions(r: &ReportInput<'_>) -> String {
         {
             let default = p
                 .level(p.default)
-                .map_or(String::new(), |l| l.label.clone());
+                .map_or(String::new(), |l| l.label.to_string());
             let raised: Vec<String> = rec
                 .criteria
                 .iter()
@@ -826,7 +826,7 @@ fn context(w: &mut String, r: &ReportInput<'_>) {
         .questions
         .iter()
         .filter(|q| q.kind == Kind::Text && q.id != super::PROJECT_NAME_QUESTION)
-        .filter_map(|q| match r.answers.values.get(&q.id) {
+        .filter_map(|q| match r.answers.values.get(q.id.as_str()) {
             Some(crate::answers::Answer::Text(t)) if !is_blank(t) => Some((q, t)),
             _ => None,
         })
@@ -1432,7 +1432,7 @@ fn appendix(w: &mut String, r: &ReportInput<'_>) {
     line!(w, "| ---: | --- | --- |");
     for (n, &qi) in rec.asked.iter().enumerate() {
         let q = &t.questions[qi];
-        let answer = r.answers.values.get(&q.id).map_or_else(
+        let answer = r.answers.values.get(q.id.as_str()).map_or_else(
             || "*not answered*".to_string(),
             |a| escape_inline(&a.describe(q)).into_owned(),
         );

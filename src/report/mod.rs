@@ -37,7 +37,7 @@ impl<'a> ReportInput<'a> {
     /// The project name, when the tree asks for one and it was given.
     pub fn project_name(&self) -> Option<&str> {
         let q = self.tree.question(PROJECT_NAME_QUESTION)?;
-        match self.answers.values.get(&q.id) {
+        match self.answers.values.get(q.id.as_str()) {
             Some(Answer::Text(t)) if q.kind == Kind::Text && !is_blank(t) => Some(t.trim()),
             _ => None,
         }
@@ -55,10 +55,10 @@ impl<'a> ReportInput<'a> {
     /// that option's label.
     pub fn answer_text(&self, question: usize, option: Option<usize>) -> String {
         let q = &self.tree.questions[question];
-        match (option, self.answers.values.get(&q.id)) {
-            (Some(o), Some(Answer::Choices(_))) => q.options[o].label.clone(),
+        match (option, self.answers.values.get(q.id.as_str())) {
+            (Some(o), Some(Answer::Choices(_))) => q.options[o].label.to_string(),
             (_, Some(a)) => a.describe(q),
-            (Some(o), None) => q.options[o].label.clone(),
+            (Some(o), None) => q.options[o].label.to_string(),
             (None, None) => String::new(),
         }
     }

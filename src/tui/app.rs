@@ -360,7 +360,11 @@ impl App {
     pub fn answered_count(&self) -> usize {
         self.flow
             .visible()
-            .filter(|&i| self.answers.values.contains_key(&self.tree.questions[i].id))
+            .filter(|&i| {
+                self.answers
+                    .values
+                    .contains_key(self.tree.questions[i].id.as_str())
+            })
             .count()
     }
 
@@ -386,10 +390,12 @@ impl App {
 
     /// Goes to the first unanswered shown question, or to the review when all are answered.
     pub fn continue_walk(&mut self) {
-        let next = self
-            .flow
-            .visible()
-            .find(|&i| !self.answers.values.contains_key(&self.tree.questions[i].id));
+        let next = self.flow.visible().find(|&i| {
+            !self
+                .answers
+                .values
+                .contains_key(self.tree.questions[i].id.as_str())
+        });
         match next {
             Some(i) => question::open(self, i),
             None => self.go(ScreenId::Review),
@@ -402,8 +408,8 @@ impl App {
         let id = self.tree.questions[qi].id.clone();
         let before = self.answers.clone();
         let changed = match answer {
-            Some(a) => self.answers.values.insert(id, a.clone()) != Some(a),
-            None => self.answers.values.remove(&id).is_some(),
+            Some(a) => self.answers.values.insert(id.to_string(), a.clone()) != Some(a),
+            None => self.answers.values.remove(id.as_str()).is_some(),
         };
         if changed {
             self.push_undo(before);
@@ -482,7 +488,7 @@ impl App {
         }
         let mut newly: Vec<String> = Vec::new();
         for a in self.ruled_out() {
-            let title = self.tree.alternatives[a].title.clone();
+            let title = self.tree.alternatives[a].title.to_string();
             if !ruled_before.contains(&a) && !newly.contains(&title) {
                 newly.push(title);
             }
@@ -579,7 +585,7 @@ pub fn branching_notes(tree: &Tree, before: &Flow, after: &Flow, answers: &Answe
     if !removed.is_empty() {
         let kept = removed
             .iter()
-            .any(|&i| answers.values.contains_key(&tree.questions[i].id));
+            .any(|&i| answers.values.contains_key(tree.questions[i].id.as_str()));
         out.push(format!(
             "Your last answer removes {} that no longer {}: {}.{}",
             text::count(removed.len(), "question", "questions"),

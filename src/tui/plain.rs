@@ -99,7 +99,7 @@ pub fn parse_reply(
     let option_at = |n: usize| -> Result<String, Invalid> {
         q.options
             .get(n.wrapping_sub(1))
-            .map(|o| o.id.clone())
+            .map(|o| o.id.to_string())
             .ok_or_else(|| format!("Choose a number from 1 to {}.", q.options.len()))
     };
     match q.kind {
@@ -109,7 +109,7 @@ pub fn parse_reply(
                 o.id == lower
                     || (lower.len() == 1 && o.id.starts_with(&lower) && q.option("yes").is_some())
             }) {
-                return Ok(Reply::Answer(Some(Answer::Choice(o.id.clone()))));
+                return Ok(Reply::Answer(Some(Answer::Choice(o.id.to_string()))));
             }
             match numbers()?.as_slice() {
                 [n] => Ok(Reply::Answer(Some(Answer::Choice(option_at(*n)?)))),
@@ -171,9 +171,9 @@ pub fn parse_reply(
                     .ok_or_else(|| format!("Levels are numbered from 1 to {}.", p.max_level()))?;
                 let id = tree.criteria[p.criteria[c - 1]].id.clone();
                 if l == p.default {
-                    levels.remove(&id);
+                    levels.remove(id.as_str());
                 } else {
-                    levels.insert(id, l);
+                    levels.insert(id.to_string(), l);
                 }
             }
             Ok(Reply::Answer(Some(Answer::Priorities(levels))))
@@ -273,7 +273,11 @@ impl Walk<'_> {
     fn answered(&self) -> usize {
         self.flow
             .visible()
-            .filter(|&i| self.answers.values.contains_key(&self.tree.questions[i].id))
+            .filter(|&i| {
+                self.answers
+                    .values
+                    .contains_key(self.tree.questions[i].id.as_str())
+            })
             .count()
     }
 }
@@ -379,10 +383,12 @@ fn converse(
         "About {}. Every answer is saved as you go. Type ? at any question for help, q to quit.",
         text::count(walk.flow.len(), "question", "questions")
     ))?;
-    let first_open = walk
-        .flow
-        .visible()
-        .find(|&i| !walk.answers.values.contains_key(&tree.questions[i].id));
+    let first_open = walk.flow.visible().find(|&i| {
+        !walk
+            .answers
+            .values
+            .contains_key(tree.questions[i].id.as_str())
+    });
     let mut at = match first_open.or(walk.flow.next(None)) {
         Some(i) if first_open.is_some() || walk.answers.values.is_empty() => Some(i),
         _ => None,
@@ -390,7 +396,7 @@ fn converse(
     while let Some(qi) = at {
         let q = &tree.questions[qi];
         show_question(talk, walk, qi)?;
-        let current = walk.answers.values.get(&q.id).cloned();
+        let current = walk.answers.values.get(q.id.as_str()).cloned();
         let Some(line) = talk.ask(&prompt_for(q))? else {
             talk.say("End of input: your answers so far are saved.")?;
             return Ok(Ended::Quit);
@@ -415,8 +421,8 @@ fn converse(
                 let before_flow = walk.flow.clone();
                 let before = Recommendation::quick(tree, &walk.flow.effective(tree, &walk.answers));
                 match answer {
-                    Some(a) => walk.answers.values.insert(q.id.clone(), a),
-                    None => walk.answers.values.remove(&q.id),
+                    Some(a) => walk.answers.values.insert(q.id.to_string(), a),
+                    None => walk.answers.values.remove(q.id.as_str()),
                 };
                 walk.flow = Flow::new(tree, &walk.answers);
                 walk.dirty = true;
@@ -474,13 +480,13 @@ fn show_question(talk: &mut Talk<'_>, walk: &Walk<'_>, qi: usize) -> std::io::Re
             text::quoted(&by.prompt, 60)
         ))?;
     }
-    let answer = walk.answers.values.get(&q.id);
+    let answer = walk.answers.values.get(q.id.as_str());
     match q.kind {
         Kind::Single | Kind::YesNo | Kind::Multiple => {
             for (i, o) in q.options.iter().enumerate() {
                 let chosen = match answer {
                     Some(Answer::Choice(c)) => *c == o.id,
-                    Some(Answer::Choices(cs)) => cs.contains(&o.id),
+                    Some(Answer::Choices(cs)) => cs.iter().any(|c| *c == o.id),
                     _ => false,
                 };
                 let mark = if chosen { " (your answer)" } else { "" };
@@ -564,7 +570,7 @@ fn review(talk: &mut Talk<'_>, walk: &Walk<'_>) -> std::io::Result<()> {
         let a = walk
             .answers
             .values
-            .get(&q.id)
+            .get(q.id.as_str())
             .map_or("not answered".to_string(), |a| a.describe(q));
         talk.say(&format!(
             "  {}. {}: {}",
@@ -607,7 +613,7 @@ fn verdict(talk: &mut Talk<'_>, walk: &Walk<'_>) -> std::io::Result<()> {
                 .examples_shown(s, &shown)
                 .iter()
                 .take(2)
-                .map(|t| t.name.clone())
+                .map(|t| t.name.to_string())
                 .collect();
             let tools = if tools.is_empty() {
                 String::new()
@@ -793,7 +799,7 @@ mod tests {
         let single = q(&t, Kind::Single);
         assert_eq!(
             parse_reply(&t, single, None, " 2 ").unwrap(),
-            Reply::Answer(Some(Answer::Choice(single.options[1].id.clone())))
+            Reply::Answer(Some(Answer::Choice(single.options[1].id.to_string())))
         );
         assert!(parse_reply(&t, single, None, "99").is_err());
         assert!(parse_reply(&t, single, None, "1 2").is_err());
@@ -808,8 +814,8 @@ mod tests {
         assert_eq!(
             parse_reply(&t, multiple, None, "2, 1 2").unwrap(),
             Reply::Answer(Some(Answer::Choices(vec![
-                multiple.options[0].id.clone(),
-                multiple.options[1].id.clone()
+                multiple.options[0].id.to_string(),
+                multiple.options[1].id.to_string()
             ])))
         );
         let yes_no = q(&t, Kind::YesNo);
@@ -831,7 +837,9 @@ mod tests {
         let pr = p.priorities.as_ref().unwrap();
         let first = t.criteria[pr.criteria[0]].id.clone();
         match parse_reply(&t, p, None, "1=5").unwrap() {
-            Reply::Answer(Some(Answer::Priorities(l))) => assert_eq!(l.get(&first), Some(&5)),
+            Reply::Answer(Some(Answer::Priorities(l))) => {
+                assert_eq!(l.get(first.as_str()), Some(&5))
+            }
             other => panic!("{other:?}"),
         }
         assert!(parse_reply(&t, p, None, "1=9").is_err());

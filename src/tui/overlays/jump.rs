@@ -123,7 +123,7 @@ fn items(app: &App, s: &State) -> Vec<usize> {
             let answer = app
                 .answers
                 .values
-                .get(&question.id)
+                .get(question.id.as_str())
                 .map(|a| a.describe(question))
                 .unwrap_or_default();
             text::matches_filter(&format!("{} {answer}", question.prompt), f)
@@ -258,7 +258,7 @@ pub fn render(app: &App, s: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
     for (row, &qi) in rows.iter().enumerate().skip(start).take(height) {
         let q = &app.tree.questions[qi];
         let is_sel = row == selected;
-        let answered = app.answers.values.contains_key(&q.id);
+        let answered = app.answers.values.contains_key(q.id.as_str());
         let mark = if answered { "✓" } else { "·" };
         let style = if is_sel {
             theme.selected

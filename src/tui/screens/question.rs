@@ -357,7 +357,7 @@ pub fn bindings(app: &App, area: Rect) -> Vec<&'static Binding> {
 /// Shows question `index`, with the cursor on its current answer.
 pub fn open(app: &mut App, index: usize) {
     let q = &app.tree.questions[index];
-    let answer = app.answers.values.get(&q.id);
+    let answer = app.answers.values.get(q.id.as_str());
     let cursor = match (answer, &q.scale) {
         (Some(Answer::Choice(c)), _) => q.options.iter().position(|o| &o.id == c).unwrap_or(0),
         (Some(Answer::Choices(cs)), _) => cs
@@ -417,7 +417,7 @@ pub fn item_count(q: &Question) -> usize {
 fn value_at(q: &Question, i: usize) -> Option<Answer> {
     match (q.kind, &q.scale) {
         (Kind::Scale, Some(s)) => Some(Answer::Scale(s.min + i64::try_from(i).ok()?)),
-        _ => Some(Answer::Choice(q.options.get(i)?.id.clone())),
+        _ => Some(Answer::Choice(q.options.get(i)?.id.to_string())),
     }
 }
 
@@ -445,7 +445,7 @@ fn item_label(q: &Question, i: usize) -> String {
         None => q
             .options
             .get(i)
-            .map(|o| o.label.clone())
+            .map(|o| o.label.to_string())
             .unwrap_or_default(),
     }
 }
@@ -474,7 +474,7 @@ pub fn update(app: &mut App, action: Action, out: &mut Vec<Command>) {
 }
 
 fn clear(app: &mut App, q: &Question, out: &mut Vec<Command>) {
-    match app.answers.values.get(&q.id).cloned() {
+    match app.answers.values.get(q.id.as_str()).cloned() {
         Some(a) => {
             let was = truncate(&a.describe(q).replace('\n', " "), 40);
             app.set_answer(app.question.index, None, out);
@@ -574,7 +574,7 @@ fn list_update(app: &mut App, q: &Question, qi: usize, action: Action, out: &mut
 }
 
 fn has_ticks(app: &App, q: &Question) -> bool {
-    matches!(app.answers.values.get(&q.id), Some(Answer::Choices(cs)) if !cs.is_empty())
+    matches!(app.answers.values.get(q.id.as_str()), Some(Answer::Choices(cs)) if !cs.is_empty())
 }
 
 /// Ticks or unticks option `i`; unticking the last one leaves the question unanswered.
@@ -582,14 +582,14 @@ fn toggle(app: &mut App, q: &Question, i: usize, out: &mut Vec<Command>) {
     let Some(option) = q.options.get(i) else {
         return;
     };
-    let mut chosen = match app.answers.values.get(&q.id) {
+    let mut chosen = match app.answers.values.get(q.id.as_str()) {
         Some(Answer::Choices(cs)) => cs.clone(),
         _ => Vec::new(),
     };
     if let Some(pos) = chosen.iter().position(|c| *c == option.id) {
         chosen.remove(pos);
     } else {
-        chosen.push(option.id.clone());
+        chosen.push(option.id.to_string());
     }
     chosen.sort_by_key(|c| q.options.iter().position(|o| &o.id == c));
     let answer = (!chosen.is_empty()).then_some(Answer::Choices(chosen));
@@ -656,7 +656,7 @@ fn priorities_update(app: &mut App, q: &Question, action: Action, out: &mut Vec<
         return;
     }
     let qi = app.question.index;
-    let mut levels = match app.answers.values.get(&q.id) {
+    let mut levels = match app.answers.values.get(q.id.as_str()) {
         Some(Answer::Priorities(l)) => l.clone(),
         _ => BTreeMap::new(),
     };
@@ -664,12 +664,12 @@ fn priorities_update(app: &mut App, q: &Question, action: Action, out: &mut Vec<
         return;
     };
     let id = app.tree.criteria[criterion].id.clone();
-    let current = levels.get(&id).copied().unwrap_or(p.default);
+    let current = levels.get(id.as_str()).copied().unwrap_or(p.default);
     let set = |level: i64, levels: &mut BTreeMap<String, i64>| {
         if level == p.default {
-            levels.remove(&id);
+            levels.remove(id.as_str());
         } else {
-            levels.insert(id.clone(), level);
+            levels.insert(id.to_string(), level);
         }
     };
     match action {
@@ -679,7 +679,7 @@ fn priorities_update(app: &mut App, q: &Question, action: Action, out: &mut Vec<
             set(i64::from(n), &mut levels)
         }
         Action::Cmd(Cmd::Choose) => {
-            if !app.answers.values.contains_key(&q.id) {
+            if !app.answers.values.contains_key(q.id.as_str()) {
                 app.set_answer(qi, Some(Answer::Priorities(levels)), out);
             }
             return advance(app);
@@ -799,13 +799,13 @@ fn hint(app: &App) -> Option<String> {
                 .into(),
         ),
         Kind::Multiple => {
-            let n = match app.answers.values.get(&q.id) {
+            let n = match app.answers.values.get(q.id.as_str()) {
                 Some(Answer::Choices(cs)) => cs.len(),
                 _ => 0,
             };
             Some(format!("{} ticked; Enter goes on.", n))
         }
-        Kind::Text if app.answers.values.contains_key(&q.id) => {
+        Kind::Text if app.answers.values.contains_key(q.id.as_str()) => {
             Some("Saved. Leave it empty to skip the question.".into())
         }
         Kind::Text => Some("Optional: leave it empty to skip.".into()),
@@ -915,14 +915,17 @@ struct ListRow {
 fn rows(app: &App, width: u16) -> Vec<ListRow> {
     let theme = &app.theme;
     let q = app.current();
-    let answer = app.answers.values.get(&q.id);
+    let answer = app.answers.values.get(q.id.as_str());
     let width = usize::from(width);
     let mut out = Vec::new();
     for i in visible_items(app) {
         let chosen = match (answer, &q.scale) {
             (Some(Answer::Scale(v)), Some(s)) => *v == s.min + i as i64,
-            (Some(Answer::Choice(c)), _) => q.options.get(i).is_some_and(|o| &o.id == c),
-            (Some(Answer::Choices(cs)), _) => q.options.get(i).is_some_and(|o| cs.contains(&o.id)),
+            (Some(Answer::Choice(c)), _) => q.options.get(i).is_some_and(|o| o.id == *c),
+            (Some(Answer::Choices(cs)), _) => q
+                .options
+                .get(i)
+                .is_some_and(|o| cs.iter().any(|c| *c == o.id)),
             _ => false,
         };
         let selected = i == app.question.cursor;
@@ -1092,7 +1095,7 @@ fn rows_total(app: &App, width: u16) -> usize {
 fn priorities(app: &App, q: &Question, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let Some(p) = &q.priorities else { return };
-    let answer = app.answers.values.get(&q.id);
+    let answer = app.answers.values.get(q.id.as_str());
     let label_w = p
         .levels
         .iter()
@@ -1121,7 +1124,7 @@ fn priorities(app: &App, q: &Question, area: Rect, buf: &mut Buffer) {
         let dots = format!("{}{}", "■".repeat(lvl), "□".repeat(max - lvl));
         let label = p
             .level(level)
-            .map_or_else(|| level.to_string(), |l| l.label.clone());
+            .map_or_else(|| level.to_string(), |l| l.label.to_string());
         let (left, right) = if selected {
             (" ◀ ", " ▶")
         } else {

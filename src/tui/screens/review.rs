@@ -182,7 +182,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     {
         let q = &app.tree.questions[qi];
         let selected = n == cursor;
-        let (answer, answer_style) = match app.answers.values.get(&q.id) {
+        let (answer, answer_style) = match app.answers.values.get(q.id.as_str()) {
             Some(a @ Answer::Choices(cs)) if cs.len() > 1 => {
                 (format!("({}) {}", cs.len(), a.describe(q)), theme.answered)
             }

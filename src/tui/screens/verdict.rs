@@ -603,18 +603,18 @@ fn plan(app: &App, width: u16) -> Vec<Line<'static>> {
                 let names: Vec<String> = s
                     .tied
                     .iter()
-                    .map(|&p| app.tree.paths[p].title.clone())
+                    .map(|&p| app.tree.paths[p].title.to_string())
                     .collect();
                 (format!("undecided: {}", names.join(" = ")), theme.warn)
             }
-            (true, Some(p)) => (app.tree.paths[p].title.clone(), theme.good),
+            (true, Some(p)) => (app.tree.paths[p].title.to_string(), theme.good),
             (true, None) => ("no path possible".to_string(), theme.warn),
         };
         let tools: Vec<String> = input
             .examples_shown(s, &shown)
             .iter()
             .take(2)
-            .map(|t| t.name.clone())
+            .map(|t| t.name.to_string())
             .collect();
         let tools = tools.join(", ");
         if wide {
