@@ -51,6 +51,26 @@ mod tests {
     }
 
     #[test]
+    fn the_compiled_tree_borrows_its_texts() {
+        let compiled = Tree::default_tree();
+        let texts = || {
+            compiled.questions.iter().flat_map(|q| {
+                [&q.id, &q.prompt, &q.help]
+                    .into_iter()
+                    .chain(q.options.iter().flat_map(|o| [&o.id, &o.label]))
+                    .chain(q.effects().map(|e| &e.reason))
+            })
+        };
+        assert!(texts().count() > 100);
+        assert!(texts().all(|t| t.is_borrowed()));
+        let catalog = Catalog::default_catalog();
+        assert!(catalog.tools.iter().all(|t| t.name.is_borrowed()));
+        // A tree read from its TOML owns its texts.
+        let parsed = Tree::parse(DEFAULT_TREE_NAME, DEFAULT_TREE).unwrap();
+        assert!(parsed.questions.iter().all(|q| !q.prompt.is_borrowed()));
+    }
+
+    #[test]
     fn the_compiled_catalog_is_the_parsed_catalog() {
         let parsed = Catalog::built_in(&Tree::default_tree()).unwrap();
         assert_eq!(Catalog::default_catalog(), parsed);
