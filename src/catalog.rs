@@ -144,7 +144,7 @@ impl Tool {
                     out.extend(p.own_risks(catalog));
                     out.extend(
                         p.licence_change
-                            .as_deref()
+                            .as_ref()
                             .map(|c| LicenceRisk::Changed(c.to_string())),
                     );
                 }

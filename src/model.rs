@@ -20,6 +20,10 @@ pub fn is_blank(text: &str) -> bool {
 /// A text of the model (an id, a title, a reason): borrowed from the binary for the
 /// built-in tree and catalog, which are read from their compiled form without copying a
 /// string, and owned for a tree or catalog loaded from a file. It reads as a `str`.
+///
+/// So that the built-in texts can borrow, the model deserializes only from data that
+/// lives as long as the program (`'de: 'static`): the compiled built-in tree and catalog.
+/// Trees and catalogs from files are built by [`crate::load`] and [`crate::catalog`].
 #[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Text(Cow<'static, str>);
 
@@ -277,7 +281,6 @@ impl PlanPath {
 
 /// The kind of answer a question takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(bound(deserialize = "'de: 'static"))]
 pub enum Kind {
     /// Exactly one option.
     Single,

@@ -365,8 +365,8 @@ impl<'t, 'b> Search<'t, 'b> {
     fn new(tree: &'t Tree, base: &'b [Option<Answer>], shortcut: bool) -> Search<'t, 'b> {
         let mut scorer = Scorer::new(tree);
         let all = edits(tree, base);
-        // The base's answers and one entry for each change (most give one).
-        scorer.reserve(base.len() + all.len());
+        // An entry for each base answer and one for each change (most give one).
+        scorer.reserve(base.iter().flatten().count() + all.len());
         let base_state = scorer.state(base);
         scorer.set_base(&base_state);
         let edited = all

@@ -315,11 +315,11 @@ fn apply(tree: &Tree, answers: &Answers, changes: &[&Change]) -> Option<Answers>
             }
             Change::Toggle(q, o) => {
                 let q = &tree.questions[*q];
-                let id = q.options[*o].id.clone();
+                let id = q.options[*o].id.as_str();
                 let Some(Answer::Choices(cs)) = a.values.get_mut(q.id.as_str()) else {
                     return None;
                 };
-                if let Some(i) = cs.iter().position(|x| *x == id) {
+                if let Some(i) = cs.iter().position(|x| x == id) {
                     cs.remove(i);
                 } else {
                     cs.push(id.to_string());
@@ -327,10 +327,9 @@ fn apply(tree: &Tree, answers: &Answers, changes: &[&Change]) -> Option<Answers>
                 }
             }
             Change::Level(q, c, l) => {
-                let id = tree.questions[*q].id.clone();
                 let entry = a
                     .values
-                    .entry(id.to_string())
+                    .entry(tree.questions[*q].id.to_string())
                     .or_insert_with(|| Answer::Priorities(BTreeMap::new()));
                 if let Answer::Priorities(levels) = entry {
                     levels.insert(tree.criteria[*c].id.to_string(), *l);

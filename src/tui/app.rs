@@ -405,7 +405,7 @@ impl App {
     /// Records an answer to question `qi` (or removes it, for `None`), keeps the previous
     /// answers for undo, and saves the session.
     pub fn set_answer(&mut self, qi: usize, answer: Option<Answer>, out: &mut Vec<Command>) {
-        let id = self.tree.questions[qi].id.clone();
+        let id = self.tree.questions[qi].id.to_string();
         let before = self.answers.clone();
         let changed = match answer {
             Some(a) => self.answers.values.insert(id.to_string(), a.clone()) != Some(a),

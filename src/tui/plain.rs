@@ -169,9 +169,9 @@ pub fn parse_reply(
                     .ok()
                     .filter(|l| (1..=p.max_level()).contains(l))
                     .ok_or_else(|| format!("Levels are numbered from 1 to {}.", p.max_level()))?;
-                let id = tree.criteria[p.criteria[c - 1]].id.clone();
+                let id = tree.criteria[p.criteria[c - 1]].id.as_str();
                 if l == p.default {
-                    levels.remove(id.as_str());
+                    levels.remove(id);
                 } else {
                     levels.insert(id.to_string(), l);
                 }

@@ -663,11 +663,11 @@ fn priorities_update(app: &mut App, q: &Question, action: Action, out: &mut Vec<
     let Some(&criterion) = p.criteria.get(app.question.cursor) else {
         return;
     };
-    let id = app.tree.criteria[criterion].id.clone();
-    let current = levels.get(id.as_str()).copied().unwrap_or(p.default);
+    let id = app.tree.criteria[criterion].id.as_str();
+    let current = levels.get(id).copied().unwrap_or(p.default);
     let set = |level: i64, levels: &mut BTreeMap<String, i64>| {
         if level == p.default {
-            levels.remove(id.as_str());
+            levels.remove(id);
         } else {
             levels.insert(id.to_string(), level);
         }
