@@ -62,12 +62,16 @@ mod tests {
             })
         };
         assert!(texts().count() > 100);
-        assert!(texts().all(|t| t.is_borrowed()));
+        assert!(texts().all(|t| !t.is_allocated()));
         let catalog = Catalog::default_catalog();
-        assert!(catalog.tools.iter().all(|t| t.name.is_borrowed()));
-        // A tree read from its TOML owns its texts.
+        assert!(catalog.tools.iter().all(|t| !t.name.is_allocated()));
+        // A tree read from its TOML allocates its long texts, and keeps its short ones
+        // (ids) inline.
         let parsed = Tree::parse(DEFAULT_TREE_NAME, DEFAULT_TREE).unwrap();
-        assert!(parsed.questions.iter().all(|q| !q.prompt.is_borrowed()));
+        assert!(parsed.questions.iter().all(|q| q.prompt.is_allocated()));
+        assert!(parsed.questions.iter().all(|q| !q.id.is_allocated()));
+        let options = || parsed.questions.iter().flat_map(|q| &q.options);
+        assert!(options().all(|o| o.id.len() > 24 || !o.id.is_allocated()));
     }
 
     #[test]

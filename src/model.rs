@@ -4,6 +4,8 @@
 //! so code that holds a `Tree` may rely on its references.
 
 use std::borrow::Cow;
+
+use compact_str::CompactString;
 use std::collections::HashMap;
 
 use crate::error::Problem;
@@ -19,24 +21,71 @@ pub fn is_blank(text: &str) -> bool {
 
 /// A text of the model (an id, a title, a reason): borrowed from the binary for the
 /// built-in tree and catalog, which are read from their compiled form without copying a
-/// string, and owned for a tree or catalog loaded from a file. It reads as a `str`.
+/// string, and owned for a tree or catalog loaded from a file, where a short one (up to
+/// 24 bytes: ids, most labels) is kept inline without an allocation. It reads as a `str`.
 ///
 /// So that the built-in texts can borrow, the model deserializes only from data that
 /// lives as long as the program (`'de: 'static`): the compiled built-in tree and catalog.
 /// Trees and catalogs from files are built by [`crate::load`] and [`crate::catalog`].
-#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Text(Cow<'static, str>);
+#[derive(Clone)]
+pub struct Text(Repr);
+
+/// Borrowed from the binary, or owned (inline when short). 24 bytes, like a `String`.
+#[derive(Clone)]
+enum Repr {
+    Static(&'static str),
+    Owned(CompactString),
+}
+
+const _: () = assert!(std::mem::size_of::<Text>() == std::mem::size_of::<String>());
 
 impl Text {
     /// The text as a string slice.
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            Repr::Static(s) => s,
+            Repr::Owned(s) => s,
+        }
     }
 
-    /// Whether the text borrows its bytes rather than owning a copy.
+    /// Whether the text holds its bytes in an allocation of its own (rather than
+    /// borrowing them from the binary or keeping them inline).
     #[cfg(test)]
-    pub(crate) fn is_borrowed(&self) -> bool {
-        matches!(self.0, Cow::Borrowed(_))
+    pub(crate) fn is_allocated(&self) -> bool {
+        matches!(&self.0, Repr::Owned(s) if s.is_heap_allocated())
+    }
+}
+
+impl Default for Text {
+    fn default() -> Text {
+        Text(Repr::Static(""))
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Text) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Text) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+/// Hashes as the `str` it reads as, so that maps keyed by `Text` can be searched by `&str`.
+impl std::hash::Hash for Text {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
     }
 }
 
@@ -44,97 +93,103 @@ impl std::ops::Deref for Text {
     type Target = str;
 
     fn deref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl AsRef<str> for Text {
     fn as_ref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl std::borrow::Borrow<str> for Text {
     fn borrow(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl std::fmt::Display for Text {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl std::fmt::Debug for Text {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&*self.0, f)
+        std::fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl From<String> for Text {
     fn from(s: String) -> Text {
-        Text(Cow::Owned(s))
+        Text(Repr::Owned(CompactString::from(s)))
     }
 }
 
 impl From<&str> for Text {
     fn from(s: &str) -> Text {
-        Text(Cow::Owned(s.to_owned()))
+        Text(Repr::Owned(CompactString::new(s)))
     }
 }
 
 impl From<Text> for String {
     fn from(t: Text) -> String {
-        t.0.into_owned()
+        match t.0 {
+            Repr::Static(s) => s.to_owned(),
+            Repr::Owned(s) => s.into_string(),
+        }
     }
 }
 
 impl From<Text> for Cow<'static, str> {
     fn from(t: Text) -> Cow<'static, str> {
-        t.0
+        match t.0 {
+            Repr::Static(s) => Cow::Borrowed(s),
+            Repr::Owned(s) => Cow::Owned(s.into_string()),
+        }
     }
 }
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        *self.0 == *other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
-        *self.0 == **other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Text {
     fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<Text> for str {
     fn eq(&self, other: &Text) -> bool {
-        *self == *other.0
+        self == other.as_str()
     }
 }
 
 impl PartialEq<Text> for &str {
     fn eq(&self, other: &Text) -> bool {
-        **self == *other.0
+        *self == other.as_str()
     }
 }
 
 impl PartialEq<Text> for String {
     fn eq(&self, other: &Text) -> bool {
-        **self == *other.0
+        self == other.as_str()
     }
 }
 
 impl serde::Serialize for Text {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -157,15 +212,15 @@ where
             }
 
             fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text, E> {
-                Ok(Text(Cow::Borrowed(v)))
+                Ok(Text(Repr::Static(v)))
             }
 
             fn visit_str<E>(self, v: &str) -> Result<Text, E> {
-                Ok(Text(Cow::Owned(v.to_owned())))
+                Ok(Text::from(v))
             }
 
             fn visit_string<E>(self, v: String) -> Result<Text, E> {
-                Ok(Text(Cow::Owned(v)))
+                Ok(Text::from(v))
             }
         }
         d.deserialize_str(Visitor)

@@ -420,6 +420,81 @@ fn wait_for_data(fd: &impl std::os::fd::AsFd, wait: Duration) -> std::io::Result
 // ---------------------------------------------------------------------------------------
 // The file as serde sees it. Spans are kept on everything an error may point at.
 
+/// A text as read from a file, already in the model's form: a short one (an id, most
+/// labels) is kept inline, without an allocation, and a long one moves into the model
+/// without a copy.
+#[derive(Clone, Default)]
+pub(crate) struct FileText(Text);
+
+impl FileText {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// For the defaults the schema shows.
+impl serde::Serialize for FileText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl std::ops::Deref for FileText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for FileText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<FileText> for Text {
+    fn from(t: FileText) -> Text {
+        t.0
+    }
+}
+
+impl<'de> Deserialize<'de> for FileText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<FileText, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = FileText;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_str<E>(self, v: &str) -> Result<FileText, E> {
+                Ok(FileText(Text::from(v)))
+            }
+
+            fn visit_string<E>(self, v: String) -> Result<FileText, E> {
+                Ok(FileText(Text::from(v)))
+            }
+        }
+        d.deserialize_string(Visitor)
+    }
+}
+
+impl schemars::JsonSchema for FileText {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        String::schema_name()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
+    }
+}
+
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFile {
@@ -467,11 +542,11 @@ struct RawTail {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawStage {
     #[schemars(with = "String")]
-    id: Spanned<String>,
+    id: Spanned<FileText>,
     #[schemars(with = "String")]
-    title: Spanned<String>,
+    title: Spanned<FileText>,
     #[serde(default)]
-    description: String,
+    description: FileText,
     #[schemars(with = "Option<RawCondition>")]
     out_of_scope_if: Option<Spanned<RawCondition>>,
 }
@@ -480,13 +555,13 @@ pub(crate) struct RawStage {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPath {
     #[schemars(with = "String")]
-    id: Spanned<String>,
+    id: Spanned<FileText>,
     #[schemars(with = "String")]
-    title: Spanned<String>,
+    title: Spanned<FileText>,
     #[serde(default)]
-    summary: String,
+    summary: FileText,
     #[schemars(with = "String")]
-    alternative: Spanned<String>,
+    alternative: Spanned<FileText>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -500,50 +575,50 @@ pub(crate) struct RawPlan {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawConflict {
     #[schemars(with = "String")]
-    id: Spanned<String>,
+    id: Spanned<FileText>,
     #[schemars(with = "RawCondition")]
     when: Spanned<RawCondition>,
     #[schemars(with = "String")]
-    message: Spanned<String>,
+    message: Spanned<FileText>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMeta {
     #[schemars(with = "String")]
-    id: Spanned<String>,
+    id: Spanned<FileText>,
     #[schemars(with = "String")]
-    title: Spanned<String>,
+    title: Spanned<FileText>,
     #[schemars(with = "String")]
-    version: Spanned<String>,
+    version: Spanned<FileText>,
     #[serde(default)]
-    description: String,
+    description: FileText,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawAlternative {
     #[schemars(with = "String")]
-    id: Spanned<String>,
+    id: Spanned<FileText>,
     #[schemars(with = "String")]
-    title: Spanned<String>,
+    title: Spanned<FileText>,
     #[serde(default)]
-    summary: String,
+    summary: FileText,
     #[serde(default)]
-    strengths: Vec<String>,
+    strengths: Vec<FileText>,
     #[serde(default)]
-    weaknesses: Vec<String>,
+    weaknesses: Vec<FileText>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCriterion {
     #[schemars(with = "String")]
-    id: Spanned<String>,
+    id: Spanned<FileText>,
     #[schemars(with = "String")]
-    title: Spanned<String>,
+    title: Spanned<FileText>,
     #[serde(default)]
-    description: String,
+    description: FileText,
     #[schemars(with = "Option<f64>")]
     weight: Option<Spanned<f64>>,
 }
@@ -563,7 +638,7 @@ pub(crate) enum RawKind {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawLevel {
     #[schemars(with = "String")]
-    label: Spanned<String>,
+    label: Spanned<FileText>,
     #[schemars(with = "f64")]
     multiplier: Spanned<f64>,
 }
@@ -572,14 +647,14 @@ pub(crate) struct RawLevel {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawQuestion {
     #[schemars(with = "String")]
-    id: Spanned<String>,
+    id: Spanned<FileText>,
     #[schemars(with = "RawKind")]
     kind: Spanned<RawKind>,
     #[schemars(with = "String")]
-    prompt: Spanned<String>,
+    prompt: Spanned<FileText>,
     #[schemars(with = "String")]
-    help: Spanned<String>,
-    section: Option<String>,
+    help: Spanned<FileText>,
+    section: Option<FileText>,
     #[schemars(with = "Option<RawCondition>")]
     show_if: Option<Spanned<RawCondition>>,
     #[serde(default)]
@@ -590,9 +665,9 @@ pub(crate) struct RawQuestion {
     #[schemars(with = "Option<i64>")]
     max: Option<Spanned<i64>>,
     #[schemars(with = "Option<Vec<String>>")]
-    labels: Option<Spanned<Vec<String>>>,
+    labels: Option<Spanned<Vec<FileText>>>,
     #[schemars(with = "Option<String>")]
-    weight_of: Option<Spanned<String>>,
+    weight_of: Option<Spanned<FileText>>,
     #[serde(default)]
     #[schemars(with = "Vec<RawEffect>")]
     effects: Vec<Spanned<RawEffect>>,
@@ -601,17 +676,17 @@ pub(crate) struct RawQuestion {
     #[schemars(with = "Option<i64>")]
     default: Option<Spanned<i64>>,
     #[schemars(with = "Option<Vec<String>>")]
-    criteria: Option<Spanned<Vec<Spanned<String>>>>,
+    criteria: Option<Spanned<Vec<Spanned<FileText>>>>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawOption {
     #[schemars(with = "String")]
-    id: Spanned<String>,
+    id: Spanned<FileText>,
     #[schemars(with = "String")]
-    label: Spanned<String>,
-    description: Option<String>,
+    label: Spanned<FileText>,
+    description: Option<FileText>,
     #[serde(default)]
     #[schemars(with = "Vec<RawEffect>")]
     effects: Vec<Spanned<RawEffect>>,
@@ -626,52 +701,52 @@ pub(crate) struct RawOption {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawWeight {
     #[schemars(with = "String")]
-    criterion: Spanned<String>,
+    criterion: Spanned<FileText>,
     #[schemars(with = "f64")]
     multiplier: Spanned<f64>,
     #[schemars(with = "String")]
-    reason: Spanned<String>,
+    reason: Spanned<FileText>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRuleOut {
     #[schemars(with = "Option<String>")]
-    alternative: Option<Spanned<String>>,
+    alternative: Option<Spanned<FileText>>,
     #[schemars(with = "Option<String>")]
-    path: Option<Spanned<String>>,
+    path: Option<Spanned<FileText>>,
     #[schemars(with = "String")]
-    reason: Spanned<String>,
+    reason: Spanned<FileText>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawEffect {
     #[schemars(with = "Option<String>")]
-    alternative: Option<Spanned<String>>,
+    alternative: Option<Spanned<FileText>>,
     #[schemars(with = "Option<String>")]
-    path: Option<Spanned<String>>,
+    path: Option<Spanned<FileText>>,
     #[schemars(with = "String")]
-    criterion: Spanned<String>,
+    criterion: Spanned<FileText>,
     #[schemars(with = "f64")]
     points: Spanned<f64>,
     #[schemars(with = "String")]
-    reason: Spanned<String>,
+    reason: Spanned<FileText>,
     #[schemars(with = "Option<String>")]
-    fact: Option<Spanned<String>>,
+    fact: Option<Spanned<FileText>>,
     #[schemars(with = "Option<Vec<String>>")]
-    stages: Option<Vec<Spanned<String>>>,
+    stages: Option<Vec<Spanned<FileText>>>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCondition {
     #[schemars(with = "Option<String>")]
-    question: Option<Spanned<String>>,
+    question: Option<Spanned<FileText>>,
     #[schemars(with = "Option<Vec<String>>")]
-    any_of: Option<Vec<Spanned<String>>>,
+    any_of: Option<Vec<Spanned<FileText>>>,
     #[schemars(with = "Option<Vec<String>>")]
-    none_of: Option<Vec<Spanned<String>>>,
+    none_of: Option<Vec<Spanned<FileText>>>,
     at_least: Option<i64>,
     at_most: Option<i64>,
     answered: Option<bool>,
@@ -685,19 +760,19 @@ pub(crate) struct RawCondition {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRisk {
     #[schemars(with = "String")]
-    id: Spanned<String>,
+    id: Spanned<FileText>,
     #[schemars(with = "String")]
-    applies_to: Spanned<String>,
+    applies_to: Spanned<FileText>,
     #[schemars(with = "Option<RawCondition>")]
     when: Option<Spanned<RawCondition>>,
     #[schemars(with = "Option<RawCondition>")]
     unless: Option<Spanned<RawCondition>>,
     #[schemars(with = "String")]
-    title: Spanned<String>,
+    title: Spanned<FileText>,
     #[serde(default)]
-    description: String,
+    description: FileText,
     #[schemars(with = "Option<String>")]
-    mitigation: Option<Spanned<String>>,
+    mitigation: Option<Spanned<FileText>>,
     #[serde(default)]
     #[schemars(with = "Vec<RawMitigation>")]
     mitigations: Vec<Spanned<RawMitigation>>,
@@ -707,7 +782,7 @@ pub(crate) struct RawRisk {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMitigation {
     #[schemars(with = "String")]
-    text: Spanned<String>,
+    text: Spanned<FileText>,
     #[schemars(with = "Option<RawCondition>")]
     when: Option<Spanned<RawCondition>>,
     #[schemars(with = "Option<RawCondition>")]
@@ -739,7 +814,7 @@ struct Builder<'s> {
     index: Index,
     /// Fact ids in order of first mention, and their positions.
     facts: Vec<Text>,
-    fact_index: HashMap<String, usize>,
+    fact_index: HashMap<Text, usize>,
 }
 
 impl<'s> Builder<'s> {
@@ -760,7 +835,7 @@ impl<'s> Builder<'s> {
 
     /// Notes an empty required text; `what` names it ("the title of `x`"). The name is
     /// only built when the text is empty: a large tree has hundreds of thousands of texts.
-    fn text(&mut self, value: Spanned<String>, what: impl FnOnce() -> String, id: &str) -> Text {
+    fn text(&mut self, value: Spanned<FileText>, what: impl FnOnce() -> String, id: &str) -> Text {
         if crate::model::is_blank(value.get_ref()) {
             let span = value.span();
             self.problem(
@@ -1188,7 +1263,7 @@ impl<'s> Builder<'s> {
         kind_span: &Span,
         levels: Option<Spanned<Vec<RawLevel>>>,
         default: Option<Spanned<i64>>,
-        criteria: Option<Spanned<Vec<Spanned<String>>>>,
+        criteria: Option<Spanned<Vec<Spanned<FileText>>>>,
     ) -> Priorities {
         let levels_span = levels.as_ref().map_or(kind_span.clone(), Spanned::span);
         let levels: Vec<PriorityLevel> = levels
@@ -1362,13 +1437,13 @@ impl<'s> Builder<'s> {
         );
         let fact_span = e.fact.as_ref().map_or(span.clone(), Spanned::span);
         let fact_at = e.fact.map(|f| {
-            let f = f.into_inner();
+            let f = Text::from(f.into_inner());
             match self.fact_index.get(&f) {
                 Some(&i) => i,
                 None => {
                     let i = self.facts.len();
                     self.fact_index.insert(f.clone(), i);
-                    self.facts.push(f.into());
+                    self.facts.push(f);
                     i
                 }
             }
@@ -1451,7 +1526,8 @@ impl<'s> Builder<'s> {
         }
         let question = c.question?;
         let qid = question.get_ref().clone();
-        let ids = |v: Vec<Spanned<String>>| v.into_iter().map(|s| s.into_inner().into()).collect();
+        let ids =
+            |v: Vec<Spanned<FileText>>| v.into_iter().map(|s| s.into_inner().into()).collect();
         let range = c.at_least.is_some() || c.at_most.is_some();
         let tests = usize::from(c.any_of.is_some())
             + usize::from(c.none_of.is_some())
