@@ -382,10 +382,11 @@ pub struct Question {
     pub show_if: Option<Condition>,
     /// The options of a choice question; empty otherwise.
     pub options: Vec<AnswerOption>,
-    /// The range and effects of a scale question; `None` otherwise.
-    pub scale: Option<Scale>,
+    /// The range and effects of a scale question; `None` otherwise. Boxed, as are the
+    /// priorities, so that the other questions do not carry their room.
+    pub scale: Option<Box<Scale>>,
     /// The levels and criteria of a priorities question; `None` otherwise.
-    pub priorities: Option<Priorities>,
+    pub priorities: Option<Box<Priorities>>,
     pub span: Span,
 }
 
@@ -594,28 +595,45 @@ pub struct Effect {
     pub fact_span: Span,
     /// Positions resolved once at load time (`None` for an unknown id, which validation
     /// reports), so that validation and scoring do not look ids up again.
-    pub(crate) alternative_at: Option<usize>,
-    pub(crate) path_at: Option<usize>,
-    pub(crate) criterion_at: Option<usize>,
-    pub(crate) fact_at: Option<usize>,
+    /// 32 bits, as effects are the most numerous part of a tree: no tree that fits in
+    /// memory has 2^32 alternatives, paths, criteria or facts.
+    pub(crate) alternative_at: Option<u32>,
+    pub(crate) path_at: Option<u32>,
+    pub(crate) criterion_at: Option<u32>,
+    pub(crate) fact_at: Option<u32>,
     pub(crate) stages_at: Vec<usize>,
+}
+
+/// A position stored in 32 bits, as an index.
+fn index(at: Option<u32>) -> Option<usize> {
+    at.map(|i| i as usize)
 }
 
 impl Effect {
     /// The positions of the effect's alternative and criterion, for an effect that counts
     /// for the verdict.
     pub fn target(&self) -> Option<(usize, usize)> {
-        Some((self.alternative_at?, self.criterion_at?))
+        Some((index(self.alternative_at)?, index(self.criterion_at)?))
     }
 
     /// The position of the path, for an effect on a path.
     pub fn path_index(&self) -> Option<usize> {
-        self.path_at
+        index(self.path_at)
     }
 
     /// The position of the fact in [`Tree::facts`], if the effect names one.
     pub fn fact_index(&self) -> Option<usize> {
-        self.fact_at
+        index(self.fact_at)
+    }
+
+    /// The position of the alternative the points go to (`None` for an effect on a path).
+    pub fn alternative_index(&self) -> Option<usize> {
+        index(self.alternative_at)
+    }
+
+    /// The position of the criterion.
+    pub fn criterion_index(&self) -> Option<usize> {
+        index(self.criterion_at)
     }
 
     /// Whether the effect concerns stage `stage` (position in [`Tree::stages`]).

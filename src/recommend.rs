@@ -414,7 +414,9 @@ impl Evaluation {
             let Some(answer) = answer else { continue };
             let mut apply = |option: Option<usize>, effects: &[Effect], factor: f64| {
                 for (ei, e) in effects.iter().enumerate() {
-                    let Some(c) = e.criterion_at else { continue };
+                    let Some(c) = e.criterion_index() else {
+                        continue;
+                    };
                     if e.alternative_at.is_none() && e.path_at.is_none() {
                         continue;
                     }
@@ -422,11 +424,11 @@ impl Evaluation {
                         question: qi,
                         option,
                         effect: ei,
-                        alternative: e.alternative_at,
-                        path: e.path_at,
+                        alternative: e.alternative_index(),
+                        path: e.path_index(),
                         criterion: c,
                         points: e.points * factor,
-                        fact: e.fact_at,
+                        fact: e.fact_index(),
                     });
                 }
             };
@@ -748,11 +750,11 @@ pub(crate) fn outcome(tree: &Tree, answers: &[Option<&Answer>]) -> Outcome {
     let mut facts: Vec<((usize, usize, usize), f64)> = Vec::new();
     let mut excluded = vec![false; n_alt];
     let mut add = |e: &Effect, factor: f64| {
-        let (Some(a), Some(c)) = (e.alternative_at, e.criterion_at) else {
+        let Some((a, c)) = e.target() else {
             return;
         };
         let p = e.points * factor;
-        match e.fact_at {
+        match e.fact_index() {
             None => points[a * n_crit + c] += p,
             Some(f) => match facts.iter_mut().find(|(k, _)| *k == (f, a, c)) {
                 Some((_, best)) if p.abs() > best.abs() => *best = p,

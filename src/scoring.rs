@@ -310,9 +310,9 @@ impl<'t> Scorer<'t> {
         let (slots, slot_cell) = (&mut self.slots, &mut self.slot_cell);
         let mut add = |effects: &[Effect], factor: f64| {
             for e in effects {
-                if let (Some(a), Some(c)) = (e.alternative_at, e.criterion_at) {
+                if let Some((a, c)) = e.target() {
                     let cell = a * n_crit + c;
-                    let slot = e.fact_at.map(|f| {
+                    let slot = e.fact_index().map(|f| {
                         *slots.entry((f, cell)).or_insert_with(|| {
                             slot_cell.push(cell);
                             slot_cell.len() - 1
@@ -835,7 +835,7 @@ fn error_bound(tree: &Tree) -> Option<ErrorBound> {
     let (mut terms, mut multipliers) = (0usize, 0usize);
     let mut add = |effects: &[Effect], largest_factor: f64| {
         for e in effects {
-            if let (Some(a), Some(c)) = (e.alternative_at, e.criterion_at) {
+            if let Some((a, c)) = e.target() {
                 magnitude[a * n_crit + c] += e.points.abs() * largest_factor;
                 terms += 1;
             }

@@ -493,7 +493,7 @@ impl<'a> Checker<'a> {
                         ),
                     );
                 }
-                if let Some(c) = e.criterion_at {
+                if let Some(c) = e.criterion_index() {
                     informed[c] = true;
                 } else {
                     self.problem(

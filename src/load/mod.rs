@@ -1175,8 +1175,8 @@ impl<'s> Builder<'s> {
             kind,
             section: q.section.map(Text::from),
             options,
-            scale,
-            priorities,
+            scale: scale.map(Box::new),
+            priorities: priorities.map(Box::new),
             span,
         }
     }
@@ -1474,12 +1474,14 @@ impl<'s> Builder<'s> {
         Effect {
             alternative_at: alternative
                 .as_ref()
-                .and_then(|a| self.index.alternatives.get(a.as_str()).copied()),
+                .and_then(|a| self.index.alternatives.get(a.as_str()))
+                .and_then(narrow),
             path_at: path
                 .as_ref()
-                .and_then(|p| self.index.paths.get(p.as_str()).copied()),
-            criterion_at: self.index.criteria.get(criterion.as_str()).copied(),
-            fact_at,
+                .and_then(|p| self.index.paths.get(p.as_str()))
+                .and_then(narrow),
+            criterion_at: self.index.criteria.get(criterion.as_str()).and_then(narrow),
+            fact_at: fact_at.as_ref().and_then(narrow),
             stages_at,
             alternative: alternative.map(Text::from),
             path: path.map(Text::from),
@@ -1646,6 +1648,12 @@ fn first_index<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> HashMap<Text,
 }
 
 /// Ids for a message, sorted and quoted: "`a`, `b`".
+/// An effect's position in 32 bits. A tree with 2^32 alternatives, paths, criteria or
+/// facts would not fit in memory, so `None` (an unresolved reference) cannot come of it.
+fn narrow(at: &usize) -> Option<u32> {
+    u32::try_from(*at).ok()
+}
+
 fn list_ids<'a>(ids: impl Iterator<Item = &'a Text>) -> String {
     let mut v: Vec<&str> = ids.map(Text::as_str).collect();
     v.sort_unstable();
