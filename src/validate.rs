@@ -131,16 +131,31 @@ impl<'a> Checker<'a> {
 
     /// The passes [`Checker::ids_and_conditions`] leaves out, but for
     /// [`Checker::winnable`], which needs what both groups give: gives back which
-    /// alternative beats which over every question (see [`Checker::option_sums`]). The
+    /// alternative beats which over every question (see [`OptionSums`]). The
     /// only warnings come from here, so they keep their order however the groups are run.
+    ///
+    /// The checks of each question's kinds and effects, the bounds of the weights and the
+    /// options' sums share one walk of the questions, so that a question is read while it
+    /// is in the cache rather than once per check; each keeps its problems in its own
+    /// place in the order.
     fn the_other_passes(&mut self) -> Vec<bool> {
         self.completeness();
-        let informed = self.kinds_and_effects();
+        let t = self.tree;
+        let mut informed = vec![false; t.criteria.len()];
+        let mut bounds = WeightBounds::new(t);
+        let mut sums = OptionSums::new(t);
+        for q in &t.questions {
+            self.kinds_and_effects(q, &mut informed);
+            bounds.question(q, t);
+            if let Some(sums) = &mut sums {
+                sums.question(q, self);
+            }
+        }
         self.risks();
         self.other_conditions();
         self.uninformed_criteria(&informed);
-        self.weights_stay_finite();
-        self.option_sums()
+        self.weights_stay_finite(bounds);
+        sums.map(|s| s.beats).unwrap_or_default()
     }
 
     fn problem(&mut self, span: &Span, kind: ProblemKind, id: Option<&str>, msg: String) {
@@ -341,175 +356,173 @@ impl<'a> Checker<'a> {
     /// The rules of each question kind, and the references of effects and `weight_of`.
     /// Gives back, per criterion, whether some effect names it (for
     /// [`Checker::uninformed_criteria`], so that the effects are walked once).
-    fn kinds_and_effects(&mut self) -> Vec<bool> {
+    /// The rules of question `q`'s kind and the references of its options and effects;
+    /// notes in `informed` each criterion an effect names.
+    fn kinds_and_effects(&mut self, q: &Question, informed: &mut [bool]) {
         let t = self.tree;
-        let mut informed = vec![false; t.criteria.len()];
-        for q in &t.questions {
-            let id = q.id.as_str();
-            match q.kind {
-                Kind::Single | Kind::Multiple if q.options.len() < 2 => self.problem(
+        let id = q.id.as_str();
+        match q.kind {
+            Kind::Single | Kind::Multiple if q.options.len() < 2 => self.problem(
+                &q.span,
+                ProblemKind::KindRule,
+                Some(id),
+                format!(
+                    "{} question `{id}` has {} option(s); it needs at least two",
+                    q.kind.name(),
+                    q.options.len()
+                ),
+            ),
+            Kind::YesNo => {
+                let mut ids: Vec<&str> = q.options.iter().map(|o| o.id.as_str()).collect();
+                ids.sort_unstable();
+                if ids != ["no", "yes"] {
+                    self.problem(
+                        &q.span,
+                        ProblemKind::KindRule,
+                        Some(id),
+                        format!(
+                            "yes_no question `{id}` must have exactly two options, `yes` and `no` (it has: {})",
+                            list(&ids)
+                        ),
+                    );
+                }
+            }
+            Kind::Scale | Kind::Text | Kind::Priorities if !q.options.is_empty() => self
+                .problem(
+                    &q.options[0].span,
+                    ProblemKind::KindRule,
+                    Some(id),
+                    format!(
+                        "{} question `{id}` cannot have options; only single, multiple and yes_no questions do",
+                        q.kind.name()
+                    ),
+                ),
+            _ => {}
+        }
+        if let Some(s) = &q.scale {
+            let steps = s.max.checked_sub(s.min).unwrap_or(i64::MAX);
+            if s.min >= s.max || steps > MAX_SCALE_STEPS {
+                self.problem(
                     &q.span,
                     ProblemKind::KindRule,
                     Some(id),
                     format!(
-                        "{} question `{id}` has {} option(s); it needs at least two",
-                        q.kind.name(),
-                        q.options.len()
+                        "scale question `{id}` goes from {} to {}; `min` must be below `max`, at most {MAX_SCALE_STEPS} steps apart",
+                        s.min, s.max
                     ),
-                ),
-                Kind::YesNo => {
-                    let mut ids: Vec<&str> = q.options.iter().map(|o| o.id.as_str()).collect();
-                    ids.sort_unstable();
-                    if ids != ["no", "yes"] {
-                        self.problem(
-                            &q.span,
-                            ProblemKind::KindRule,
-                            Some(id),
-                            format!(
-                                "yes_no question `{id}` must have exactly two options, `yes` and `no` (it has: {})",
-                                list(&ids)
-                            ),
-                        );
-                    }
-                }
-                Kind::Scale | Kind::Text | Kind::Priorities if !q.options.is_empty() => self
-                    .problem(
-                        &q.options[0].span,
-                        ProblemKind::KindRule,
-                        Some(id),
-                        format!(
-                            "{} question `{id}` cannot have options; only single, multiple and yes_no questions do",
-                            q.kind.name()
-                        ),
+                );
+            } else if !s.labels.is_empty() && s.labels.len() as i64 != steps + 1 {
+                self.problem(
+                    &q.span,
+                    ProblemKind::KindRule,
+                    Some(id),
+                    format!(
+                        "scale question `{id}` has {} labels for {} values from {} to {}; give one label per value or none",
+                        s.labels.len(),
+                        steps + 1,
+                        s.min,
+                        s.max
                     ),
-                _ => {}
+                );
             }
-            if let Some(s) = &q.scale {
-                let steps = s.max.checked_sub(s.min).unwrap_or(i64::MAX);
-                if s.min >= s.max || steps > MAX_SCALE_STEPS {
-                    self.problem(
-                        &q.span,
-                        ProblemKind::KindRule,
-                        Some(id),
-                        format!(
-                            "scale question `{id}` goes from {} to {}; `min` must be below `max`, at most {MAX_SCALE_STEPS} steps apart",
-                            s.min, s.max
-                        ),
-                    );
-                } else if !s.labels.is_empty() && s.labels.len() as i64 != steps + 1 {
-                    self.problem(
-                        &q.span,
-                        ProblemKind::KindRule,
-                        Some(id),
-                        format!(
-                            "scale question `{id}` has {} labels for {} values from {} to {}; give one label per value or none",
-                            s.labels.len(),
-                            steps + 1,
-                            s.min,
-                            s.max
-                        ),
-                    );
-                }
-                if let Some(c) = &s.weight_of
-                    && t.criterion_index(c).is_none()
-                {
-                    self.problem(
-                        &q.span,
-                        ProblemKind::UnknownReference,
-                        Some(id),
-                        format!(
-                            "`weight_of` of question `{id}` names criterion `{c}`, which the tree does not have{}",
-                            self.suggest(c, t.criteria.iter().map(|c| c.id.as_str()))
-                        ),
-                    );
-                }
-            }
-            for r in q.options.iter().flat_map(|o| o.rules_out.iter()) {
-                if let Some(a) = &r.alternative
-                    && t.alternative_index(a).is_none()
-                {
-                    self.problem(
-                        &r.span,
-                        ProblemKind::UnknownReference,
-                        Some(id),
-                        format!(
-                            "a `rules_out` in question `{id}` names alternative `{a}`, which the tree does not have{}",
-                            self.suggest(a, t.alternatives.iter().map(|a| a.id.as_str()))
-                        ),
-                    );
-                }
-                if let Some(p) = &r.path
-                    && t.path_index(p).is_none()
-                {
-                    self.problem(
-                        &r.span,
-                        ProblemKind::UnknownReference,
-                        Some(id),
-                        format!(
-                            "a `rules_out` in question `{id}` names path `{p}`, which the tree does not have{}",
-                            self.suggest(p, t.paths.iter().map(|p| p.id.as_str()))
-                        ),
-                    );
-                }
-            }
-            for w in q.options.iter().flat_map(|o| o.weights.iter()) {
-                if w.criterion_at.is_none() {
-                    self.problem(
-                        &w.span,
-                        ProblemKind::UnknownReference,
-                        Some(id),
-                        format!(
-                            "a weight in question `{id}` names criterion `{}`, which the tree does not have{}",
-                            w.criterion,
-                            self.suggest(&w.criterion, t.criteria.iter().map(|c| c.id.as_str()))
-                        ),
-                    );
-                }
-            }
-            for e in q.effects() {
-                if let Some(a) = &e.alternative
-                    && e.alternative_at.is_none()
-                {
-                    self.problem(
-                        &e.alternative_span,
-                        ProblemKind::UnknownReference,
-                        Some(id),
-                        format!(
-                            "an effect in question `{id}` names alternative `{a}`, which the tree does not have{}",
-                            self.suggest(a, t.alternatives.iter().map(|a| a.id.as_str()))
-                        ),
-                    );
-                }
-                if let Some(p) = &e.path
-                    && e.path_at.is_none()
-                {
-                    self.problem(
-                        &e.alternative_span,
-                        ProblemKind::UnknownReference,
-                        Some(id),
-                        format!(
-                            "an effect in question `{id}` names path `{p}`, which the tree does not have{}",
-                            self.suggest(p, t.paths.iter().map(|p| p.id.as_str()))
-                        ),
-                    );
-                }
-                if let Some(c) = e.criterion_index() {
-                    informed[c] = true;
-                } else {
-                    self.problem(
-                        &e.criterion_span,
-                        ProblemKind::UnknownReference,
-                        Some(id),
-                        format!(
-                            "an effect in question `{id}` names criterion `{}`, which the tree does not have{}",
-                            e.criterion,
-                            self.suggest(&e.criterion, t.criteria.iter().map(|c| c.id.as_str()))
-                        ),
-                    );
-                }
+            if let Some(c) = &s.weight_of
+                && t.criterion_index(c).is_none()
+            {
+                self.problem(
+                    &q.span,
+                    ProblemKind::UnknownReference,
+                    Some(id),
+                    format!(
+                        "`weight_of` of question `{id}` names criterion `{c}`, which the tree does not have{}",
+                        self.suggest(c, t.criteria.iter().map(|c| c.id.as_str()))
+                    ),
+                );
             }
         }
-        informed
+        for r in q.options.iter().flat_map(|o| o.rules_out.iter()) {
+            if let Some(a) = &r.alternative
+                && t.alternative_index(a).is_none()
+            {
+                self.problem(
+                    &r.span,
+                    ProblemKind::UnknownReference,
+                    Some(id),
+                    format!(
+                        "a `rules_out` in question `{id}` names alternative `{a}`, which the tree does not have{}",
+                        self.suggest(a, t.alternatives.iter().map(|a| a.id.as_str()))
+                    ),
+                );
+            }
+            if let Some(p) = &r.path
+                && t.path_index(p).is_none()
+            {
+                self.problem(
+                    &r.span,
+                    ProblemKind::UnknownReference,
+                    Some(id),
+                    format!(
+                        "a `rules_out` in question `{id}` names path `{p}`, which the tree does not have{}",
+                        self.suggest(p, t.paths.iter().map(|p| p.id.as_str()))
+                    ),
+                );
+            }
+        }
+        for w in q.options.iter().flat_map(|o| o.weights.iter()) {
+            if w.criterion_at.is_none() {
+                self.problem(
+                    &w.span,
+                    ProblemKind::UnknownReference,
+                    Some(id),
+                    format!(
+                        "a weight in question `{id}` names criterion `{}`, which the tree does not have{}",
+                        w.criterion,
+                        self.suggest(&w.criterion, t.criteria.iter().map(|c| c.id.as_str()))
+                    ),
+                );
+            }
+        }
+        for e in q.effects() {
+            if let Some(a) = &e.alternative
+                && e.alternative_at.is_none()
+            {
+                self.problem(
+                    &e.alternative_span,
+                    ProblemKind::UnknownReference,
+                    Some(id),
+                    format!(
+                        "an effect in question `{id}` names alternative `{a}`, which the tree does not have{}",
+                        self.suggest(a, t.alternatives.iter().map(|a| a.id.as_str()))
+                    ),
+                );
+            }
+            if let Some(p) = &e.path
+                && e.path_at.is_none()
+            {
+                self.problem(
+                    &e.alternative_span,
+                    ProblemKind::UnknownReference,
+                    Some(id),
+                    format!(
+                        "an effect in question `{id}` names path `{p}`, which the tree does not have{}",
+                        self.suggest(p, t.paths.iter().map(|p| p.id.as_str()))
+                    ),
+                );
+            }
+            if let Some(c) = e.criterion_index() {
+                informed[c] = true;
+            } else {
+                self.problem(
+                    &e.criterion_span,
+                    ProblemKind::UnknownReference,
+                    Some(id),
+                    format!(
+                        "an effect in question `{id}` names criterion `{}`, which the tree does not have{}",
+                        e.criterion,
+                        self.suggest(&e.criterion, t.criteria.iter().map(|c| c.id.as_str()))
+                    ),
+                );
+            }
+        }
     }
 
     fn suggest<'i>(&self, wrong: &str, ids: impl Iterator<Item = &'i str>) -> String {
@@ -774,51 +787,11 @@ impl<'a> Checker<'a> {
 
     /// Weight multipliers chain (several answers can multiply one criterion's weight), so
     /// a tree could make weights, and then scores, overflow to infinity. The largest
-    /// possible weight of each criterion must stay below [`MAX_WEIGHT`].
-    fn weights_stay_finite(&mut self) {
+    /// possible weight of each criterion, found by `bounds` over every question, must stay
+    /// below [`MAX_WEIGHT`].
+    fn weights_stay_finite(&mut self, bounds: WeightBounds) {
         let t = self.tree;
-        // log10 of the largest possible weight of each criterion.
-        let mut log_max: Vec<f64> = t
-            .criteria
-            .iter()
-            .map(|c| c.weight.max(1.0).log10())
-            .collect();
-        // Per question, the largest log10 multiplier any answer gives each criterion; only
-        // the criteria the question touches are visited and reset (the others would add
-        // 0), so the work follows the question's weights, not the number of criteria.
-        let mut best = Touched::new(t.criteria.len());
-        let mut per = Touched::new(t.criteria.len());
-        for q in &t.questions {
-            for o in &q.options {
-                for w in &o.weights {
-                    if let Some(c) = w.criterion_at {
-                        *per.at(c) += w.multiplier.max(1.0).log10();
-                    }
-                }
-                per.drain(|c, p| {
-                    let b = best.at(c);
-                    *b = b.max(p);
-                });
-            }
-            if let Some(c) = q
-                .scale
-                .as_ref()
-                .and_then(|s| s.weight_of.as_deref())
-                .and_then(|c| t.criterion_index(c))
-            {
-                let b = best.at(c);
-                *b = b.max(2f64.log10());
-            }
-            if let Some(p) = &q.priorities {
-                let top = p.levels.iter().fold(1.0f64, |m, l| m.max(l.multiplier));
-                for &c in &p.criteria {
-                    let b = best.at(c);
-                    *b = b.max(top.log10());
-                }
-            }
-            best.drain(|c, b| log_max[c] += b);
-        }
-        for (c, l) in t.criteria.iter().zip(log_max) {
+        for (c, l) in t.criteria.iter().zip(bounds.log_max) {
             // A weight that is itself out of range is reported as such.
             if c.weight.is_finite() && l > MAX_WEIGHT.log10() {
                 self.problem(
@@ -836,50 +809,18 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Sums each option's effects per criterion and alternative, in one walk for two
-    /// checks: warns about options that give every alternative the same points on a
-    /// criterion (the report would show reasons that change nothing), and gives back
-    /// which alternative beats which on some weighted criterion in some answer, over every
-    /// question, for [`Checker::winnable`] (`beats[a * n + b]`, `n` alternatives).
+    /// Which alternative beats which over every question (see [`OptionSums`]), in a walk
+    /// of its own.
+    #[cfg(test)]
     fn option_sums(&mut self) -> Vec<bool> {
         let t = self.tree;
-        let n = t.alternatives.len();
-        if n < 2 {
+        let Some(mut sums) = OptionSums::new(t) else {
             return Vec::new();
-        }
-        let mut beats = vec![false; n * n];
-        let (mut all, mut weighted) = (Rows::new(n, t), Rows::new(n, t));
+        };
         for q in &t.questions {
-            for o in &q.options {
-                for e in &o.effects {
-                    let Some((a, c)) = e.target() else { continue };
-                    all.add(c, a, e.points);
-                    if t.criteria[c].weight > 0.0 && e.points.is_finite() {
-                        weighted.add(c, a, e.points);
-                    }
-                }
-                for (c, v) in all.rows() {
-                    if v.iter().all(|p| *p == v[0]) {
-                        let msg = format!(
-                            "option `{}` of question `{}` gives every alternative the same points on criterion `{}`: it has no effect on the verdict",
-                            o.id, q.id, t.criteria[c].id
-                        );
-                        self.warnings.push(Problem::at(
-                            self.origin.source(),
-                            &o.span,
-                            ProblemKind::NoEffect,
-                            Some(&q.id),
-                            msg,
-                        ));
-                    }
-                }
-                all.clear();
-                weighted.note_beats(&mut beats);
-            }
-            weighted.add_bundle(q.scale.iter().flat_map(|s| &s.effects), t);
-            weighted.note_beats(&mut beats);
+            sums.question(q, self);
         }
-        beats
+        sums.beats
     }
 
     /// Criteria no effect names; `informed` tells, per criterion, whether one does.
@@ -908,7 +849,7 @@ impl<'a> Checker<'a> {
     /// more points on some criterion that carries weight. Each option's effects are summed
     /// per criterion and compared pairwise: linear in the number of effects (times the
     /// square of the number of alternatives). `beats_anywhere` is that comparison over
-    /// every question ([`Checker::option_sums`]); it holds when every question can be
+    /// every question ([`OptionSums`]); it holds when every question can be
     /// shown, and otherwise the questions that can be (`possible`) are walked again.
     fn winnable(&mut self, possible: &[bool], beats_anywhere: &[bool]) {
         let t = self.tree;
@@ -1037,6 +978,120 @@ impl Rows {
             self.row_of[c] = usize::MAX;
         }
         self.rows.clear();
+    }
+}
+
+/// The largest possible weight of each criterion, as log10, gathered question by
+/// question for [`Checker::weights_stay_finite`].
+struct WeightBounds {
+    log_max: Vec<f64>,
+    /// Per question, the largest log10 multiplier any answer gives each criterion; only
+    /// the criteria the question touches are visited and reset (the others would add 0),
+    /// so the work follows the question's weights, not the number of criteria.
+    best: Touched,
+    per: Touched,
+}
+
+impl WeightBounds {
+    fn new(t: &Tree) -> Self {
+        WeightBounds {
+            log_max: t
+                .criteria
+                .iter()
+                .map(|c| c.weight.max(1.0).log10())
+                .collect(),
+            best: Touched::new(t.criteria.len()),
+            per: Touched::new(t.criteria.len()),
+        }
+    }
+
+    fn question(&mut self, q: &Question, t: &Tree) {
+        let (best, per) = (&mut self.best, &mut self.per);
+        for o in &q.options {
+            for w in &o.weights {
+                if let Some(c) = w.criterion_at {
+                    *per.at(c) += w.multiplier.max(1.0).log10();
+                }
+            }
+            per.drain(|c, p| {
+                let b = best.at(c);
+                *b = b.max(p);
+            });
+        }
+        if let Some(c) = q
+            .scale
+            .as_ref()
+            .and_then(|s| s.weight_of.as_deref())
+            .and_then(|c| t.criterion_index(c))
+        {
+            let b = best.at(c);
+            *b = b.max(2f64.log10());
+        }
+        if let Some(p) = &q.priorities {
+            let top = p.levels.iter().fold(1.0f64, |m, l| m.max(l.multiplier));
+            for &c in &p.criteria {
+                let b = best.at(c);
+                *b = b.max(top.log10());
+            }
+        }
+        let log_max = &mut self.log_max;
+        best.drain(|c, b| log_max[c] += b);
+    }
+}
+
+/// Each option's effects summed per criterion and alternative, question by question, for
+/// two checks: a warning for an option that gives every alternative the same points on a
+/// criterion (the report would show reasons that change nothing), and which alternative
+/// beats which on some weighted criterion in some answer, over every question, for
+/// [`Checker::winnable`] (`beats[a * n + b]`, `n` alternatives).
+struct OptionSums {
+    beats: Vec<bool>,
+    all: Rows,
+    weighted: Rows,
+}
+
+impl OptionSums {
+    /// `None` for a tree of fewer than two alternatives, where nothing beats anything.
+    fn new(t: &Tree) -> Option<Self> {
+        let n = t.alternatives.len();
+        (n >= 2).then(|| OptionSums {
+            beats: vec![false; n * n],
+            all: Rows::new(n, t),
+            weighted: Rows::new(n, t),
+        })
+    }
+
+    fn question(&mut self, q: &Question, checker: &mut Checker) {
+        let t = checker.tree;
+        let (all, weighted, beats) = (&mut self.all, &mut self.weighted, &mut self.beats);
+        for o in &q.options {
+            for e in &o.effects {
+                let Some((a, c)) = e.target() else { continue };
+                all.add(c, a, e.points);
+                if t.criteria[c].weight > 0.0 && e.points.is_finite() {
+                    weighted.add(c, a, e.points);
+                }
+            }
+            for (c, v) in all.rows() {
+                if v.iter().all(|p| *p == v[0]) {
+                    let msg = format!(
+                        "option `{}` of question `{}` gives every alternative the same points on criterion `{}`: it has no effect on the verdict",
+                        o.id, q.id, t.criteria[c].id
+                    );
+                    checker.warnings.push(Problem::at(
+                        checker.origin.source(),
+                        &o.span,
+                        ProblemKind::NoEffect,
+                        Some(&q.id),
+                        msg,
+                    ));
+                }
+            }
+            all.clear();
+            weighted.note_beats(beats);
+        }
+        weighted.add_bundle(q.scale.iter().flat_map(|s| &s.effects), t);
+        weighted.note_beats(beats);
     }
 }
 
