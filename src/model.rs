@@ -4,9 +4,9 @@
 //! so code that holds a `Tree` may rely on its references.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use compact_str::CompactString;
-use std::collections::HashMap;
 
 use crate::error::Problem;
 use crate::source::Span;
