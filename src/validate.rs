@@ -353,11 +353,9 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The rules of each question kind, and the references of effects and `weight_of`.
-    /// Gives back, per criterion, whether some effect names it (for
+    /// The rules of question `q`'s kind and the references of its options, effects and
+    /// `weight_of`; notes in `informed` each criterion an effect names (for
     /// [`Checker::uninformed_criteria`], so that the effects are walked once).
-    /// The rules of question `q`'s kind and the references of its options and effects;
-    /// notes in `informed` each criterion an effect names.
     fn kinds_and_effects(&mut self, q: &Question, informed: &mut [bool]) {
         let t = self.tree;
         let id = q.id.as_str();
@@ -443,86 +441,70 @@ impl<'a> Checker<'a> {
             if let Some(a) = &r.alternative
                 && t.alternative_index(a).is_none()
             {
-                self.problem(
-                    &r.span,
-                    ProblemKind::UnknownReference,
-                    Some(id),
-                    format!(
-                        "a `rules_out` in question `{id}` names alternative `{a}`, which the tree does not have{}",
-                        self.suggest(a, t.alternatives.iter().map(|a| a.id.as_str()))
-                    ),
-                );
+                self.unknown_in_question(&r.span, id, "a `rules_out`", Named::Alternative, a);
             }
             if let Some(p) = &r.path
                 && t.path_index(p).is_none()
             {
-                self.problem(
-                    &r.span,
-                    ProblemKind::UnknownReference,
-                    Some(id),
-                    format!(
-                        "a `rules_out` in question `{id}` names path `{p}`, which the tree does not have{}",
-                        self.suggest(p, t.paths.iter().map(|p| p.id.as_str()))
-                    ),
-                );
+                self.unknown_in_question(&r.span, id, "a `rules_out`", Named::Path, p);
             }
         }
         for w in q.options.iter().flat_map(|o| o.weights.iter()) {
             if w.criterion_at.is_none() {
-                self.problem(
-                    &w.span,
-                    ProblemKind::UnknownReference,
-                    Some(id),
-                    format!(
-                        "a weight in question `{id}` names criterion `{}`, which the tree does not have{}",
-                        w.criterion,
-                        self.suggest(&w.criterion, t.criteria.iter().map(|c| c.id.as_str()))
-                    ),
-                );
+                self.unknown_in_question(&w.span, id, "a weight", Named::Criterion, &w.criterion);
             }
         }
         for e in q.effects() {
             if let Some(a) = &e.alternative
                 && e.alternative_at.is_none()
             {
-                self.problem(
+                self.unknown_in_question(
                     &e.alternative_span,
-                    ProblemKind::UnknownReference,
-                    Some(id),
-                    format!(
-                        "an effect in question `{id}` names alternative `{a}`, which the tree does not have{}",
-                        self.suggest(a, t.alternatives.iter().map(|a| a.id.as_str()))
-                    ),
+                    id,
+                    "an effect",
+                    Named::Alternative,
+                    a,
                 );
             }
             if let Some(p) = &e.path
                 && e.path_at.is_none()
             {
-                self.problem(
-                    &e.alternative_span,
-                    ProblemKind::UnknownReference,
-                    Some(id),
-                    format!(
-                        "an effect in question `{id}` names path `{p}`, which the tree does not have{}",
-                        self.suggest(p, t.paths.iter().map(|p| p.id.as_str()))
-                    ),
-                );
+                self.unknown_in_question(&e.alternative_span, id, "an effect", Named::Path, p);
             }
             if let Some(c) = e.criterion_index() {
                 informed[c] = true;
             } else {
-                self.problem(
+                self.unknown_in_question(
                     &e.criterion_span,
-                    ProblemKind::UnknownReference,
-                    Some(id),
-                    format!(
-                        "an effect in question `{id}` names criterion `{}`, which the tree does not have{}",
-                        e.criterion,
-                        self.suggest(&e.criterion, t.criteria.iter().map(|c| c.id.as_str()))
-                    ),
+                    id,
+                    "an effect",
+                    Named::Criterion,
+                    &e.criterion,
                 );
             }
         }
+    }
+
+    /// Reports that `what` ("an effect") in question `qid` names the `kind` of id `name`,
+    /// which the tree does not have, suggesting the ids it has.
+    fn unknown_in_question(&mut self, span: &Span, qid: &str, what: &str, kind: Named, name: &str) {
+        let t = self.tree;
+        let (kind, known): (&str, Vec<&str>) = match kind {
+            Named::Alternative => (
+                "alternative",
+                t.alternatives.iter().map(|a| a.id.as_str()).collect(),
+            ),
+            Named::Path => ("path", t.paths.iter().map(|p| p.id.as_str()).collect()),
+            Named::Criterion => (
+                "criterion",
+                t.criteria.iter().map(|c| c.id.as_str()).collect(),
+            ),
+        };
+        let msg = format!(
+            "{what} in question `{qid}` names {kind} `{name}`, which the tree does not have{}",
+            self.suggest(name, known.into_iter())
+        );
+        self.problem(span, ProblemKind::UnknownReference, Some(qid), msg);
     }
 
     fn suggest<'i>(&self, wrong: &str, ids: impl Iterator<Item = &'i str>) -> String {
@@ -979,6 +961,14 @@ impl Rows {
         }
         self.rows.clear();
     }
+}
+
+/// The kind of id a reference names, for [`Checker::unknown_in_question`].
+#[derive(Clone, Copy)]
+enum Named {
+    Alternative,
+    Path,
+    Criterion,
 }
 
 /// The largest possible weight of each criterion, as log10, gathered question by
