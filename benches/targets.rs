@@ -13,8 +13,9 @@
 //! * Peak memory of that `recommend` process: its own `ru_maxrss`, from `wait4`.
 //! * Size of the `mlops-wizard` binary built for the bench (`target/release/mlops-wizard`).
 //! * Load plus validation of generated trees of 10,000 and 100,000 questions, timed in
-//!   five alternating rounds, and the median of the rounds' ratios; the peak memory of a process that loads the 10,000-question tree (this bench binary,
-//!   started with `MLOPS_BENCH_LOAD=FILE`, reports its own `VmHWM`).
+//!   five alternating rounds, and the median of the rounds' ratios; the peak memory of a
+//!   process that loads the 10,000-question tree (this bench binary, started with
+//!   `MLOPS_BENCH_LOAD=FILE`, reports its own `VmHWM`).
 //! * A key press (update plus render into a `TestBackend`) at 200x60 on the default tree.
 //! * Bytes written to the terminal per key press: frames drawn through ratatui's
 //!   `CrosstermBackend` into a counting sink.
