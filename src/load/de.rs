@@ -10,7 +10,7 @@ use std::ops::Range;
 use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{self, IntoDeserializer, Visitor};
 
-use super::document::{Item, Key, Table, Value};
+use super::document::{Item, Key, Spare, Table, Value};
 
 /// A deserialization error: the message and, when known, where.
 #[derive(Debug)]
@@ -64,32 +64,39 @@ pub(crate) fn from_document<'de, T: de::Deserialize<'de>>(root: Table<'de>) -> R
         value: Value::Table(root),
         span: 0..0,
         validate_struct_keys: false,
+        spare: &mut Spare::default(),
     })
 }
 
-/// Deserializes `T` from one value of a document, as it would be deserialized in its place.
-pub(crate) fn from_item<'de, T: de::Deserialize<'de>>(item: Item<'de>) -> Result<T, Error> {
-    T::deserialize(ValueDeserializer::new(item))
+/// Deserializes `T` from one value of a document, as it would be deserialized in its place;
+/// the vectors of the value's tables and arrays go to `spare` once they are read.
+pub(crate) fn from_item<'de, T: de::Deserialize<'de>>(
+    item: Item<'de>,
+    spare: &mut Spare<'de>,
+) -> Result<T, Error> {
+    T::deserialize(ValueDeserializer::new(item, spare))
 }
 
 /// Deserializes one value.
-pub(crate) struct ValueDeserializer<'de> {
+pub(crate) struct ValueDeserializer<'s, 'de> {
     value: Value<'de>,
     span: Range<usize>,
     validate_struct_keys: bool,
+    spare: &'s mut Spare<'de>,
 }
 
-impl<'de> ValueDeserializer<'de> {
-    fn new(item: Item<'de>) -> Self {
+impl<'s, 'de> ValueDeserializer<'s, 'de> {
+    fn new(item: Item<'de>, spare: &'s mut Spare<'de>) -> Self {
         ValueDeserializer {
             value: item.value,
             span: item.span,
             validate_struct_keys: false,
+            spare,
         }
     }
 }
 
-impl<'de> IntoDeserializer<'de, Error> for ValueDeserializer<'de> {
+impl<'de> IntoDeserializer<'de, Error> for ValueDeserializer<'_, 'de> {
     type Deserializer = Self;
 
     fn into_deserializer(self) -> Self {
@@ -120,7 +127,7 @@ fn float(text: &str) -> Option<f64> {
     }
 }
 
-impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
+impl<'de> de::Deserializer<'de> for ValueDeserializer<'_, 'de> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -135,8 +142,8 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
             },
             Value::Boolean(v) => visitor.visit_bool(v),
             Value::Datetime(v) => visitor.visit_map(DatetimeAccess(Some(v))),
-            Value::Array(v) => visitor.visit_seq(SeqAccess(v.items.into_iter())),
-            Value::Table(v) => visitor.visit_map(MapAccess::new(v, span.clone())),
+            Value::Array(v) => visitor.visit_seq(SeqAccess::new(v.items, self.spare)),
+            Value::Table(v) => visitor.visit_map(MapAccess::new(v, self.spare)),
         }
         .map_err(|e| e.at(&span))
     }
@@ -190,7 +197,7 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
         let span = self.span;
         match self.value {
             Value::String(v) => visitor.visit_enum(v.into_deserializer()),
-            Value::Table(v) => table_enum(v, span.clone(), visitor),
+            Value::Table(v) => table_enum(v, span.clone(), self.spare, visitor),
             _ => Err(Error::new("wanted string or table", Some(span.clone()))),
         }
         .map_err(|e| e.at(&span))
@@ -240,6 +247,7 @@ fn validate_struct_keys(table: &Table<'_>, fields: &'static [&'static str]) -> R
 fn table_enum<'de, V: Visitor<'de>>(
     table: Table<'de>,
     span: Range<usize>,
+    spare: &mut Spare<'de>,
     visitor: V,
 ) -> Result<V::Value, Error> {
     match table.entries.len() {
@@ -247,7 +255,12 @@ fn table_enum<'de, V: Visitor<'de>>(
             "wanted exactly 1 element, found 0 elements",
             Some(span),
         )),
-        1 => visitor.visit_enum(MapAccess::new(table, span)),
+        1 => {
+            let mut entries = table.entries;
+            let entry = entries.pop();
+            spare.keep_entries(entries);
+            visitor.visit_enum(TableEnum { entry, span, spare })
+        }
         _ => Err(Error::new(
             "wanted exactly 1 element, more than 1 element",
             Some(span),
@@ -256,30 +269,39 @@ fn table_enum<'de, V: Visitor<'de>>(
 }
 
 /// The entries of a table, in key order.
-struct MapAccess<'de> {
-    entries: std::vec::IntoIter<(Key<'de>, Item<'de>)>,
-    span: Range<usize>,
+struct MapAccess<'s, 'de> {
+    /// The entries not read yet, the next one last.
+    entries: Vec<(Key<'de>, Item<'de>)>,
     value: Option<(Key<'de>, Item<'de>)>,
+    spare: &'s mut Spare<'de>,
 }
 
-impl<'de> MapAccess<'de> {
-    fn new(table: Table<'de>, span: Range<usize>) -> Self {
+impl<'s, 'de> MapAccess<'s, 'de> {
+    fn new(table: Table<'de>, spare: &'s mut Spare<'de>) -> Self {
+        let mut entries = table.entries;
+        entries.reverse();
         MapAccess {
-            entries: table.entries.into_iter(),
-            span,
+            entries,
             value: None,
+            spare,
         }
     }
 }
 
-impl<'de> de::MapAccess<'de> for MapAccess<'de> {
+impl Drop for MapAccess<'_, '_> {
+    fn drop(&mut self) {
+        self.spare.keep_entries(std::mem::take(&mut self.entries));
+    }
+}
+
+impl<'de> de::MapAccess<'de> for MapAccess<'_, 'de> {
     type Error = Error;
 
     fn next_key_seed<K: de::DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, Error> {
-        let Some((key, item)) = self.entries.next() else {
+        let Some((key, item)) = self.entries.pop() else {
             return Ok(None);
         };
         let span = key.span.clone();
@@ -298,7 +320,7 @@ impl<'de> de::MapAccess<'de> for MapAccess<'de> {
         match self.value.take() {
             Some((_, item)) => {
                 let span = item.span.clone();
-                seed.deserialize(ValueDeserializer::new(item))
+                seed.deserialize(ValueDeserializer::new(item, self.spare))
                     .map_err(|e| e.at(&span))
             }
             None => Err(Error::new("a value was asked for before its key", None)),
@@ -310,15 +332,22 @@ impl<'de> de::MapAccess<'de> for MapAccess<'de> {
     }
 }
 
-impl<'de> de::EnumAccess<'de> for MapAccess<'de> {
+/// An enum written as a table of one entry: the entry.
+struct TableEnum<'s, 'de> {
+    entry: Option<(Key<'de>, Item<'de>)>,
+    span: Range<usize>,
+    spare: &'s mut Spare<'de>,
+}
+
+impl<'s, 'de> de::EnumAccess<'de> for TableEnum<'s, 'de> {
     type Error = Error;
-    type Variant = VariantDeserializer<'de>;
+    type Variant = VariantDeserializer<'s, 'de>;
 
     fn variant_seed<V: de::DeserializeSeed<'de>>(
-        mut self,
+        self,
         seed: V,
     ) -> Result<(V::Value, Self::Variant), Error> {
-        let Some((key, item)) = self.entries.next() else {
+        let Some((key, item)) = self.entry else {
             return Err(Error::new(
                 "expected table with exactly 1 entry, found empty table",
                 Some(self.span),
@@ -331,19 +360,28 @@ impl<'de> de::EnumAccess<'de> for MapAccess<'de> {
                 span: span.clone(),
             })
             .map_err(|e| e.at(&span))?;
-        Ok((variant, VariantDeserializer(item)))
+        Ok((
+            variant,
+            VariantDeserializer {
+                item,
+                spare: self.spare,
+            },
+        ))
     }
 }
 
 /// The value of an enum written as a table of one entry.
-struct VariantDeserializer<'de>(Item<'de>);
+struct VariantDeserializer<'s, 'de> {
+    item: Item<'de>,
+    spare: &'s mut Spare<'de>,
+}
 
-impl<'de> de::VariantAccess<'de> for VariantDeserializer<'de> {
+impl<'de> de::VariantAccess<'de> for VariantDeserializer<'_, 'de> {
     type Error = Error;
 
     fn unit_variant(self) -> Result<(), Error> {
-        let span = Some(self.0.span);
-        match self.0.value {
+        let span = Some(self.item.span);
+        match self.item.value {
             Value::Array(a) if a.items.is_empty() => Ok(()),
             Value::Array(_) => Err(Error::new("expected empty array", span)),
             Value::Table(t) if t.entries.is_empty() => Ok(()),
@@ -356,12 +394,12 @@ impl<'de> de::VariantAccess<'de> for VariantDeserializer<'de> {
     }
 
     fn newtype_variant_seed<T: de::DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
-        seed.deserialize(ValueDeserializer::new(self.0))
+        seed.deserialize(ValueDeserializer::new(self.item, self.spare))
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {
-        let span = self.0.span;
-        let items = match self.0.value {
+        let span = self.item.span;
+        let items = match self.item.value {
             Value::Array(a) => a.items,
             Value::Table(t) => {
                 let mut items = Vec::with_capacity(t.entries.len());
@@ -386,7 +424,7 @@ impl<'de> de::VariantAccess<'de> for VariantDeserializer<'de> {
             }
         };
         if items.len() == len {
-            visitor.visit_seq(SeqAccess(items.into_iter()))
+            visitor.visit_seq(SeqAccess::new(items, self.spare))
         } else {
             Err(Error::new(
                 format!("expected tuple with length {len}"),
@@ -400,30 +438,49 @@ impl<'de> de::VariantAccess<'de> for VariantDeserializer<'de> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        let mut value = ValueDeserializer::new(self.0);
+        let mut value = ValueDeserializer::new(self.item, self.spare);
         value.validate_struct_keys = true;
         de::Deserializer::deserialize_struct(value, "", fields, visitor)
     }
 }
 
 /// The items of an array.
-struct SeqAccess<'de>(std::vec::IntoIter<Item<'de>>);
+struct SeqAccess<'s, 'de> {
+    /// The items not read yet, the next one last.
+    items: Vec<Item<'de>>,
+    spare: &'s mut Spare<'de>,
+}
 
-impl<'de> de::SeqAccess<'de> for SeqAccess<'de> {
+impl<'s, 'de> SeqAccess<'s, 'de> {
+    fn new(mut items: Vec<Item<'de>>, spare: &'s mut Spare<'de>) -> Self {
+        items.reverse();
+        SeqAccess { items, spare }
+    }
+}
+
+impl Drop for SeqAccess<'_, '_> {
+    fn drop(&mut self) {
+        self.spare.keep_items(std::mem::take(&mut self.items));
+    }
+}
+
+impl<'de> de::SeqAccess<'de> for SeqAccess<'_, 'de> {
     type Error = Error;
 
     fn next_element_seed<T: de::DeserializeSeed<'de>>(
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, Error> {
-        match self.0.next() {
-            Some(item) => seed.deserialize(ValueDeserializer::new(item)).map(Some),
+        match self.items.pop() {
+            Some(item) => seed
+                .deserialize(ValueDeserializer::new(item, self.spare))
+                .map(Some),
             None => Ok(None),
         }
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.0.len())
+        Some(self.items.len())
     }
 }
 

@@ -133,6 +133,51 @@ impl<'i> Table<'i> {
     }
 }
 
+/// Emptied vectors of tables and arrays, kept to build the next ones with. The parts of
+/// a document handed over by [`Taking`] come back here once they are read
+/// ([`super::de::from_item`] gives them back), so that each entry of a large array of
+/// tables is built in the memory the entry before it used, which is still in the caches,
+/// instead of in blocks the allocator finds wherever the last tree it freed left them.
+#[derive(Debug, Default)]
+pub(crate) struct Spare<'i> {
+    entries: Vec<Vec<(Key<'i>, Item<'i>)>>,
+    items: Vec<Vec<Item<'i>>>,
+}
+
+impl<'i> Spare<'i> {
+    /// An empty table.
+    fn table(&mut self) -> Table<'i> {
+        Table {
+            entries: self.entries.pop().unwrap_or_default(),
+            ..Table::default()
+        }
+    }
+
+    /// An empty array.
+    fn array(&mut self, of_tables: bool) -> Array<'i> {
+        Array {
+            items: self.items.pop().unwrap_or_default(),
+            of_tables,
+        }
+    }
+
+    /// Keeps the vector of a table read to the end.
+    pub(crate) fn keep_entries(&mut self, mut entries: Vec<(Key<'i>, Item<'i>)>) {
+        entries.clear();
+        if entries.capacity() > 0 {
+            self.entries.push(entries);
+        }
+    }
+
+    /// Keeps the vector of an array read to the end.
+    pub(crate) fn keep_items(&mut self, mut items: Vec<Item<'i>>) {
+        items.clear();
+        if items.capacity() > 0 {
+            self.items.push(items);
+        }
+    }
+}
+
 /// The first error of a kind, converted as `toml` converts it: the message and the span.
 #[derive(Debug, Default)]
 pub(crate) struct FirstError(pub(crate) Option<(String, Option<Range<usize>>)>);
@@ -218,8 +263,9 @@ pub(crate) struct Taking<'t, 'i> {
 pub(crate) trait Taker<'i> {
     /// The document before the first `[[key]]` header.
     fn head(&mut self, head: Table<'i>);
-    /// A complete entry of the array.
-    fn take(&mut self, item: Item<'i>);
+    /// A complete entry of the array; the vectors of its tables and arrays go back to
+    /// `spare` once they are read.
+    fn take(&mut self, item: Item<'i>, spare: &mut Spare<'i>);
 }
 
 /// [`parse`], handing the entries of one array of tables to `taking` as they complete,
@@ -241,7 +287,7 @@ pub(crate) fn parse_taking<'i>(
                 taking.taker.head(head);
             }
             for item in builder.taken.drain(..) {
-                taking.taker.take(item);
+                taking.taker.take(item, &mut builder.spare);
             }
         }
     };
@@ -254,10 +300,10 @@ pub(crate) fn parse_taking<'i>(
     if let Some((message, span)) = grammar.0 {
         return Parsed::Error(SyntaxError { message, span });
     }
-    let (mut parsed, taken) = builder.finish();
+    let (mut parsed, taken, mut spare) = builder.finish();
     if let (Parsed::Document(root), Some(taking)) = (&mut parsed, taking) {
         for item in taken {
-            taking.taker.take(item);
+            taking.taker.take(item, &mut spare);
         }
         // The last entry is complete at the end of the text.
         if let Ok(at) = root.find(taking.key)
@@ -265,7 +311,7 @@ pub(crate) fn parse_taking<'i>(
             && array.of_tables
             && let Some(last) = array.items.pop()
         {
-            taking.taker.take(last);
+            taking.taker.take(last, &mut spare);
         }
     }
     parsed
@@ -459,6 +505,8 @@ struct Builder<'i> {
     taken: Vec<Item<'i>>,
     /// The document before the first header of that array, to be handed over.
     head: Option<Table<'i>>,
+    /// Vectors to build tables and arrays with.
+    spare: Spare<'i>,
     /// Whether the head was taken out of the document.
     head_taken: bool,
 }
@@ -485,6 +533,7 @@ impl<'i> Builder<'i> {
             taken: Vec::new(),
             head: None,
             head_taken: false,
+            spare: Spare::default(),
         }
     }
 
@@ -493,8 +542,9 @@ impl<'i> Builder<'i> {
         self.error.0.is_none() && !self.unsure
     }
 
-    /// The document, and the entries the last table completed (see [`Taking`]).
-    fn finish(mut self) -> (Parsed<'i>, Vec<Item<'i>>) {
+    /// The document, the entries the last table completed (see [`Taking`]), and the
+    /// vectors left to build with.
+    fn finish(mut self) -> (Parsed<'i>, Vec<Item<'i>>, Spare<'i>) {
         if self.live() {
             if !matches!(self.mode, Mode::Top) || !self.open.is_empty() {
                 self.unsure = true;
@@ -509,7 +559,7 @@ impl<'i> Builder<'i> {
         } else {
             Parsed::Document(self.root)
         };
-        (parsed, self.taken)
+        (parsed, self.taken, self.spare)
     }
 
     fn raw(&self, span: Span, encoding: Option<Encoding>) -> Raw<'i> {
@@ -630,7 +680,7 @@ impl<'i> Builder<'i> {
     }
 
     fn finish_table(&mut self) {
-        let table = std::mem::take(&mut self.current_table);
+        let table = std::mem::replace(&mut self.current_table, self.spare.table());
         let Some(header) = self.current_header.take() else {
             self.root = table;
             return;
@@ -651,10 +701,7 @@ impl<'i> Builder<'i> {
                 Ok(at) => at,
                 Err(at) => {
                     let array = Item {
-                        value: Value::Array(Array {
-                            items: Vec::new(),
-                            of_tables: true,
-                        }),
+                        value: Value::Array(self.spare.array(true)),
                         span: header.span.clone(),
                     };
                     parent.entries.insert(at, (key.clone(), array));
@@ -1060,11 +1107,12 @@ impl<'i> EventReceiver for Builder<'i> {
 
     fn inline_table_open(&mut self, span: Span, error: &mut dyn ErrorSink) -> bool {
         if self.live() {
+            let table = Table {
+                inline: true,
+                ..self.spare.table()
+            };
             self.open_value(Open::Inline {
-                table: Table {
-                    inline: true,
-                    ..Table::default()
-                },
+                table,
                 start: span.start(),
                 keys_from: self.inline_keys.len(),
                 key: None,
@@ -1083,8 +1131,9 @@ impl<'i> EventReceiver for Builder<'i> {
 
     fn array_open(&mut self, span: Span, error: &mut dyn ErrorSink) -> bool {
         if self.live() {
+            let array = self.spare.array(false);
             self.open_value(Open::Array {
-                array: Array::default(),
+                array,
                 start: span.start(),
                 current: None,
             });
@@ -1217,6 +1266,46 @@ mod tests {
                 (a, b) => panic!("{text}\n{a:?}\n{b:?}"),
             }
         }
+    }
+
+    /// Reads each entry handed over, and records how many vectors are spare after it.
+    #[derive(Default)]
+    struct Spares(Vec<(usize, usize)>);
+
+    impl<'i> super::Taker<'i> for Spares {
+        fn head(&mut self, _head: super::Table<'i>) {}
+
+        fn take(&mut self, item: super::Item<'i>, spare: &mut super::Spare<'i>) {
+            de::from_item::<serde::de::IgnoredAny>(item, spare).expect("the entry reads");
+            self.0.push((spare.entries.len(), spare.items.len()));
+        }
+    }
+
+    /// The vectors of the entries read go back to the spare ones, and the next entries
+    /// are built in them: the spare vectors do not grow with the entries (each entry has
+    /// three tables and an array). The last two entries are handed over once the text is
+    /// read, when nothing more is built.
+    #[test]
+    fn entries_are_built_in_the_vectors_of_the_entries_read_before() {
+        let text: String = (0..20)
+            .map(|i| format!("[[q]]\nid = \"q{i}\"\nopts = [{{ x = {i} }}, {{ y = 1 }}]\n"))
+            .collect();
+        let mut taker = Spares::default();
+        let taking = super::Taking {
+            key: "q",
+            taker: &mut taker,
+        };
+        // Batches of one token: each entry is handed over as soon as the next begins.
+        let parsed = super::parse_taking(&text, 1, Some(taking));
+        assert!(matches!(parsed, super::Parsed::Document(_)));
+        assert_eq!(taker.0.len(), 20);
+        assert!(
+            taker.0[..18]
+                .iter()
+                .all(|&(tables, arrays)| (1..=6).contains(&tables) && (1..=2).contains(&arrays)),
+            "{:?}",
+            taker.0
+        );
     }
 }
 

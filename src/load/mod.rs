@@ -197,12 +197,12 @@ impl<'i> document::Taker<'i> for Reading<'_, '_> {
         }
     }
 
-    fn take(&mut self, item: document::Item<'i>) {
+    fn take(&mut self, item: document::Item<'i>, spare: &mut document::Spare<'i>) {
         if self.failed || self.head.is_none() {
             self.failed = true;
             return;
         }
-        match de::from_item::<Spanned<RawQuestion>>(item) {
+        match de::from_item::<Spanned<RawQuestion>>(item, spare) {
             Ok(q) => {
                 let question = self.builder.question(q.into_inner());
                 self.questions.push(question);
