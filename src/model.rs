@@ -5,11 +5,12 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::num::NonZeroU32;
 
 use compact_str::CompactString;
 
 use crate::error::Problem;
-use crate::source::Span;
+use crate::source::{ShortSpan, Span};
 
 /// Whether a text shows nothing: empty, or only white space, control characters and
 /// invisible characters (zero-width space, joiners, bidi controls: see
@@ -587,26 +588,38 @@ pub struct Effect {
     pub fact: Option<Text>,
     /// The stages of the plan the effect concerns (empty: every stage).
     pub stages: Vec<Text>,
-    pub span: Span,
+    pub span: ShortSpan,
     /// Where the alternative (or path) and the criterion are named, for errors about them.
-    pub alternative_span: Span,
-    pub criterion_span: Span,
+    pub alternative_span: ShortSpan,
+    pub criterion_span: ShortSpan,
     /// Where the fact is named (the effect's span when it names none).
-    pub fact_span: Span,
+    pub fact_span: ShortSpan,
     /// Positions resolved once at load time (`None` for an unknown id, which validation
     /// reports), so that validation and scoring do not look ids up again.
-    /// 32 bits, as effects are the most numerous part of a tree: no tree that fits in
-    /// memory has 2^32 alternatives, paths, criteria or facts.
-    pub(crate) alternative_at: Option<u32>,
-    pub(crate) path_at: Option<u32>,
-    pub(crate) criterion_at: Option<u32>,
-    pub(crate) fact_at: Option<u32>,
-    pub(crate) stages_at: Vec<usize>,
+    /// In 32 bits (see [`At`]), as effects are the most numerous part of a tree.
+    pub(crate) alternative_at: At,
+    pub(crate) path_at: At,
+    pub(crate) criterion_at: At,
+    pub(crate) fact_at: At,
+    pub(crate) stages_at: Box<[u32]>,
 }
 
-/// A position stored in 32 bits, as an index.
-fn index(at: Option<u32>) -> Option<usize> {
-    at.map(|i| i as usize)
+/// A position in a list of the tree, or none, in 4 bytes: the position plus one, so that
+/// `None` takes no room of its own. No tree that fits in memory has 2^32 - 1
+/// alternatives, paths, criteria, facts or stages.
+pub(crate) type At = Option<NonZeroU32>;
+
+/// Position `i` as an [`At`] (`None` past what 32 bits hold).
+pub(crate) fn at(i: usize) -> At {
+    u32::try_from(i)
+        .ok()?
+        .checked_add(1)
+        .and_then(NonZeroU32::new)
+}
+
+/// The position an [`At`] holds.
+fn index(at: At) -> Option<usize> {
+    at.map(|n| n.get() as usize - 1)
 }
 
 impl Effect {
@@ -638,7 +651,7 @@ impl Effect {
 
     /// Whether the effect concerns stage `stage` (position in [`Tree::stages`]).
     pub fn concerns_stage(&self, stage: usize) -> bool {
-        self.stages_at.is_empty() || self.stages_at.contains(&stage)
+        self.stages_at.is_empty() || self.stages_at.iter().any(|&s| s as usize == stage)
     }
 
     /// The id the points go to: the alternative's, or the path's.
@@ -837,5 +850,30 @@ impl Tree {
         self.questions
             .iter()
             .position(|q| q.kind == Kind::Priorities)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Effects and questions are the most numerous parts of a loaded tree, and most of its
+    /// memory: their sizes are kept where docs/performance.md gives them.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn the_most_numerous_structs_keep_their_size() {
+        assert_eq!(std::mem::size_of::<Effect>(), 216);
+        assert_eq!(std::mem::size_of::<Question>(), 248);
+        assert_eq!(std::mem::size_of::<At>(), 4);
+    }
+
+    /// A position and its absence both fit in an [`At`], and come back as they went in.
+    #[test]
+    fn positions_come_back_as_they_went_in() {
+        for i in [0, 1, 7, u32::MAX as usize - 1] {
+            assert_eq!(index(at(i)), Some(i));
+        }
+        assert_eq!(at(u32::MAX as usize), None);
+        assert_eq!(index(None), None);
     }
 }

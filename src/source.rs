@@ -7,6 +7,33 @@ use std::sync::OnceLock;
 /// A byte range in a source text.
 pub type Span = Range<usize>;
 
+/// A [`Span`] in 8 bytes instead of 16, for the most numerous parts of a tree. Offsets
+/// past 4 GiB are kept as 4 GiB: no file the loader reads is that large
+/// ([`crate::load::MAX_FILE_BYTES`]), and a text given as a string that large would not
+/// fit in memory once loaded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ShortSpan {
+    start: u32,
+    end: u32,
+}
+
+impl ShortSpan {
+    /// The span.
+    pub fn span(&self) -> Span {
+        self.start as usize..self.end as usize
+    }
+}
+
+impl From<Span> for ShortSpan {
+    fn from(span: Span) -> Self {
+        let short = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
+        ShortSpan {
+            start: short(span.start),
+            end: short(span.end),
+        }
+    }
+}
+
 /// A named source text with an index of its line starts.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -193,6 +220,16 @@ impl fmt::Display for Location {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A short span gives back the span it was made of, and keeps offsets past 4 GiB as
+    /// 4 GiB.
+    #[test]
+    fn short_spans_give_back_their_span() {
+        assert_eq!(ShortSpan::from(3..9).span(), 3..9);
+        assert_eq!(ShortSpan::from(0..0).span(), 0..0);
+        let far = u32::MAX as usize;
+        assert_eq!(ShortSpan::from(far - 1..far + 5).span(), far - 1..far);
+    }
 
     #[test]
     fn positions_count_lines_and_characters() {

@@ -295,7 +295,7 @@ impl<'a> Checker<'a> {
                 if let Some(f) = &e.fact
                     && !is_valid_id(f)
                 {
-                    self.bad_id("fact", f, &e.fact_span);
+                    self.bad_id("fact", f, &e.fact_span.span());
                 }
             }
         }
@@ -459,7 +459,7 @@ impl<'a> Checker<'a> {
                 && e.alternative_at.is_none()
             {
                 self.unknown_in_question(
-                    &e.alternative_span,
+                    &e.alternative_span.span(),
                     id,
                     "an effect",
                     Named::Alternative,
@@ -469,13 +469,19 @@ impl<'a> Checker<'a> {
             if let Some(p) = &e.path
                 && e.path_at.is_none()
             {
-                self.unknown_in_question(&e.alternative_span, id, "an effect", Named::Path, p);
+                self.unknown_in_question(
+                    &e.alternative_span.span(),
+                    id,
+                    "an effect",
+                    Named::Path,
+                    p,
+                );
             }
             if let Some(c) = e.criterion_index() {
                 informed[c] = true;
             } else {
                 self.unknown_in_question(
-                    &e.criterion_span,
+                    &e.criterion_span.span(),
                     id,
                     "an effect",
                     Named::Criterion,

@@ -1453,7 +1453,7 @@ impl<'s> Builder<'s> {
         let mut stages_at = Vec::new();
         for s in e.stages.unwrap_or_default() {
             match self.index.stages.get(s.get_ref().as_str()) {
-                Some(&i) => stages_at.push(i),
+                Some(&i) => stages_at.extend(u32::try_from(i).ok()),
                 None => {
                     let known = list_ids(self.index.stages.keys());
                     self.problem(
@@ -1482,7 +1482,7 @@ impl<'s> Builder<'s> {
                 .and_then(narrow),
             criterion_at: self.index.criteria.get(criterion.as_str()).and_then(narrow),
             fact_at: fact_at.as_ref().and_then(narrow),
-            stages_at,
+            stages_at: stages_at.into_boxed_slice(),
             alternative: alternative.map(Text::from),
             path: path.map(Text::from),
             criterion: criterion.into(),
@@ -1491,13 +1491,13 @@ impl<'s> Builder<'s> {
             fact,
             stages: stages.into_iter().map(Text::from).collect(),
             span: if span.is_empty() {
-                alternative_span.clone()
+                alternative_span.clone().into()
             } else {
-                span
+                span.into()
             },
-            alternative_span,
-            criterion_span,
-            fact_span,
+            alternative_span: alternative_span.into(),
+            criterion_span: criterion_span.into(),
+            fact_span: fact_span.into(),
         }
     }
 
@@ -1650,8 +1650,8 @@ fn first_index<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> HashMap<Text,
 /// Ids for a message, sorted and quoted: "`a`, `b`".
 /// An effect's position in 32 bits. A tree with 2^32 alternatives, paths, criteria or
 /// facts would not fit in memory, so `None` (an unresolved reference) cannot come of it.
-fn narrow(at: &usize) -> Option<u32> {
-    u32::try_from(*at).ok()
+fn narrow(i: &usize) -> crate::model::At {
+    crate::model::at(*i)
 }
 
 fn list_ids<'a>(ids: impl Iterator<Item = &'a Text>) -> String {
