@@ -1098,7 +1098,7 @@ impl<'s> Builder<'s> {
             .into_iter()
             .map(|o| self.option(o.into_inner(), &id))
             .collect();
-        let effects: Vec<Effect> = q.effects.into_iter().map(|e| self.effect(e, &id)).collect();
+        let effects = self.effects(q.effects, &id);
         let belongs_to = |key: &str| match key {
             "min" | "max" | "labels" | "weight_of" | "effects" => Kind::Scale,
             _ => Kind::Priorities,
@@ -1191,7 +1191,7 @@ impl<'s> Builder<'s> {
                 qid,
             ),
             description: o.description.map(Text::from),
-            effects: o.effects.into_iter().map(|e| self.effect(e, qid)).collect(),
+            effects: self.effects(o.effects, qid),
             weights: o
                 .weights
                 .into_iter()
@@ -1392,6 +1392,15 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// The effects of a question or an option, in a vector of their own: collected from
+    /// the raw vector, they would be built in its place and the block shrunk, which leaves
+    /// the model's effects among gaps.
+    fn effects(&mut self, raw: Vec<Spanned<RawEffect>>, owner: &str) -> Vec<Effect> {
+        let mut effects = Vec::with_capacity(raw.len());
+        effects.extend(raw.into_iter().map(|e| self.effect(e, owner)));
+        effects
+    }
+
     /// Converts an effect of question `owner`.
     fn effect(&mut self, e: Spanned<RawEffect>, owner: &str) -> Effect {
         let span = e.span();
@@ -1449,9 +1458,12 @@ impl<'s> Builder<'s> {
             }
         });
         let fact = fact_at.map(|i| self.facts[i].clone());
-        let mut stages = Vec::new();
-        let mut stages_at = Vec::new();
-        for s in e.stages.unwrap_or_default() {
+        let named = e.stages.unwrap_or_default();
+        let mut stages = Vec::with_capacity(named.len());
+        // Of the length it will have unless a stage is unknown, so that boxing it does not
+        // reallocate.
+        let mut stages_at = Vec::with_capacity(named.len());
+        for s in named {
             match self.index.stages.get(s.get_ref().as_str()) {
                 Some(&i) => stages_at.extend(u32::try_from(i).ok()),
                 None => {
