@@ -135,9 +135,10 @@ impl<'i> Table<'i> {
 
 /// Emptied vectors of tables and arrays, kept to build the next ones with. The parts of
 /// a document handed over by [`Taking`] come back here once they are read
-/// ([`super::de::from_item`] gives them back), so that each entry of a large array of
-/// tables is built in the memory the entry before it used, which is still in the caches,
-/// instead of in blocks the allocator finds wherever the last tree it freed left them.
+/// ([`super::de::from_item`] gives them back), so that the entries of a large array of
+/// tables are built in the memory the entries of the batch of tokens before used, which
+/// is still in the caches, instead of in blocks the allocator finds wherever the last
+/// tree it freed left them.
 #[derive(Debug, Default)]
 pub(crate) struct Spare<'i> {
     entries: Vec<Vec<(Key<'i>, Item<'i>)>>,
@@ -161,7 +162,7 @@ impl<'i> Spare<'i> {
         }
     }
 
-    /// Keeps the vector of a table read to the end.
+    /// Keeps the vector of a table once it is read; what was left unread in it is dropped.
     pub(crate) fn keep_entries(&mut self, mut entries: Vec<(Key<'i>, Item<'i>)>) {
         entries.clear();
         if entries.capacity() > 0 {
@@ -169,7 +170,7 @@ impl<'i> Spare<'i> {
         }
     }
 
-    /// Keeps the vector of an array read to the end.
+    /// Keeps the vector of an array once it is read; what was left unread in it is dropped.
     pub(crate) fn keep_items(&mut self, mut items: Vec<Item<'i>>) {
         items.clear();
         if items.capacity() > 0 {
@@ -1266,6 +1267,26 @@ mod tests {
                 (a, b) => panic!("{text}\n{a:?}\n{b:?}"),
             }
         }
+    }
+
+    /// A vector kept with items left in it is empty when it is used again.
+    #[test]
+    fn kept_vectors_come_back_empty() {
+        let item = || super::Item {
+            value: super::Value::Boolean(true),
+            span: 0..4,
+        };
+        let key = super::Key {
+            name: std::borrow::Cow::Borrowed("a"),
+            span: 0..1,
+        };
+        let mut spare = super::Spare::default();
+        spare.keep_items(vec![item(), item()]);
+        spare.keep_entries(vec![(key, item())]);
+        let array = spare.array(false);
+        assert!(array.items.is_empty() && array.items.capacity() >= 2);
+        let table = spare.table();
+        assert!(table.entries.is_empty() && table.entries.capacity() >= 1);
     }
 
     /// Reads each entry handed over, and records how many vectors are spare after it.
