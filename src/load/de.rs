@@ -250,21 +250,22 @@ fn table_enum<'de, V: Visitor<'de>>(
     spare: &mut Spare<'de>,
     visitor: V,
 ) -> Result<V::Value, Error> {
-    match table.entries.len() {
-        0 => Err(Error::new(
+    let mut entries = table.entries;
+    if entries.len() > 1 {
+        return Err(Error::new(
+            "wanted exactly 1 element, more than 1 element",
+            Some(span),
+        ));
+    }
+    match entries.pop() {
+        None => Err(Error::new(
             "wanted exactly 1 element, found 0 elements",
             Some(span),
         )),
-        1 => {
-            let mut entries = table.entries;
-            let entry = entries.pop();
+        Some(entry) => {
             spare.keep_entries(entries);
-            visitor.visit_enum(TableEnum { entry, span, spare })
+            visitor.visit_enum(TableEnum { entry, spare })
         }
-        _ => Err(Error::new(
-            "wanted exactly 1 element, more than 1 element",
-            Some(span),
-        )),
     }
 }
 
@@ -334,8 +335,7 @@ impl<'de> de::MapAccess<'de> for MapAccess<'_, 'de> {
 
 /// An enum written as a table of one entry: the entry.
 struct TableEnum<'s, 'de> {
-    entry: Option<(Key<'de>, Item<'de>)>,
-    span: Range<usize>,
+    entry: (Key<'de>, Item<'de>),
     spare: &'s mut Spare<'de>,
 }
 
@@ -347,12 +347,7 @@ impl<'s, 'de> de::EnumAccess<'de> for TableEnum<'s, 'de> {
         self,
         seed: V,
     ) -> Result<(V::Value, Self::Variant), Error> {
-        let Some((key, item)) = self.entry else {
-            return Err(Error::new(
-                "expected table with exactly 1 entry, found empty table",
-                Some(self.span),
-            ));
-        };
+        let (key, item) = self.entry;
         let span = key.span.clone();
         let variant = seed
             .deserialize(KeyDeserializer {
