@@ -606,7 +606,7 @@ pub struct Effect {
 
 /// A position in a list of the tree, or none, in 4 bytes: the position plus one, so that
 /// `None` takes no room of its own. No tree that fits in memory has 2^32 - 1
-/// alternatives, paths, criteria, facts or stages.
+/// alternatives, paths, criteria or facts.
 pub(crate) type At = Option<NonZeroU32>;
 
 /// Position `i` as an [`At`] (`None` past what 32 bits hold).

@@ -8,10 +8,9 @@ use std::sync::OnceLock;
 pub type Span = Range<usize>;
 
 /// A [`Span`] in 8 bytes instead of 16, for the most numerous parts of a tree. Offsets
-/// past 4 GiB are kept as 4 GiB: no file the loader reads is that large
-/// ([`crate::load::MAX_FILE_BYTES`]), and a text given as a string that large would not
-/// fit in memory once loaded.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// past `u32::MAX` (4 GiB) are kept as `u32::MAX`: no file the loader reads is that large
+/// ([`crate::load::MAX_FILE_BYTES`]); only a text given as a string could be.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ShortSpan {
     start: u32,
     end: u32,
@@ -221,14 +220,22 @@ impl fmt::Display for Location {
 mod tests {
     use super::*;
 
-    /// A short span gives back the span it was made of, and keeps offsets past 4 GiB as
-    /// 4 GiB.
+    /// A short span gives back the span it was made of.
     #[test]
     fn short_spans_give_back_their_span() {
         assert_eq!(ShortSpan::from(3..9).span(), 3..9);
         assert_eq!(ShortSpan::from(0..0).span(), 0..0);
         let far = u32::MAX as usize;
+        assert_eq!(ShortSpan::from(far - 1..far).span(), far - 1..far);
+    }
+
+    /// Offsets past `u32::MAX` are kept as `u32::MAX`.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn short_spans_keep_offsets_past_4_gib_as_the_last_one() {
+        let far = u32::MAX as usize;
         assert_eq!(ShortSpan::from(far - 1..far + 5).span(), far - 1..far);
+        assert_eq!(ShortSpan::from(far + 2..far + 5).span(), far..far);
     }
 
     #[test]

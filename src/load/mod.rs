@@ -1465,7 +1465,8 @@ impl<'s> Builder<'s> {
         let mut stages_at = Vec::with_capacity(named.len());
         for s in named {
             match self.index.stages.get(s.get_ref().as_str()) {
-                Some(&i) => stages_at.extend(u32::try_from(i).ok()),
+                // No tree in memory has 2^32 stages.
+                Some(&i) => stages_at.push(u32::try_from(i).unwrap_or(u32::MAX)),
                 None => {
                     let known = list_ids(self.index.stages.keys());
                     self.problem(
@@ -1659,13 +1660,14 @@ fn first_index<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> HashMap<Text,
     map
 }
 
-/// Ids for a message, sorted and quoted: "`a`, `b`".
-/// An effect's position in 32 bits. A tree with 2^32 alternatives, paths, criteria or
-/// facts would not fit in memory, so `None` (an unresolved reference) cannot come of it.
+/// An effect's position in 32 bits (see [`crate::model::At`]). A tree with 2^32 - 1
+/// alternatives, paths, criteria or facts would not fit in memory, so `None` (an
+/// unresolved reference) cannot come of it.
 fn narrow(i: &usize) -> crate::model::At {
     crate::model::at(*i)
 }
 
+/// Ids for a message, sorted and quoted: "`a`, `b`".
 fn list_ids<'a>(ids: impl Iterator<Item = &'a Text>) -> String {
     let mut v: Vec<&str> = ids.map(Text::as_str).collect();
     v.sort_unstable();
