@@ -455,27 +455,16 @@ impl<'a> Checker<'a> {
             }
         }
         for e in q.effects() {
+            let named = e.alternative_span.span();
             if let Some(a) = &e.alternative
                 && e.alternative_at.is_none()
             {
-                self.unknown_in_question(
-                    &e.alternative_span.span(),
-                    id,
-                    "an effect",
-                    Named::Alternative,
-                    a,
-                );
+                self.unknown_in_question(&named, id, "an effect", Named::Alternative, a);
             }
             if let Some(p) = &e.path
                 && e.path_at.is_none()
             {
-                self.unknown_in_question(
-                    &e.alternative_span.span(),
-                    id,
-                    "an effect",
-                    Named::Path,
-                    p,
-                );
+                self.unknown_in_question(&named, id, "an effect", Named::Path, p);
             }
             if let Some(c) = e.criterion_index() {
                 informed[c] = true;
