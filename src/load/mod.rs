@@ -13,9 +13,9 @@ use toml::Spanned;
 
 use crate::error::{LoadError, Problem, ProblemKind};
 use crate::model::{
-    Alternative, AnswerOption, Condition, Conflict, Criterion, Effect, Index, Kind, Mitigation,
-    PlanPath, Priorities, PriorityLevel, Question, Risk, RuleOut, Scale, Stage, Test, Text, Tree,
-    TreeMeta, WeightEffect,
+    self, Alternative, AnswerOption, Condition, Conflict, Criterion, Effect, Index, Kind,
+    Mitigation, PlanPath, Priorities, PriorityLevel, Question, Risk, RuleOut, Scale, Stage, Test,
+    Text, Tree, TreeMeta, WeightEffect,
 };
 use crate::source::{Origin, Source, Span};
 use crate::validate;
@@ -1488,13 +1488,20 @@ impl<'s> Builder<'s> {
             alternative_at: alternative
                 .as_ref()
                 .and_then(|a| self.index.alternatives.get(a.as_str()))
-                .and_then(narrow),
+                .copied()
+                .and_then(model::at),
             path_at: path
                 .as_ref()
                 .and_then(|p| self.index.paths.get(p.as_str()))
-                .and_then(narrow),
-            criterion_at: self.index.criteria.get(criterion.as_str()).and_then(narrow),
-            fact_at: fact_at.as_ref().and_then(narrow),
+                .copied()
+                .and_then(model::at),
+            criterion_at: self
+                .index
+                .criteria
+                .get(criterion.as_str())
+                .copied()
+                .and_then(model::at),
+            fact_at: fact_at.and_then(model::at),
             stages_at: stages_at.into_boxed_slice(),
             alternative: alternative.map(Text::from),
             path: path.map(Text::from),
@@ -1658,13 +1665,6 @@ fn first_index<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> HashMap<Text,
         map.entry(Text::from(id)).or_insert(i);
     }
     map
-}
-
-/// An effect's position in 32 bits (see [`crate::model::At`]). A tree with 2^32 - 1
-/// alternatives, paths, criteria or facts would not fit in memory, so `None` (an
-/// unresolved reference) cannot come of it.
-fn narrow(i: &usize) -> crate::model::At {
-    crate::model::at(*i)
 }
 
 /// Ids for a message, sorted and quoted: "`a`, `b`".
