@@ -163,19 +163,21 @@ impl<'i> Spare<'i> {
     }
 
     /// Keeps the vector of a table once it is read; what was left unread in it is dropped.
-    pub(crate) fn keep_entries(&mut self, mut entries: Vec<(Key<'i>, Item<'i>)>) {
-        entries.clear();
-        if entries.capacity() > 0 {
-            self.entries.push(entries);
-        }
+    pub(crate) fn keep_entries(&mut self, entries: Vec<(Key<'i>, Item<'i>)>) {
+        keep(&mut self.entries, entries);
     }
 
     /// Keeps the vector of an array once it is read; what was left unread in it is dropped.
-    pub(crate) fn keep_items(&mut self, mut items: Vec<Item<'i>>) {
-        items.clear();
-        if items.capacity() > 0 {
-            self.items.push(items);
-        }
+    pub(crate) fn keep_items(&mut self, items: Vec<Item<'i>>) {
+        keep(&mut self.items, items);
+    }
+}
+
+/// Empties `vector` and keeps it in `spare`, unless it never allocated.
+fn keep<T>(spare: &mut Vec<Vec<T>>, mut vector: Vec<T>) {
+    vector.clear();
+    if vector.capacity() > 0 {
+        spare.push(vector);
     }
 }
 
